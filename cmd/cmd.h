@@ -1,0 +1,64 @@
+/* The command table's shared parts: one cmd_<name>() per cmd/<name>.c. */
+#ifndef DIDKPI_CMD_H
+#define DIDKPI_CMD_H
+
+#include "db.h"
+
+/* What a command needs before it runs, from the command table. */
+enum cmd_flags {
+	CMD_DB = 1 << 0,       /* connects to the database */
+	CMD_SNAPSHOT = 1 << 1, /* reads in one REPEATABLE READ, READ ONLY snapshot */
+};
+
+struct cmd_ctx {
+	const char *name;    /* the command's name, for messages */
+	unsigned flags;      /* from the table */
+	const char *dbname;  /* -d/--dbname, before or after the command name */
+	struct db *db;       /* set by cmd_open() */
+};
+
+/*
+ * cmd_open() does the shared setup the table's flags ask for: connect, and
+ * begin the read-only snapshot. Called by a command once its options are
+ * parsed (so that --help and usage errors never need a database).
+ */
+int cmd_open(struct cmd_ctx *ctx);
+
+/* cmd_usage_error() prints "didkpi: <msg>" and the --help hint; returns DK_USAGE. */
+int cmd_usage_error(const struct cmd_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* cmd_bad_option() is called on getopt's '?': getopt has printed why. */
+int cmd_bad_option(const struct cmd_ctx *ctx);
+
+/* The common options every database command takes, for getopt_long. */
+#define CMD_DB_OPTIONS \
+	{ "dbname", required_argument, NULL, 'd' }, \
+	{ "verbose", no_argument, NULL, 'v' }
+
+#define CMD_DB_HELP \
+	"Connection options:\n" \
+	"  -d, --dbname=CONNINFO  database to use (conninfo string or URI);\n" \
+	"                         default: $DIDKPI_DB, the PG* environment, or the\n" \
+	"                         private cluster (didkpi db start)\n" \
+	"  -v, --verbose          say more on stderr\n"
+
+int cmd_help(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_version(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_db(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_init(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_load(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_demo(int argc, char **argv, struct cmd_ctx *ctx);
+
+/* The list of commands, for help. */
+struct cmd_entry {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct cmd_ctx *ctx);
+	unsigned flags;
+	const char *summary;
+};
+extern const struct cmd_entry cmd_table[];
+
+#define DIDKPI_VERSION "0.1.0"
+
+#endif

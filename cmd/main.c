@@ -1,0 +1,170 @@
+/* didkpi: the command table and the one place that exits. */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "status.h"
+
+const struct cmd_entry cmd_table[] = {
+	{ "help", cmd_help, 0, "show help for didkpi or a command" },
+	{ "version", cmd_version, 0, "print the version" },
+	{ "db", cmd_db, 0, "start, stop or show the private PostgreSQL cluster" },
+	{ "init", cmd_init, CMD_DB, "create or upgrade the didkpi schema" },
+	{ "load", cmd_load, CMD_DB, "validate a CSV file and load it into a relation" },
+	{ "demo", cmd_demo, CMD_DB, "fill the database with a synthetic department" },
+	{ NULL, NULL, 0, NULL }
+};
+
+int cmd_open(struct cmd_ctx *ctx)
+{
+	int st;
+
+	if (!(ctx->flags & CMD_DB) || ctx->db)
+		return DK_OK;
+	st = db_connect(ctx->dbname, &ctx->db);
+	if (st != DK_OK)
+		return st;
+	if (ctx->flags & CMD_SNAPSHOT)
+		st = db_begin_snapshot(ctx->db);
+	return st;
+}
+
+int cmd_usage_error(const struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("didkpi: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	log_hint("try 'didkpi %s --help'", ctx->name);
+	return DK_USAGE;
+}
+
+int cmd_bad_option(const struct cmd_ctx *ctx)
+{
+	log_hint("try 'didkpi %s --help'", ctx->name);
+	return DK_USAGE;
+}
+
+static void usage(FILE *f)
+{
+	const struct cmd_entry *c;
+
+	fputs("didkpi: Digital ID KPIs from PostgreSQL to CSV, charts and workbooks.\n\n"
+	      "Usage:\n  didkpi [-d CONNINFO] [-v] COMMAND [OPTION]... [ARG]...\n\n"
+	      "Commands:\n", f);
+	for (c = cmd_table; c->name; c++)
+		fprintf(f, "  %-9s %s\n", c->name, c->summary);
+	fputs("\nRun 'didkpi COMMAND --help' for a command's options,\n"
+	      "'man didkpi' or 'man didkpi-COMMAND' for more.\n", f);
+}
+
+int cmd_help(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	const struct cmd_entry *c;
+	char *args[] = { NULL, "--help", NULL };
+
+	if (argc < 2) {
+		usage(stdout);
+		return DK_OK;
+	}
+	for (c = cmd_table; c->name; c++) {
+		if (strcmp(c->name, argv[1]) || c->fn == cmd_help)
+			continue;
+		args[0] = argv[1];
+		ctx->name = c->name;
+		ctx->flags = c->flags;
+		optind = 0;
+		return c->fn(2, args, ctx);
+	}
+	return cmd_usage_error(ctx, "no such command '%s'", argv[1]);
+}
+
+int cmd_version(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	(void)argc;
+	(void)argv;
+	(void)ctx;
+	printf("didkpi %s\n", DIDKPI_VERSION);
+	return DK_OK;
+}
+
+/* A full disk must not look like success: check stdout's fate. */
+static int close_stdout(void)
+{
+	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
+		if (errno == EPIPE)
+			return DK_OK;
+		log_error("cannot write standard output: %s", strerror(errno));
+		return DK_CANTCREAT;
+	}
+	return DK_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dbname", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cmd_ctx ctx = { .name = "help" };
+	const struct cmd_entry *c;
+	int ch, st, st2;
+
+	setlocale(LC_CTYPE, "");
+	/* Options before the command name are global: stop at the first word. */
+	while ((ch = getopt_long(argc, argv, "+d:vhV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			ctx.dbname = optarg;
+			break;
+		case 'v':
+			log_verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return close_stdout();
+		case 'V':
+			printf("didkpi %s\n", DIDKPI_VERSION);
+			return close_stdout();
+		default:
+			log_hint("try 'didkpi --help'");
+			return DK_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return DK_USAGE;
+	}
+	for (c = cmd_table; c->name; c++)
+		if (!strcmp(c->name, argv[optind]))
+			break;
+	if (!c->name) {
+		log_error("'%s' is not a didkpi command", argv[optind]);
+		log_hint("see 'didkpi help' for the list");
+		return DK_USAGE;
+	}
+	ctx.name = c->name;
+	ctx.flags = c->flags;
+	argc -= optind;
+	argv += optind;
+	optind = 0; /* reset getopt for the command (glibc: 0 re-initialises) */
+	st = c->fn(argc, argv, &ctx);
+	if (ctx.db && st != DK_OK)
+		db_rollback(ctx.db);
+	db_close(ctx.db);
+	st2 = close_stdout();
+	return st != DK_OK ? st : st2;
+}

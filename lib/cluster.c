@@ -1,0 +1,385 @@
+/* The private PostgreSQL cluster: initdb + pg_ctl on a Unix socket. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "cluster.h"
+#include "log.h"
+#include "status.h"
+
+/* The unprivileged account a root-started server runs as. */
+#define CLUSTER_RUN_AS "postgres"
+
+static char *path_join(const char *a, const char *b)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", a, b) < 0)
+		return NULL;
+	return p;
+}
+
+char *cluster_dir(void)
+{
+	const char *v = getenv("DIDKPI_HOME");
+	const char *home;
+	char *p;
+
+	if (v && *v)
+		return strdup(v);
+	if (geteuid() == 0)
+		return strdup("/var/lib/didkpi");
+	v = getenv("XDG_DATA_HOME");
+	if (v && *v)
+		return path_join(v, "didkpi");
+	home = getenv("HOME");
+	if (!home || !*home)
+		home = ".";
+	if (asprintf(&p, "%s/.local/share/didkpi", home) < 0)
+		return NULL;
+	return p;
+}
+
+char *cluster_socket_dir(const char *dir)
+{
+	return path_join(dir, "run");
+}
+
+/* The directory of PostgreSQL's server programs: $DIDKPI_PG_BINDIR, else
+ * the newest /usr/lib/postgresql/N/bin holding pg_ctl (Debian's layout),
+ * else PATH. Returns a malloc'd string, "" meaning PATH. */
+static char *pg_bindir(void)
+{
+	const char *v = getenv("DIDKPI_PG_BINDIR");
+	DIR *d;
+	struct dirent *e;
+	long best = -1, n;
+	char *end, path[512];
+
+	if (v && *v)
+		return strdup(v);
+	d = opendir("/usr/lib/postgresql");
+	if (d) {
+		while ((e = readdir(d)) != NULL) {
+			n = strtol(e->d_name, &end, 10);
+			if (end == e->d_name || *end || n <= best)
+				continue;
+			snprintf(path, sizeof(path), "/usr/lib/postgresql/%s/bin/pg_ctl", e->d_name);
+			if (access(path, X_OK) == 0)
+				best = n;
+		}
+		closedir(d);
+	}
+	if (best < 0)
+		return strdup("");
+	snprintf(path, sizeof(path), "/usr/lib/postgresql/%ld/bin", best);
+	return strdup(path);
+}
+
+/* Run a server program, as run_as when not NULL, with stdout and stderr
+ * appended to logfile (or inherited when NULL). Returns its exit status,
+ * -1 when it could not be run. */
+static int run_program(const struct passwd *run_as, const char *logfile,
+		       char *const argv[])
+{
+	pid_t pid;
+	int status, fd;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (run_as) {
+			if (setgid(run_as->pw_gid) || initgroups(run_as->pw_name, run_as->pw_gid) ||
+			    setuid(run_as->pw_uid))
+				_exit(126);
+			setenv("HOME", run_as->pw_dir, 1);
+		}
+		fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			close(fd);
+		}
+		if (logfile) {
+			fd = open(logfile, O_WRONLY | O_CREAT | O_APPEND, 0600);
+			if (fd >= 0) {
+				dup2(fd, 1);
+				dup2(fd, 2);
+				close(fd);
+			}
+		}
+		if (strchr(argv[0], '/'))
+			execv(argv[0], argv);
+		else
+			execvp(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static char *program(const char *bindir, const char *name)
+{
+	return *bindir ? path_join(bindir, name) : strdup(name);
+}
+
+int cluster_is_running(const char *dir)
+{
+	char *sock = cluster_socket_dir(dir);
+	const char *keys[] = { "host", "dbname", "user", "connect_timeout", NULL };
+	const char *vals[] = { sock, "postgres", CLUSTER_USER, "5", NULL };
+	PGPing ping;
+
+	if (!sock)
+		return 0;
+	ping = PQpingParams(keys, vals, 0);
+	free(sock);
+	return ping == PQPING_OK;
+}
+
+/* mkdir -p with mode for the last component. */
+static int make_dirs(const char *path, mode_t mode)
+{
+	char *p = strdup(path), *s;
+	int rc = 0;
+
+	if (!p)
+		return -1;
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (rc == 0 && mkdir(p, mode) && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
+/* Write the settings of a private cluster: socket only, in dir/run. */
+static int write_settings(const char *data, const char *sock)
+{
+	char *conf = path_join(data, "postgresql.auto.conf");
+	FILE *f;
+	const char *c;
+	int rc;
+
+	if (!conf)
+		return -1;
+	f = fopen(conf, "a");
+	free(conf);
+	if (!f)
+		return -1;
+	fputs("# didkpi private cluster: Unix socket only\n"
+	      "listen_addresses = ''\n"
+	      "unix_socket_permissions = 0700\n"
+	      "synchronous_commit = off\n"
+	      "shared_buffers = '512MB'\n"
+	      "work_mem = '64MB'\n"
+	      "maintenance_work_mem = '256MB'\n"
+	      "max_wal_size = '4GB'\n"
+	      "jit = off\n"
+	      "unix_socket_directories = '", f);
+	for (c = sock; *c; c++) {
+		if (*c == '\'')
+			fputc('\'', f);
+		fputc(*c, f);
+	}
+	fputs("'\n", f);
+	rc = ferror(f);
+	if (fclose(f) || rc)
+		return -1;
+	return 0;
+}
+
+static int create_database(const char *sock)
+{
+	const char *keys[] = { "host", "dbname", "user", NULL };
+	const char *vals[] = { sock, "postgres", CLUSTER_USER, NULL };
+	const char *p[1] = { CLUSTER_DBNAME };
+	PGconn *c = PQconnectdbParams(keys, vals, 0);
+	PGresult *r;
+	int st = DK_UNAVAILABLE;
+
+	if (PQstatus(c) != CONNECTION_OK) {
+		log_error("cannot connect to the private cluster: %s", PQerrorMessage(c));
+		goto out;
+	}
+	r = PQexecParams(c, "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1",
+			 1, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+		PQclear(r);
+		st = DK_OK;
+		goto out;
+	}
+	PQclear(r);
+	/* The name is our constant, a plain identifier. */
+	r = PQexec(c, "CREATE DATABASE " CLUSTER_DBNAME " TEMPLATE template0 ENCODING 'UTF8'");
+	if (PQresultStatus(r) == PGRES_COMMAND_OK)
+		st = DK_OK;
+	else
+		log_error("cannot create database %s: %s", CLUSTER_DBNAME, PQresultErrorMessage(r));
+	PQclear(r);
+out:
+	PQfinish(c);
+	return st;
+}
+
+int cluster_start(const char *dir)
+{
+	struct passwd *pw = NULL;
+	char *bindir = pg_bindir(), *data = path_join(dir, "data"),
+	     *sock = path_join(dir, "run"), *logf = path_join(dir, "server.log"),
+	     *version = data ? path_join(data, "PG_VERSION") : NULL,
+	     *initdb = NULL, *pg_ctl = NULL;
+	int st = DK_SOFTWARE;
+
+	if (!bindir || !data || !sock || !logf || !version)
+		goto out;
+	if (cluster_is_running(dir)) {
+		log_info("private cluster in %s is already running", dir);
+		st = create_database(sock);
+		goto out;
+	}
+	initdb = program(bindir, "initdb");
+	pg_ctl = program(bindir, "pg_ctl");
+	if (!initdb || !pg_ctl)
+		goto out;
+	if (*bindir == '\0') {
+		log_error("cannot start the private cluster: PostgreSQL server programs not found");
+		log_hint("install the Debian package postgresql, or set DIDKPI_PG_BINDIR");
+		st = DK_UNAVAILABLE;
+		goto out;
+	}
+	if (geteuid() == 0) {
+		pw = getpwnam(CLUSTER_RUN_AS);
+		if (!pw) {
+			log_error("cannot start the private cluster as root: no '%s' user "
+				  "to run the server as", CLUSTER_RUN_AS);
+			log_hint("install the Debian package postgresql, which creates it");
+			st = DK_UNAVAILABLE;
+			goto out;
+		}
+	}
+	if (make_dirs(dir, 0700) || make_dirs(sock, 0700)) {
+		log_error("cannot create %s: %s", dir, strerror(errno));
+		st = DK_CANTCREAT;
+		goto out;
+	}
+	if (pw && (chown(dir, pw->pw_uid, pw->pw_gid) || chown(sock, pw->pw_uid, pw->pw_gid))) {
+		log_error("cannot give %s to user %s: %s", dir, pw->pw_name, strerror(errno));
+		st = DK_CANTCREAT;
+		goto out;
+	}
+	if (access(version, F_OK) != 0) {
+		char *argv[] = { initdb, "-D", data, "-U", CLUSTER_USER, "--auth=trust",
+				 "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions", NULL };
+
+		log_info("creating the private cluster in %s", data);
+		if (run_program(pw, logf, argv) != 0) {
+			log_error("cannot create the private cluster: initdb failed");
+			log_detail("see %s", logf);
+			if (pw)
+				log_hint("user %s must be able to reach %s (check the "
+					 "permissions of its parent directories)", pw->pw_name, dir);
+			st = DK_UNAVAILABLE;
+			goto out;
+		}
+		if (write_settings(data, sock)) {
+			log_error("cannot write the settings of %s: %s", data, strerror(errno));
+			st = DK_CANTCREAT;
+			goto out;
+		}
+	}
+	{
+		char *argv[] = { pg_ctl, "start", "-w", "-s", "-t", "60", "-D", data,
+				 "-l", logf, NULL };
+
+		if (run_program(pw, NULL, argv) != 0) {
+			log_error("cannot start the private cluster in %s", dir);
+			log_detail("see %s", logf);
+			st = DK_UNAVAILABLE;
+			goto out;
+		}
+	}
+	st = create_database(sock);
+out:
+	if (st == DK_SOFTWARE)
+		log_error("cannot start the private cluster: out of memory");
+	free(bindir);
+	free(data);
+	free(sock);
+	free(logf);
+	free(version);
+	free(initdb);
+	free(pg_ctl);
+	return st;
+}
+
+/* The owner of dir, to run pg_ctl stop/status as when we are root. */
+static struct passwd *dir_owner(const char *dir)
+{
+	struct stat sb;
+
+	if (geteuid() != 0 || stat(dir, &sb) || sb.st_uid == 0)
+		return NULL;
+	return getpwuid(sb.st_uid);
+}
+
+int cluster_stop(const char *dir)
+{
+	char *bindir = pg_bindir(), *data = path_join(dir, "data"), *pg_ctl = NULL;
+	int st = DK_SOFTWARE;
+
+	if (!bindir || !data || !(pg_ctl = program(bindir, "pg_ctl")))
+		goto out;
+	if (!cluster_is_running(dir)) {
+		st = DK_OK;
+		goto out;
+	}
+	{
+		char *argv[] = { pg_ctl, "stop", "-w", "-s", "-m", "fast", "-D", data, NULL };
+
+		if (run_program(dir_owner(data), NULL, argv) != 0) {
+			log_error("cannot stop the private cluster in %s", dir);
+			st = DK_UNAVAILABLE;
+			goto out;
+		}
+	}
+	st = DK_OK;
+out:
+	free(bindir);
+	free(data);
+	free(pg_ctl);
+	return st;
+}
+
+int cluster_status(const char *dir)
+{
+	char *sock = cluster_socket_dir(dir);
+	int running = cluster_is_running(dir);
+
+	if (running)
+		printf("running: socket %s, database %s\n", sock ? sock : dir, CLUSTER_DBNAME);
+	else
+		printf("not running: %s\n", dir);
+	free(sock);
+	return running ? DK_OK : DK_UNAVAILABLE;
+}

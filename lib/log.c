@@ -1,0 +1,74 @@
+/* Messages for people on stderr. */
+#include <stdio.h>
+
+#include "log.h"
+#include "status.h"
+
+int log_verbose;
+
+static void log_line(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("didkpi: ", fmt, ap);
+	va_end(ap);
+}
+
+void log_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("didkpi: warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void log_detail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("  detail: ", fmt, ap);
+	va_end(ap);
+}
+
+void log_hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("  hint: ", fmt, ap);
+	va_end(ap);
+}
+
+void log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_verbose)
+		return;
+	va_start(ap, fmt);
+	log_line("didkpi: ", fmt, ap);
+	va_end(ap);
+}
+
+const char *dk_status_str(enum dk_status st)
+{
+	switch (st) {
+	case DK_OK: return "success";
+	case DK_USAGE: return "usage error";
+	case DK_DATAERR: return "bad input data";
+	case DK_UNAVAILABLE: return "database unavailable";
+	case DK_SOFTWARE: return "internal error";
+	case DK_CANTCREAT: return "cannot create output";
+	}
+	return "unknown status";
+}

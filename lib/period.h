@@ -1,0 +1,194 @@
+/* Civil (local) dates and reporting periods (SPEC section 3). */
+#ifndef DIDKPI_PERIOD_H
+#define DIDKPI_PERIOD_H
+
+#include <stddef.h>
+
+/*
+ * A civil date in the proleptic Gregorian calendar, years C.E.
+ * This module knows nothing about time zones: a date is a local calendar
+ * day, and the caller (SQL, with the time zone) turns it into instants.
+ * The supported dates are 0001-01-01 to 9999-12-31; the arithmetic
+ * functions below are defined (no undefined behaviour) outside that range,
+ * but their results there are only meaningful to date_valid().
+ */
+struct civil_date {
+	int year, month, day;
+};
+
+/* Size of a buffer for date_format_iso(): "YYYY-MM-DD" and a NUL. */
+#define DATE_ISO_LEN 11
+
+/* Recommended buffer size for period_label_human() and period_month_short()
+ * (UTF-8 Thai takes three bytes a character; the longest label is ~60). */
+#define PERIOD_HUMAN_LEN 96
+
+/* 1 if d is a real date with year 1..9999 (so 2025-02-30 is not), else 0. */
+int date_valid(struct civil_date d);
+
+/* Days in month (1..12) of year (leap years per Gregorian rules: 1900 has
+ * 28 days in February, 2000 has 29). Returns 0 for a month outside 1..12. */
+int date_days_in_month(int year, int month);
+
+/* Days since 1970-01-01 (negative before it). d should be valid; an
+ * invalid day or month is counted on arithmetically (2025-01-32 is
+ * 2025-02-01), without undefined behaviour. */
+long date_to_days(struct civil_date d);
+
+/* The date that is days after 1970-01-01; inverse of date_to_days(). */
+struct civil_date date_from_days(long days);
+
+/* d plus n days (n may be negative). */
+struct civil_date date_add_days(struct civil_date d, long n);
+
+/* d plus n calendar months (n may be negative), clamping the day to the
+ * last day of the resulting month as PostgreSQL's date + interval does:
+ * 2024-01-31 + 1 month = 2024-02-29, 2025-03-31 - 1 month = 2025-02-28. */
+struct civil_date date_add_months(struct civil_date d, int n);
+
+/* Compares a and b: <0 if a is earlier, 0 if equal, >0 if later. */
+int date_cmp(struct civil_date a, struct civil_date b);
+
+/* Parses exactly "YYYY-MM-DD" (ASCII digits, nothing before or after) into
+ * *out. Returns 0, or -1 if s is NULL, malformed or not a valid date (then
+ * *out is left unchanged). */
+int date_parse_iso(const char *s, struct civil_date *out);
+
+/* Writes d as "YYYY-MM-DD" and a NUL into buf (DATE_ISO_LEN bytes).
+ * Fields outside 0..9999 / 0..99 are clamped so the text always fits. */
+void date_format_iso(struct civil_date d, char buf[DATE_ISO_LEN]);
+
+enum period_kind {
+	PERIOD_MONTH,          /* a calendar month: 2025-03 */
+	PERIOD_YEAR,           /* a calendar year: 2025 */
+	PERIOD_FISCAL_YEAR,    /* a Thai fiscal year, 1 Oct - 30 Sep: FY2568 */
+	PERIOD_FISCAL_QUARTER, /* a quarter of one: FY2568-Q1 */
+	PERIOD_RANGE           /* any other dates: 2025-03-01..2025-03-15 */
+};
+
+enum period_interval {
+	INTERVAL_NONE,    /* the period as a whole */
+	INTERVAL_MONTH,   /* calendar months */
+	INTERVAL_QUARTER  /* Thai fiscal quarters (Oct-Dec, Jan-Mar, ...) */
+};
+
+/* Size of struct period's label. */
+#define PERIOD_LABEL_LEN 32
+
+struct period {
+	enum period_kind kind;
+	struct civil_date start, end; /* half-open [start, end) of local dates */
+	char label[PERIOD_LABEL_LEN]; /* machine label: 2025-03, 2025, FY2568,
+				       * FY2568-Q1, 2025-03-01..2025-04-01 */
+};
+
+/*
+ * Parses the text of --period into *out. Forms:
+ *   2025-03                 a calendar month
+ *   2025                    a calendar year
+ *   FY2568                  a Thai fiscal year in B.E. (B.E. = C.E. + 543):
+ *                           2024-10-01..2025-10-01
+ *   FY2568-Q1               its first quarter, Oct-Dec 2024 (Q2 Jan-Mar,
+ *                           Q3 Apr-Jun, Q4 Jul-Sep)
+ *   2025-03-01..2025-04-01  explicit dates, the end exclusive and after the
+ *                           start; normalised like period_range(), so this
+ *                           example becomes the month 2025-03
+ *   this-month, last-month, this-fy, last-fy
+ *                           relative to today, a valid local date
+ * "FY", "Q" and the relative words are accepted in any ASCII case; digits
+ * must be ASCII. The period must lie within 0001-01-01..9999-12-31.
+ * Returns DK_OK and fills *out; or DK_USAGE with a one-line lower-case
+ * message in err (at most errlen bytes, NUL-terminated; err may be NULL
+ * when errlen is 0), e.g. "invalid period '2025-13': month must be 01-12",
+ * and *out unchanged. Callers add a hint from period_forms_help().
+ * A relative form with an invalid today returns DK_SOFTWARE.
+ */
+int period_parse(const char *text, struct civil_date today, struct period *out,
+		 char *err, size_t errlen);
+
+/* A short constant string listing the accepted --period forms, for hints
+ * and --help ("2025-03, 2025, FY2568, ..."). */
+const char *period_forms_help(void);
+
+/* The calendar month (month 1..12; other values roll over into the
+ * neighbouring years, so month 13 of 2025 is 2026-01). */
+struct period period_month(int year, int month);
+
+/* The calendar year, C.E. */
+struct period period_year(int year);
+
+/* The Thai fiscal year be_year (B.E.): 1 Oct of C.E. be_year - 544 to
+ * 1 Oct of be_year - 543, exclusive. */
+struct period period_fiscal_year(int be_year);
+
+/* Quarter q (1..4; others roll over into neighbouring years) of fiscal
+ * year be_year: Q1 Oct-Dec, Q2 Jan-Mar, Q3 Apr-Jun, Q4 Jul-Sep. */
+struct period period_fiscal_quarter(int be_year, int q);
+
+/* The dates [start, end), labelled and typed as a month, calendar year,
+ * fiscal year or fiscal quarter when it is exactly one, else PERIOD_RANGE
+ * labelled "START..END" (ISO dates, END exclusive). start should be before
+ * end and both valid dates. */
+struct period period_range(struct civil_date start, struct civil_date end);
+
+/* 1 if p's dates are valid and start is before end, else 0. */
+int period_valid(const struct period *p);
+
+/*
+ * Splits *p into a series in *out, *n elements, in date order.
+ * INTERVAL_MONTH: calendar months clipped to p; a whole month gets its
+ * month label, a clipped piece a "START..END" label. INTERVAL_QUARTER:
+ * Thai fiscal quarters clipped the same way (a whole quarter is labelled
+ * FY2568-Q1; a clipped piece that happens to be a whole month gets the
+ * month label). INTERVAL_NONE: one element, *p itself.
+ * Returns DK_OK with a malloc'd array the caller frees with free(); or
+ * DK_SOFTWARE (*out NULL, *n 0) if p is not period_valid() or memory runs
+ * out.
+ */
+int period_split(const struct period *p, enum period_interval iv,
+		 struct period **out, size_t *n);
+
+/*
+ * The period one step before *p: the previous month, calendar year, fiscal
+ * year or fiscal quarter (Q1's predecessor is Q4 of the previous fiscal
+ * year); for a range, the range of equal length in days ending at p->start
+ * (normalised like period_range()). Check the result with period_valid()
+ * near year 1.
+ */
+struct period period_previous(const struct period *p);
+
+/*
+ * The same period one year earlier: the same month, quarter or (fiscal)
+ * year of the previous year; for a range, both ends moved back 12 months
+ * with date_add_months() (29 Feb becomes 28 Feb), the end kept at least a
+ * day after the start. Check the result with period_valid() near year 1.
+ */
+struct period period_year_ago(const struct period *p);
+
+/* The B.E. fiscal year containing d: 2024-10-01 -> 2568, 2025-09-30 -> 2568. */
+int period_fiscal_year_of(struct civil_date d);
+
+/*
+ * Writes a label for people into buf, UTF-8, at most len bytes including
+ * the NUL (cut at a character boundary if too small; nothing is written
+ * when len is 0; PERIOD_HUMAN_LEN is always enough).
+ * Thai (thai != 0), B.E. years:  "มีนาคม 2568", "พ.ศ. 2568",
+ *   "ปีงบประมาณ 2568", "ไตรมาส 1 ปีงบประมาณ 2568",
+ *   "1 มี.ค. 2568 – 31 มี.ค. 2568" (a range shows its last day, end - 1).
+ * English: "March 2025", "2025", "FY2568 (Oct 2024 – Sep 2025)",
+ *   "FY2568 Q1 (Oct – Dec 2024)", "1 Mar 2025 – 31 Mar 2025".
+ * The dash is U+2013 with a space either side.
+ */
+void period_label_human(const struct period *p, int thai, char *buf, size_t len);
+
+/* Writes a short month label for chart axes into buf (same buffer rules as
+ * period_label_human()): Thai "มี.ค. 68" (abbreviated month and the last
+ * two digits of the B.E. year), English "Mar 25". month is 1..12; another
+ * value writes "?". */
+void period_month_short(int year, int month, int thai, char *buf, size_t len);
+
+/* The constant name of month 1..12, Thai or English, full ("มีนาคม",
+ * "March") or abbreviated ("มี.ค.", "Mar"); NULL for another month. */
+const char *period_month_name(int month, int thai, int abbreviated);
+
+#endif

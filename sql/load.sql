@@ -1,0 +1,63 @@
+-- Queries of `didkpi load` (SPEC section 8).
+-- Placeholders {{...}} are identifiers from the loader's own relation table,
+-- each quoted with PQescapeIdentifier before it is put in: {{table}} the
+-- target relation, {{cols}} its columns, {{s_cols}}/{{t_cols}} the same
+-- prefixed with s./t., {{pk_join}} the key equality of s and t,
+-- {{pk_text}} the key as one text value. Values are always parameters.
+
+-- name: ref_services
+-- The service codes rows may refer to. Parameters: none.
+SELECT service_code FROM didkpi.services ORDER BY 1;
+
+-- name: ref_channels
+-- The channels rows may refer to. Parameters: none.
+SELECT channel FROM didkpi.channels ORDER BY 1;
+
+-- name: ref_methods
+-- The authentication methods rows may refer to. Parameters: none.
+SELECT method FROM didkpi.auth_methods ORDER BY 1;
+
+-- name: lock
+-- One load per relation at a time: concurrent loads of the same rows would
+-- both see them as new. $1: the relation's name.
+SELECT pg_catalog.pg_advisory_xact_lock(74747302, pg_catalog.hashtext($1));
+
+-- name: stage
+-- A staging table shaped like the target, plus the input line number.
+CREATE TEMP TABLE didkpi_stage ON COMMIT DROP AS
+	SELECT 0::bigint AS line, {{cols}} FROM {{table}} WITH NO DATA;
+
+-- name: copy
+COPY pg_temp.didkpi_stage (line, {{cols}}) FROM STDIN;
+
+-- name: check_service_requests
+-- Each check deletes the staged rows it rejects and returns them as
+-- (line, reason, columns...).
+-- Rows breaking a rule that needs instants: closed_at before submitted_at
+-- (offset-less timestamps are read in the load's time zone by the server).
+DELETE FROM pg_temp.didkpi_stage
+ WHERE closed_at < submitted_at
+RETURNING line, 'closed_at is before submitted_at' AS reason, {{cols}};
+
+-- name: check_kpi_targets
+-- A target's validity must not end before it starts.
+DELETE FROM pg_temp.didkpi_stage
+ WHERE valid_to < valid_from
+RETURNING line, 'valid_to is before valid_from' AS reason, {{cols}};
+
+-- name: insert
+-- Insert in input order; a key already present (in the table, or earlier in
+-- this file) is skipped here and classified by the conflicts query.
+INSERT INTO {{table}} ({{cols}})
+SELECT {{cols}} FROM pg_temp.didkpi_stage ORDER BY line
+ON CONFLICT DO NOTHING;
+
+-- name: conflicts
+-- Staged rows whose key is present with different content: rejected. Staged
+-- rows equal to the stored row are duplicates (or the row just inserted).
+SELECT s.line, 'key ' || {{pk_text}} || ' is already present with different content' AS reason,
+       {{s_cols}}
+  FROM pg_temp.didkpi_stage s
+  JOIN {{table}} t ON {{pk_join}}
+ WHERE ROW({{s_cols}}) IS DISTINCT FROM ROW({{t_cols}})
+ ORDER BY s.line;

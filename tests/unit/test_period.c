@@ -1,0 +1,894 @@
+/* Unit tests for lib/period.c: civil dates, --period parsing, splitting,
+ * previous/year-ago periods and human labels. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "period.h"
+#include "status.h"
+
+static struct civil_date mkdate(int y, int m, int d)
+{
+	struct civil_date r = { y, m, d };
+
+	return r;
+}
+
+/* Asserts d is the ISO date iso. */
+static void check_date(struct civil_date d, const char *iso)
+{
+	char buf[DATE_ISO_LEN];
+
+	date_format_iso(d, buf);
+	assert_string_equal(buf, iso);
+}
+
+static void check_period(const struct period *p, enum period_kind kind,
+			 const char *start, const char *end, const char *label)
+{
+	assert_int_equal(p->kind, kind);
+	check_date(p->start, start);
+	check_date(p->end, end);
+	assert_string_equal(p->label, label);
+}
+
+/* Parses text against today and checks the result. */
+static void check_parse(const char *text, struct civil_date today,
+			enum period_kind kind, const char *start, const char *end,
+			const char *label)
+{
+	struct period p;
+	char err[160] = "untouched";
+	int rc = period_parse(text, today, &p, err, sizeof(err));
+
+	if (rc != DK_OK)
+		fail_msg("'%s' rejected: %s", text, err);
+	assert_string_equal(err, "");
+	check_period(&p, kind, start, end, label);
+}
+
+/* Parses text expecting DK_USAGE; returns the message. */
+static const char *check_reject(const char *text)
+{
+	static char err[160];
+	struct period p;
+	int rc;
+
+	memset(&p, 0x5a, sizeof(p));
+	rc = period_parse(text, mkdate(2025, 6, 15), &p, err, sizeof(err));
+	if (rc != DK_USAGE)
+		fail_msg("'%s' accepted (rc %d, label %s)", text, rc, p.label);
+	assert_non_null(strstr(err, "invalid period '"));
+	assert_null(strchr(err, '\n'));
+	/* *out untouched on failure */
+	assert_int_equal(((unsigned char *)&p)[0], 0x5a);
+	assert_int_equal(((unsigned char *)&p)[sizeof(p) - 1], 0x5a);
+	return err;
+}
+
+static void test_days_in_month_and_valid(void **state)
+{
+	(void)state;
+	assert_int_equal(date_days_in_month(2025, 1), 31);
+	assert_int_equal(date_days_in_month(2025, 2), 28);
+	assert_int_equal(date_days_in_month(2024, 2), 29);
+	assert_int_equal(date_days_in_month(1900, 2), 28);
+	assert_int_equal(date_days_in_month(2000, 2), 29);
+	assert_int_equal(date_days_in_month(2100, 2), 28);
+	assert_int_equal(date_days_in_month(2025, 4), 30);
+	assert_int_equal(date_days_in_month(2025, 12), 31);
+	assert_int_equal(date_days_in_month(2025, 0), 0);
+	assert_int_equal(date_days_in_month(2025, 13), 0);
+
+	assert_true(date_valid(mkdate(2024, 2, 29)));
+	assert_true(date_valid(mkdate(2000, 2, 29)));
+	assert_false(date_valid(mkdate(1900, 2, 29)));
+	assert_false(date_valid(mkdate(2025, 2, 29)));
+	assert_false(date_valid(mkdate(2025, 2, 30)));
+	assert_false(date_valid(mkdate(2025, 4, 31)));
+	assert_false(date_valid(mkdate(2025, 0, 1)));
+	assert_false(date_valid(mkdate(2025, 13, 1)));
+	assert_false(date_valid(mkdate(2025, 1, 0)));
+	assert_false(date_valid(mkdate(0, 1, 1)));
+	assert_false(date_valid(mkdate(10000, 1, 1)));
+	assert_true(date_valid(mkdate(1, 1, 1)));
+	assert_true(date_valid(mkdate(9999, 12, 31)));
+}
+
+static void test_days_known_values(void **state)
+{
+	(void)state;
+	/* reference values from Python's datetime.date */
+	assert_int_equal(date_to_days(mkdate(1970, 1, 1)), 0);
+	assert_int_equal(date_to_days(mkdate(1969, 12, 31)), -1);
+	assert_int_equal(date_to_days(mkdate(1, 1, 1)), -719162);
+	assert_int_equal(date_to_days(mkdate(1900, 3, 1)), -25508);
+	assert_int_equal(date_to_days(mkdate(2000, 3, 1)), 11017);
+	assert_int_equal(date_to_days(mkdate(1600, 2, 29)), -135081);
+	assert_int_equal(date_to_days(mkdate(2024, 10, 1)), 19997);
+	assert_int_equal(date_to_days(mkdate(9999, 12, 31)), 2932896);
+	check_date(date_from_days(0), "1970-01-01");
+	check_date(date_from_days(-1), "1969-12-31");
+	check_date(date_from_days(-719162), "0001-01-01");
+	check_date(date_from_days(11017), "2000-03-01");
+	check_date(date_from_days(11016), "2000-02-29");
+	check_date(date_from_days(-25509), "1900-02-28");
+	check_date(date_from_days(2932896), "9999-12-31");
+}
+
+/* Walks every day from 0001-01-01 to 9999-12-31 by hand and checks both
+ * conversions against the walk (covers 1900, 2000 and every leap rule). */
+static void test_days_round_trip(void **state)
+{
+	struct civil_date d = mkdate(1, 1, 1);
+	long n = date_to_days(d);
+	long count = 0;
+
+	(void)state;
+	for (;;) {
+		struct civil_date back = date_from_days(n);
+
+		if (date_to_days(d) != n || date_cmp(back, d) != 0)
+			fail_msg("mismatch at %04d-%02d-%02d (day %ld)", d.year,
+				 d.month, d.day, n);
+		count++;
+		if (d.year == 9999 && d.month == 12 && d.day == 31)
+			break;
+		if (++d.day > date_days_in_month(d.year, d.month)) {
+			d.day = 1;
+			if (++d.month > 12) {
+				d.month = 1;
+				d.year++;
+			}
+		}
+		n++;
+	}
+	/* 9999 years of 365 days plus the leap days 2424 = 2499 - 99 + 24 */
+	assert_int_equal(count, 9999L * 365 + 2424);
+}
+
+static void test_add_days(void **state)
+{
+	(void)state;
+	check_date(date_add_days(mkdate(2024, 12, 31), 1), "2025-01-01");
+	check_date(date_add_days(mkdate(2025, 3, 1), -1), "2025-02-28");
+	check_date(date_add_days(mkdate(2024, 3, 1), -1), "2024-02-29");
+	check_date(date_add_days(mkdate(1900, 2, 28), 1), "1900-03-01");
+	check_date(date_add_days(mkdate(2000, 2, 28), 1), "2000-02-29");
+	check_date(date_add_days(mkdate(2025, 1, 1), 365), "2026-01-01");
+	check_date(date_add_days(mkdate(2024, 1, 1), 365), "2024-12-31");
+	check_date(date_add_days(mkdate(2025, 6, 15), 0), "2025-06-15");
+}
+
+static void test_add_months(void **state)
+{
+	(void)state;
+	check_date(date_add_months(mkdate(2024, 1, 31), 1), "2024-02-29");
+	check_date(date_add_months(mkdate(2025, 1, 31), 1), "2025-02-28");
+	check_date(date_add_months(mkdate(1900, 1, 31), 1), "1900-02-28");
+	check_date(date_add_months(mkdate(2000, 1, 31), 1), "2000-02-29");
+	check_date(date_add_months(mkdate(2025, 3, 31), -1), "2025-02-28");
+	check_date(date_add_months(mkdate(2024, 3, 31), -1), "2024-02-29");
+	check_date(date_add_months(mkdate(2025, 5, 31), 1), "2025-06-30");
+	check_date(date_add_months(mkdate(2025, 12, 15), 1), "2026-01-15");
+	check_date(date_add_months(mkdate(2025, 1, 15), -1), "2024-12-15");
+	check_date(date_add_months(mkdate(2024, 2, 29), 12), "2025-02-28");
+	check_date(date_add_months(mkdate(2024, 2, 29), -48), "2020-02-29");
+	check_date(date_add_months(mkdate(2025, 8, 31), -6), "2025-02-28");
+	check_date(date_add_months(mkdate(2025, 8, 31), 6), "2026-02-28");
+	check_date(date_add_months(mkdate(2025, 3, 10), -27), "2022-12-10");
+	check_date(date_add_months(mkdate(2025, 3, 10), 0), "2025-03-10");
+}
+
+static void test_cmp(void **state)
+{
+	(void)state;
+	assert_true(date_cmp(mkdate(2025, 3, 1), mkdate(2025, 3, 2)) < 0);
+	assert_true(date_cmp(mkdate(2025, 3, 2), mkdate(2025, 3, 1)) > 0);
+	assert_true(date_cmp(mkdate(2024, 12, 31), mkdate(2025, 1, 1)) < 0);
+	assert_true(date_cmp(mkdate(2025, 2, 28), mkdate(2025, 3, 1)) < 0);
+	assert_int_equal(date_cmp(mkdate(2025, 3, 1), mkdate(2025, 3, 1)), 0);
+}
+
+static void test_parse_format_iso(void **state)
+{
+	static const char *const bad[] = {
+		"2025-02-30", "2025-02-29", "1900-02-29", "2025-13-01", "2025-00-10",
+		"2025-01-00", "2025-1-01", "2025-01-1", "2025-01-01 ", " 2025-01-01",
+		"2025-01-01T00", "2025/01/01", "0000-01-01", "", "+025-01-01",
+		"\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x95-01-01", /* full-width */
+		"\xe0\xb9\x92\xe0\xb9\x95\xe0\xb9\x96\xe0\xb9\x98-01-01", /* Thai digits */
+		"20250101", "2025-01-0a",
+	};
+	struct civil_date d = mkdate(7, 7, 7);
+	char buf[DATE_ISO_LEN];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(date_parse_iso("2024-02-29", &d), 0);
+	assert_int_equal(d.year, 2024);
+	assert_int_equal(d.month, 2);
+	assert_int_equal(d.day, 29);
+	assert_int_equal(date_parse_iso("0001-01-01", &d), 0);
+	check_date(d, "0001-01-01");
+	assert_int_equal(date_parse_iso("9999-12-31", &d), 0);
+	check_date(d, "9999-12-31");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (date_parse_iso(bad[i], &d) != -1)
+			fail_msg("'%s' accepted", bad[i]);
+		check_date(d, "9999-12-31");
+	}
+	assert_int_equal(date_parse_iso(NULL, &d), -1);
+
+	date_format_iso(mkdate(2025, 3, 9), buf);
+	assert_string_equal(buf, "2025-03-09");
+	date_format_iso(mkdate(12345, 123, -4), buf);
+	assert_string_equal(buf, "9999-99-00");
+}
+
+static void test_parse_forms(void **state)
+{
+	struct civil_date t = mkdate(2025, 6, 15);
+
+	(void)state;
+	check_parse("2025-03", t, PERIOD_MONTH, "2025-03-01", "2025-04-01", "2025-03");
+	check_parse("2024-02", t, PERIOD_MONTH, "2024-02-01", "2024-03-01", "2024-02");
+	check_parse("2025-02", t, PERIOD_MONTH, "2025-02-01", "2025-03-01", "2025-02");
+	check_parse("2024-12", t, PERIOD_MONTH, "2024-12-01", "2025-01-01", "2024-12");
+	check_parse("2025", t, PERIOD_YEAR, "2025-01-01", "2026-01-01", "2025");
+	check_parse("0001", t, PERIOD_YEAR, "0001-01-01", "0002-01-01", "0001");
+	check_parse("FY2568", t, PERIOD_FISCAL_YEAR, "2024-10-01", "2025-10-01", "FY2568");
+	check_parse("FY2567", t, PERIOD_FISCAL_YEAR, "2023-10-01", "2024-10-01", "FY2567");
+	check_parse("FY2400", t, PERIOD_FISCAL_YEAR, "1856-10-01", "1857-10-01", "FY2400");
+	check_parse("FY2568-Q1", t, PERIOD_FISCAL_QUARTER, "2024-10-01", "2025-01-01",
+		    "FY2568-Q1");
+	check_parse("FY2568-Q2", t, PERIOD_FISCAL_QUARTER, "2025-01-01", "2025-04-01",
+		    "FY2568-Q2");
+	check_parse("FY2568-Q3", t, PERIOD_FISCAL_QUARTER, "2025-04-01", "2025-07-01",
+		    "FY2568-Q3");
+	check_parse("FY2568-Q4", t, PERIOD_FISCAL_QUARTER, "2025-07-01", "2025-10-01",
+		    "FY2568-Q4");
+	check_parse("fy2568-q1", t, PERIOD_FISCAL_QUARTER, "2024-10-01", "2025-01-01",
+		    "FY2568-Q1");
+	check_parse("Fy2568", t, PERIOD_FISCAL_YEAR, "2024-10-01", "2025-10-01", "FY2568");
+	check_parse("2025-03-10..2025-03-20", t, PERIOD_RANGE, "2025-03-10",
+		    "2025-03-20", "2025-03-10..2025-03-20");
+	check_parse("2025-03-01..2025-03-02", t, PERIOD_RANGE, "2025-03-01",
+		    "2025-03-02", "2025-03-01..2025-03-02");
+	check_parse("2024-02-29..2025-03-01", t, PERIOD_RANGE, "2024-02-29",
+		    "2025-03-01", "2024-02-29..2025-03-01");
+	check_parse("2025-03-01..2025-04-02", t, PERIOD_RANGE, "2025-03-01",
+		    "2025-04-02", "2025-03-01..2025-04-02");
+	/* a range that is exactly a month, quarter, year or FY is labelled so */
+	check_parse("2025-03-01..2025-04-01", t, PERIOD_MONTH, "2025-03-01",
+		    "2025-04-01", "2025-03");
+	check_parse("2025-01-01..2025-04-01", t, PERIOD_FISCAL_QUARTER, "2025-01-01",
+		    "2025-04-01", "FY2568-Q2");
+	check_parse("2025-01-01..2026-01-01", t, PERIOD_YEAR, "2025-01-01",
+		    "2026-01-01", "2025");
+	check_parse("2024-10-01..2025-10-01", t, PERIOD_FISCAL_YEAR, "2024-10-01",
+		    "2025-10-01", "FY2568");
+	check_parse("9999-12-30..9999-12-31", t, PERIOD_RANGE, "9999-12-30",
+		    "9999-12-31", "9999-12-30..9999-12-31");
+	check_parse("9999-11", t, PERIOD_MONTH, "9999-11-01", "9999-12-01", "9999-11");
+}
+
+struct relative_case {
+	struct civil_date today;
+	const char *this_month[3], *last_month[3], *this_fy[3], *last_fy[3];
+};
+
+static void test_parse_relative(void **state)
+{
+	static const struct relative_case cases[] = {
+		{ { 2025, 10, 1 },
+		  { "2025-10-01", "2025-11-01", "2025-10" },
+		  { "2025-09-01", "2025-10-01", "2025-09" },
+		  { "2025-10-01", "2026-10-01", "FY2569" },
+		  { "2024-10-01", "2025-10-01", "FY2568" } },
+		{ { 2025, 9, 30 },
+		  { "2025-09-01", "2025-10-01", "2025-09" },
+		  { "2025-08-01", "2025-09-01", "2025-08" },
+		  { "2024-10-01", "2025-10-01", "FY2568" },
+		  { "2023-10-01", "2024-10-01", "FY2567" } },
+		{ { 2025, 1, 1 },
+		  { "2025-01-01", "2025-02-01", "2025-01" },
+		  { "2024-12-01", "2025-01-01", "2024-12" },
+		  { "2024-10-01", "2025-10-01", "FY2568" },
+		  { "2023-10-01", "2024-10-01", "FY2567" } },
+		{ { 2024, 12, 31 },
+		  { "2024-12-01", "2025-01-01", "2024-12" },
+		  { "2024-11-01", "2024-12-01", "2024-11" },
+		  { "2024-10-01", "2025-10-01", "FY2568" },
+		  { "2023-10-01", "2024-10-01", "FY2567" } },
+		{ { 2024, 3, 31 },
+		  { "2024-03-01", "2024-04-01", "2024-03" },
+		  { "2024-02-01", "2024-03-01", "2024-02" },
+		  { "2023-10-01", "2024-10-01", "FY2567" },
+		  { "2022-10-01", "2023-10-01", "FY2566" } },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct relative_case *c = &cases[i];
+
+		check_parse("this-month", c->today, PERIOD_MONTH, c->this_month[0],
+			    c->this_month[1], c->this_month[2]);
+		check_parse("last-month", c->today, PERIOD_MONTH, c->last_month[0],
+			    c->last_month[1], c->last_month[2]);
+		check_parse("this-fy", c->today, PERIOD_FISCAL_YEAR, c->this_fy[0],
+			    c->this_fy[1], c->this_fy[2]);
+		check_parse("last-fy", c->today, PERIOD_FISCAL_YEAR, c->last_fy[0],
+			    c->last_fy[1], c->last_fy[2]);
+	}
+	check_parse("LAST-MONTH", mkdate(2025, 1, 1), PERIOD_MONTH, "2024-12-01",
+		    "2025-01-01", "2024-12");
+}
+
+static void test_parse_relative_bad_today(void **state)
+{
+	struct period p;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(period_parse("this-month", mkdate(2025, 2, 30), &p, err,
+				      sizeof(err)), DK_SOFTWARE);
+	assert_string_equal(err, "cannot resolve period 'this-month': invalid current date");
+	/* the first month has no last month inside the supported dates */
+	assert_int_equal(period_parse("last-month", mkdate(1, 1, 5), &p, err,
+				      sizeof(err)), DK_USAGE);
+	/* today does not matter to an absolute form */
+	assert_int_equal(period_parse("2025-03", mkdate(0, 0, 0), &p, err,
+				      sizeof(err)), DK_OK);
+	assert_string_equal(p.label, "2025-03");
+}
+
+static void test_parse_reject_messages(void **state)
+{
+	(void)state;
+	assert_string_equal(check_reject("2025-13"),
+			    "invalid period '2025-13': month must be 01-12");
+	assert_string_equal(check_reject("2025-00"),
+			    "invalid period '2025-00': month must be 01-12");
+	assert_string_equal(check_reject("FY99"),
+			    "invalid period 'FY99': fiscal years are buddhist era years, "
+			    "e.g. FY2568 (b.e. = c.e. + 543)");
+	assert_string_equal(check_reject("FY2025"),
+			    "invalid period 'FY2025': fiscal years are buddhist era "
+			    "years, e.g. FY2568 (b.e. = c.e. + 543)");
+	assert_string_equal(check_reject("FY2399"),
+			    "invalid period 'FY2399': fiscal years are buddhist era "
+			    "years, e.g. FY2568 (b.e. = c.e. + 543)");
+	assert_string_equal(check_reject("FY2568-Q5"),
+			    "invalid period 'FY2568-Q5': quarter must be Q1-Q4");
+	assert_string_equal(check_reject("FY2568-Q0"),
+			    "invalid period 'FY2568-Q0': quarter must be Q1-Q4");
+	assert_string_equal(check_reject("2025-02-30..2025-03-01"),
+			    "invalid period '2025-02-30..2025-03-01': start date "
+			    "2025-02-30 does not exist");
+	assert_string_equal(check_reject("2025-03-01..2025-02-29"),
+			    "invalid period '2025-03-01..2025-02-29': end date "
+			    "2025-02-29 does not exist");
+	assert_string_equal(check_reject("2025-04-01..2025-03-01"),
+			    "invalid period '2025-04-01..2025-03-01': end must be after "
+			    "start (the end is exclusive)");
+	assert_string_equal(check_reject("2025-03-01..2025-03-01"),
+			    "invalid period '2025-03-01..2025-03-01': end must be after "
+			    "start (the end is exclusive)");
+	assert_string_equal(check_reject("2025-03-01.."),
+			    "invalid period '2025-03-01..': end is not a date in the "
+			    "form YYYY-MM-DD");
+	assert_string_equal(check_reject("2025-3-1..2025-04-01"),
+			    "invalid period '2025-3-1..2025-04-01': start is not a date "
+			    "in the form YYYY-MM-DD");
+	assert_string_equal(check_reject("2025-03-01"),
+			    "invalid period '2025-03-01': a single date is not a period; "
+			    "for one day use 2025-03-01..2025-03-02");
+	assert_string_equal(check_reject("2025-02-30"),
+			    "invalid period '2025-02-30': date 2025-02-30 does not exist");
+	assert_string_equal(check_reject("9999"),
+			    "invalid period '9999': outside the supported dates "
+			    "0001-01-01..9999-12-31");
+	assert_string_equal(check_reject("2025x"),
+			    "invalid period '2025x': unrecognised form");
+	assert_string_equal(check_reject("FY"),
+			    "invalid period 'FY': expected a fiscal year after FY, "
+			    "e.g. FY2568");
+	assert_string_equal(check_reject(""), "invalid period '': empty");
+	/* control bytes are not echoed, long text is cut */
+	assert_string_equal(check_reject("last-month\n"),
+			    "invalid period 'last-month?': unrecognised form");
+	assert_string_equal(check_reject("x123456789012345678901234567890123456789"
+					 "01234567890123456789"),
+			    "invalid period 'x1234567890123456789012345678901234567890"
+			    "123456...': unrecognised form");
+}
+
+static void test_parse_reject_all(void **state)
+{
+	static const char *const bad[] = {
+		"2025-13", "2025-00", "2025-3", "2025-003", "2025-03 ", " 2025-03",
+		"2025-03x", "2025x", "20250", "025", "+2025", "-2025", "0000",
+		"0000-12", "9999", "9999-12", "2025-", "2025-03-",
+		"\xe0\xb9\x92\xe0\xb9\x95\xe0\xb9\x96\xe0\xb9\x98",      /* Thai digits */
+		"\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x95",      /* full-width */
+		"2025-\xe0\xb9\x90\xe0\xb9\x93",
+		"FY\xe0\xb9\x92\xe0\xb9\x95\xe0\xb9\x96\xe0\xb9\x98",
+		"FY99", "FY0", "FY2399", "FY", "FY-Q1", "FY2568-Q5", "FY2568-Q0",
+		"FY2568-Q", "FY2568-Q12", "FY2568-Q1x", "FY2568x", "FY2568-",
+		"FY2568 ", "FY 2568", "FY2568-1", "FY99999", "FY1234567", "F2568",
+		"FY2568..FY2569",
+		"2025-02-30..2025-03-01", "2025-03-01..2025-02-30",
+		"2025-04-01..2025-03-01", "2025-03-01..2025-03-01",
+		"2025-03-01..", "..2025-03-01", "..", "2025-03-01...2025-04-01",
+		"2025-03-01..2025-04-01x", "2025-03-01..2025-04-01..2025-05-01",
+		"2025-03-01 ..2025-04-01", "2025-03..2025-04",
+		"2025-03-01..9999-12-32", "0000-12-31..0001-01-02",
+		"2025-03-01", "2025-02-30",
+		"next-month", "this-month ", "this-monthx", "this-fyx", "last-year",
+		"this_month", "last-month\n", "month", "",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		check_reject(bad[i]);
+}
+
+static void test_parse_small_err_buffer(void **state)
+{
+	struct period p;
+	char err[12];
+
+	(void)state;
+	memset(err, 'x', sizeof(err));
+	assert_int_equal(period_parse("2025-13", mkdate(2025, 1, 1), &p, err, 8),
+			 DK_USAGE);
+	assert_string_equal(err, "invalid");
+	assert_int_equal(err[8], 'x');
+	assert_int_equal(period_parse("2025-13", mkdate(2025, 1, 1), &p, NULL, 0),
+			 DK_USAGE);
+	assert_int_equal(period_parse(NULL, mkdate(2025, 1, 1), &p, err, sizeof(err)),
+			 DK_USAGE);
+}
+
+static void test_forms_help(void **state)
+{
+	static const char *const forms[] = {
+		"2025-03", "2025", "FY2568", "FY2568-Q1", "2025-03-01..2025-04-01",
+		"this-month", "last-month", "this-fy", "last-fy",
+	};
+	const char *h = period_forms_help();
+	size_t i;
+
+	(void)state;
+	assert_non_null(h);
+	assert_null(strchr(h, '\n'));
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		assert_non_null(strstr(h, forms[i]));
+}
+
+static void test_constructors(void **state)
+{
+	struct period p;
+
+	(void)state;
+	p = period_month(2025, 13);
+	check_period(&p, PERIOD_MONTH, "2026-01-01", "2026-02-01", "2026-01");
+	p = period_month(2025, 0);
+	check_period(&p, PERIOD_MONTH, "2024-12-01", "2025-01-01", "2024-12");
+	p = period_year(2024);
+	check_period(&p, PERIOD_YEAR, "2024-01-01", "2025-01-01", "2024");
+	p = period_fiscal_year(2568);
+	check_period(&p, PERIOD_FISCAL_YEAR, "2024-10-01", "2025-10-01", "FY2568");
+	p = period_fiscal_quarter(2568, 0);
+	check_period(&p, PERIOD_FISCAL_QUARTER, "2024-07-01", "2024-10-01", "FY2567-Q4");
+	p = period_fiscal_quarter(2568, 5);
+	check_period(&p, PERIOD_FISCAL_QUARTER, "2025-10-01", "2026-01-01", "FY2569-Q1");
+	p = period_range(mkdate(2025, 3, 5), mkdate(2025, 3, 6));
+	check_period(&p, PERIOD_RANGE, "2025-03-05", "2025-03-06",
+		     "2025-03-05..2025-03-06");
+	/* two months are not a quarter unless they are one */
+	p = period_range(mkdate(2025, 2, 1), mkdate(2025, 5, 1));
+	check_period(&p, PERIOD_RANGE, "2025-02-01", "2025-05-01",
+		     "2025-02-01..2025-05-01");
+	p = period_range(mkdate(2025, 7, 1), mkdate(2025, 10, 1));
+	check_period(&p, PERIOD_FISCAL_QUARTER, "2025-07-01", "2025-10-01", "FY2568-Q4");
+	p = period_range(mkdate(2024, 10, 1), mkdate(2025, 1, 1));
+	check_period(&p, PERIOD_FISCAL_QUARTER, "2024-10-01", "2025-01-01", "FY2568-Q1");
+
+	assert_true(period_valid(&p));
+	p.end = p.start;
+	assert_false(period_valid(&p));
+	assert_false(period_valid(NULL));
+}
+
+static void test_fiscal_year_of(void **state)
+{
+	(void)state;
+	assert_int_equal(period_fiscal_year_of(mkdate(2024, 10, 1)), 2568);
+	assert_int_equal(period_fiscal_year_of(mkdate(2024, 9, 30)), 2567);
+	assert_int_equal(period_fiscal_year_of(mkdate(2025, 1, 1)), 2568);
+	assert_int_equal(period_fiscal_year_of(mkdate(2025, 9, 30)), 2568);
+	assert_int_equal(period_fiscal_year_of(mkdate(2025, 10, 1)), 2569);
+	assert_int_equal(period_fiscal_year_of(mkdate(2024, 12, 31)), 2568);
+}
+
+static void test_split_fy_by_month(void **state)
+{
+	static const char *const labels[12] = {
+		"2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03",
+		"2025-04", "2025-05", "2025-06", "2025-07", "2025-08", "2025-09",
+	};
+	struct period fy = period_fiscal_year(2568);
+	struct period *s = NULL;
+	size_t n = 99, i;
+
+	(void)state;
+	assert_int_equal(period_split(&fy, INTERVAL_MONTH, &s, &n), DK_OK);
+	assert_int_equal(n, 12);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(s[i].kind, PERIOD_MONTH);
+		assert_string_equal(s[i].label, labels[i]);
+		assert_int_equal(s[i].start.day, 1);
+		assert_int_equal(s[i].end.day, 1);
+		if (i > 0)
+			assert_int_equal(date_cmp(s[i - 1].end, s[i].start), 0);
+	}
+	check_date(s[0].start, "2024-10-01");
+	check_date(s[4].end, "2025-03-01");
+	check_date(s[11].end, "2025-10-01");
+	free(s);
+}
+
+static void test_split_by_quarter(void **state)
+{
+	struct period fy = period_fiscal_year(2568);
+	struct period year = period_year(2025);
+	struct period *s = NULL;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(period_split(&fy, INTERVAL_QUARTER, &s, &n), DK_OK);
+	assert_int_equal(n, 4);
+	check_period(&s[0], PERIOD_FISCAL_QUARTER, "2024-10-01", "2025-01-01", "FY2568-Q1");
+	check_period(&s[1], PERIOD_FISCAL_QUARTER, "2025-01-01", "2025-04-01", "FY2568-Q2");
+	check_period(&s[2], PERIOD_FISCAL_QUARTER, "2025-04-01", "2025-07-01", "FY2568-Q3");
+	check_period(&s[3], PERIOD_FISCAL_QUARTER, "2025-07-01", "2025-10-01", "FY2568-Q4");
+	free(s);
+
+	/* a calendar year straddles two fiscal years */
+	assert_int_equal(period_split(&year, INTERVAL_QUARTER, &s, &n), DK_OK);
+	assert_int_equal(n, 4);
+	assert_string_equal(s[0].label, "FY2568-Q2");
+	assert_string_equal(s[1].label, "FY2568-Q3");
+	assert_string_equal(s[2].label, "FY2568-Q4");
+	check_period(&s[3], PERIOD_FISCAL_QUARTER, "2025-10-01", "2026-01-01", "FY2569-Q1");
+	free(s);
+}
+
+static void test_split_clipped(void **state)
+{
+	struct period r = period_range(mkdate(2025, 1, 15), mkdate(2025, 4, 10));
+	struct period m = period_month(2025, 3);
+	struct period one = period_range(mkdate(2025, 3, 5), mkdate(2025, 3, 6));
+	struct period *s = NULL;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(period_split(&r, INTERVAL_MONTH, &s, &n), DK_OK);
+	assert_int_equal(n, 4);
+	check_period(&s[0], PERIOD_RANGE, "2025-01-15", "2025-02-01",
+		     "2025-01-15..2025-02-01");
+	check_period(&s[1], PERIOD_MONTH, "2025-02-01", "2025-03-01", "2025-02");
+	check_period(&s[2], PERIOD_MONTH, "2025-03-01", "2025-04-01", "2025-03");
+	check_period(&s[3], PERIOD_RANGE, "2025-04-01", "2025-04-10",
+		     "2025-04-01..2025-04-10");
+	free(s);
+
+	assert_int_equal(period_split(&r, INTERVAL_QUARTER, &s, &n), DK_OK);
+	assert_int_equal(n, 2);
+	check_period(&s[0], PERIOD_RANGE, "2025-01-15", "2025-04-01",
+		     "2025-01-15..2025-04-01");
+	check_period(&s[1], PERIOD_RANGE, "2025-04-01", "2025-04-10",
+		     "2025-04-01..2025-04-10");
+	free(s);
+
+	/* a month split by quarter is one piece, still the month */
+	assert_int_equal(period_split(&m, INTERVAL_QUARTER, &s, &n), DK_OK);
+	assert_int_equal(n, 1);
+	check_period(&s[0], PERIOD_MONTH, "2025-03-01", "2025-04-01", "2025-03");
+	free(s);
+
+	assert_int_equal(period_split(&one, INTERVAL_MONTH, &s, &n), DK_OK);
+	assert_int_equal(n, 1);
+	check_period(&s[0], PERIOD_RANGE, "2025-03-05", "2025-03-06",
+		     "2025-03-05..2025-03-06");
+	free(s);
+
+	assert_int_equal(period_split(&r, INTERVAL_NONE, &s, &n), DK_OK);
+	assert_int_equal(n, 1);
+	check_period(&s[0], PERIOD_RANGE, "2025-01-15", "2025-04-10",
+		     "2025-01-15..2025-04-10");
+	free(s);
+}
+
+static void test_split_invalid(void **state)
+{
+	struct period bad = period_range(mkdate(2025, 4, 1), mkdate(2025, 3, 1));
+	struct period *s = (struct period *)&bad;
+	size_t n = 5;
+
+	(void)state;
+	assert_int_equal(period_split(&bad, INTERVAL_MONTH, &s, &n), DK_SOFTWARE);
+	assert_null(s);
+	assert_int_equal(n, 0);
+	assert_int_equal(period_split(NULL, INTERVAL_MONTH, &s, &n), DK_SOFTWARE);
+}
+
+static void test_previous(void **state)
+{
+	struct period p, q;
+
+	(void)state;
+	p = period_month(2025, 1);
+	q = period_previous(&p);
+	check_period(&q, PERIOD_MONTH, "2024-12-01", "2025-01-01", "2024-12");
+	p = period_month(2024, 3);
+	q = period_previous(&p);
+	check_period(&q, PERIOD_MONTH, "2024-02-01", "2024-03-01", "2024-02");
+	p = period_year(2025);
+	q = period_previous(&p);
+	check_period(&q, PERIOD_YEAR, "2024-01-01", "2025-01-01", "2024");
+	p = period_fiscal_year(2568);
+	q = period_previous(&p);
+	check_period(&q, PERIOD_FISCAL_YEAR, "2023-10-01", "2024-10-01", "FY2567");
+	p = period_fiscal_quarter(2568, 1);
+	q = period_previous(&p);
+	check_period(&q, PERIOD_FISCAL_QUARTER, "2024-07-01", "2024-10-01", "FY2567-Q4");
+	p = period_fiscal_quarter(2568, 2);
+	q = period_previous(&p);
+	check_period(&q, PERIOD_FISCAL_QUARTER, "2024-10-01", "2025-01-01", "FY2568-Q1");
+	p = period_range(mkdate(2025, 3, 10), mkdate(2025, 3, 20));
+	q = period_previous(&p);
+	check_period(&q, PERIOD_RANGE, "2025-02-28", "2025-03-10",
+		     "2025-02-28..2025-03-10");
+	/* 31 days ending on 1 April is March, and is labelled so */
+	p = period_range(mkdate(2025, 4, 1), mkdate(2025, 5, 2));
+	q = period_previous(&p);
+	check_period(&q, PERIOD_MONTH, "2025-03-01", "2025-04-01", "2025-03");
+	/* nothing before year 1 */
+	p = period_month(1, 1);
+	q = period_previous(&p);
+	assert_false(period_valid(&q));
+}
+
+static void test_year_ago(void **state)
+{
+	struct period p, q;
+
+	(void)state;
+	p = period_month(2025, 3);
+	q = period_year_ago(&p);
+	check_period(&q, PERIOD_MONTH, "2024-03-01", "2024-04-01", "2024-03");
+	p = period_month(2024, 2);
+	q = period_year_ago(&p);
+	check_period(&q, PERIOD_MONTH, "2023-02-01", "2023-03-01", "2023-02");
+	p = period_year(2025);
+	q = period_year_ago(&p);
+	check_period(&q, PERIOD_YEAR, "2024-01-01", "2025-01-01", "2024");
+	p = period_fiscal_year(2568);
+	q = period_year_ago(&p);
+	check_period(&q, PERIOD_FISCAL_YEAR, "2023-10-01", "2024-10-01", "FY2567");
+	p = period_fiscal_quarter(2568, 1);
+	q = period_year_ago(&p);
+	check_period(&q, PERIOD_FISCAL_QUARTER, "2023-10-01", "2024-01-01", "FY2567-Q1");
+	p = period_fiscal_quarter(2568, 4);
+	q = period_year_ago(&p);
+	check_period(&q, PERIOD_FISCAL_QUARTER, "2024-07-01", "2024-10-01", "FY2567-Q4");
+	p = period_range(mkdate(2025, 3, 10), mkdate(2025, 3, 20));
+	q = period_year_ago(&p);
+	check_period(&q, PERIOD_RANGE, "2024-03-10", "2024-03-20",
+		     "2024-03-10..2024-03-20");
+	p = period_range(mkdate(2024, 2, 29), mkdate(2024, 3, 10));
+	q = period_year_ago(&p);
+	check_period(&q, PERIOD_RANGE, "2023-02-28", "2023-03-10",
+		     "2023-02-28..2023-03-10");
+	/* both ends clamp to 28 Feb: the range keeps one day */
+	p = period_range(mkdate(2024, 2, 28), mkdate(2024, 2, 29));
+	q = period_year_ago(&p);
+	check_period(&q, PERIOD_RANGE, "2023-02-28", "2023-03-01",
+		     "2023-02-28..2023-03-01");
+}
+
+static void check_human(const struct period *p, const char *th, const char *en)
+{
+	char buf[PERIOD_HUMAN_LEN];
+
+	period_label_human(p, 1, buf, sizeof(buf));
+	assert_string_equal(buf, th);
+	period_label_human(p, 0, buf, sizeof(buf));
+	assert_string_equal(buf, en);
+}
+
+static void test_labels_human(void **state)
+{
+	struct period p;
+
+	(void)state;
+	p = period_month(2025, 3);
+	check_human(&p, "มีนาคม 2568", "March 2025");
+	p = period_month(2024, 10);
+	check_human(&p, "ตุลาคม 2567", "October 2024");
+	p = period_year(2025);
+	check_human(&p, "พ.ศ. 2568", "2025");
+	p = period_fiscal_year(2568);
+	check_human(&p, "ปีงบประมาณ 2568", "FY2568 (Oct 2024 – Sep 2025)");
+	p = period_fiscal_quarter(2568, 1);
+	check_human(&p, "ไตรมาส 1 ปีงบประมาณ 2568", "FY2568 Q1 (Oct – Dec 2024)");
+	p = period_fiscal_quarter(2568, 2);
+	check_human(&p, "ไตรมาส 2 ปีงบประมาณ 2568", "FY2568 Q2 (Jan – Mar 2025)");
+	p = period_fiscal_quarter(2568, 3);
+	check_human(&p, "ไตรมาส 3 ปีงบประมาณ 2568", "FY2568 Q3 (Apr – Jun 2025)");
+	p = period_fiscal_quarter(2568, 4);
+	check_human(&p, "ไตรมาส 4 ปีงบประมาณ 2568", "FY2568 Q4 (Jul – Sep 2025)");
+	/* a struct built by hand as a range shows its last day */
+	memset(&p, 0, sizeof(p));
+	p.kind = PERIOD_RANGE;
+	p.start = mkdate(2025, 3, 1);
+	p.end = mkdate(2025, 4, 1);
+	check_human(&p, "1 มี.ค. 2568 – 31 มี.ค. 2568", "1 Mar 2025 – 31 Mar 2025");
+	p = period_range(mkdate(2024, 12, 25), mkdate(2025, 1, 6));
+	check_human(&p, "25 ธ.ค. 2567 – 5 ม.ค. 2568", "25 Dec 2024 – 5 Jan 2025");
+}
+
+static void test_labels_bytes(void **state)
+{
+	struct period p = period_month(2025, 3);
+	char buf[PERIOD_HUMAN_LEN];
+
+	(void)state;
+	/* independent of the source file's encoding */
+	period_label_human(&p, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "\xe0\xb8\xa1\xe0\xb8\xb5\xe0\xb8\x99\xe0\xb8\xb2"
+			    "\xe0\xb8\x84\xe0\xb8\xa1 2568");
+	p = period_fiscal_year(2568);
+	period_label_human(&p, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "FY2568 (Oct 2024 \xe2\x80\x93 Sep 2025)");
+}
+
+static void test_labels_truncate(void **state)
+{
+	struct period p = period_month(2025, 3);
+	char buf[16];
+
+	(void)state;
+	/* "มีนาคม" is 3 bytes a character: 4 bytes hold only "ม" */
+	memset(buf, 'x', sizeof(buf));
+	period_label_human(&p, 1, buf, 5);
+	assert_string_equal(buf, "\xe0\xb8\xa1");
+	assert_int_equal(buf[5], 'x');
+	period_label_human(&p, 1, buf, 1);
+	assert_string_equal(buf, "");
+	memset(buf, 'x', sizeof(buf));
+	period_label_human(&p, 1, buf, 0);
+	assert_int_equal(buf[0], 'x');
+	period_label_human(&p, 0, buf, 6);
+	assert_string_equal(buf, "March");
+	period_month_short(2025, 3, 1, buf, 4);
+	assert_string_equal(buf, "\xe0\xb8\xa1");
+}
+
+static void test_month_short(void **state)
+{
+	char buf[PERIOD_HUMAN_LEN];
+
+	(void)state;
+	period_month_short(2025, 3, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "มี.ค. 68");
+	period_month_short(2025, 3, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "Mar 25");
+	period_month_short(2024, 10, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "ต.ค. 67");
+	period_month_short(2000, 1, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "Jan 00");
+	period_month_short(2000, 1, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "ม.ค. 43");
+	period_month_short(1957, 12, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "ธ.ค. 00");
+	period_month_short(2025, 13, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "?");
+}
+
+static void test_month_names(void **state)
+{
+	static const char *const th[12] = {
+		"มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+		"กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"
+	};
+	static const char *const th_abbr[12] = {
+		"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+		"ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."
+	};
+	static const char *const en[12] = {
+		"January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December"
+	};
+	static const char *const en_abbr[12] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+	};
+	int m;
+
+	(void)state;
+	for (m = 1; m <= 12; m++) {
+		assert_string_equal(period_month_name(m, 1, 0), th[m - 1]);
+		assert_string_equal(period_month_name(m, 1, 1), th_abbr[m - 1]);
+		assert_string_equal(period_month_name(m, 0, 0), en[m - 1]);
+		assert_string_equal(period_month_name(m, 0, 1), en_abbr[m - 1]);
+	}
+	assert_null(period_month_name(0, 1, 0));
+	assert_null(period_month_name(13, 0, 1));
+}
+
+/* Human labels of a split FY: the trend axis of the monthly report. */
+static void test_split_labels_human(void **state)
+{
+	struct period fy = period_fiscal_year(2568);
+	struct period *s = NULL;
+	char buf[PERIOD_HUMAN_LEN];
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(period_split(&fy, INTERVAL_MONTH, &s, &n), DK_OK);
+	assert_int_equal(n, 12);
+	period_label_human(&s[0], 1, buf, sizeof(buf));
+	assert_string_equal(buf, "ตุลาคม 2567");
+	period_label_human(&s[11], 1, buf, sizeof(buf));
+	assert_string_equal(buf, "กันยายน 2568");
+	period_label_human(&s[4], 0, buf, sizeof(buf));
+	assert_string_equal(buf, "February 2025");
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_days_in_month_and_valid),
+		cmocka_unit_test(test_days_known_values),
+		cmocka_unit_test(test_days_round_trip),
+		cmocka_unit_test(test_add_days),
+		cmocka_unit_test(test_add_months),
+		cmocka_unit_test(test_cmp),
+		cmocka_unit_test(test_parse_format_iso),
+		cmocka_unit_test(test_parse_forms),
+		cmocka_unit_test(test_parse_relative),
+		cmocka_unit_test(test_parse_relative_bad_today),
+		cmocka_unit_test(test_parse_reject_messages),
+		cmocka_unit_test(test_parse_reject_all),
+		cmocka_unit_test(test_parse_small_err_buffer),
+		cmocka_unit_test(test_forms_help),
+		cmocka_unit_test(test_constructors),
+		cmocka_unit_test(test_fiscal_year_of),
+		cmocka_unit_test(test_split_fy_by_month),
+		cmocka_unit_test(test_split_by_quarter),
+		cmocka_unit_test(test_split_clipped),
+		cmocka_unit_test(test_split_invalid),
+		cmocka_unit_test(test_previous),
+		cmocka_unit_test(test_year_ago),
+		cmocka_unit_test(test_labels_human),
+		cmocka_unit_test(test_labels_bytes),
+		cmocka_unit_test(test_labels_truncate),
+		cmocka_unit_test(test_month_short),
+		cmocka_unit_test(test_month_names),
+		cmocka_unit_test(test_split_labels_human),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

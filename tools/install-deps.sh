@@ -1,0 +1,35 @@
+#!/bin/sh
+# Install the Debian packages didkpi needs to build, run and test.
+# As root: apt-get installs what is missing. Otherwise: print the command.
+# Quiet when everything is present.
+set -eu
+
+pkgs="build-essential pkg-config libpq-dev libcsv-dev libcairo2-dev
+libpango1.0-dev libxlsxwriter-dev libssl-dev postgresql postgresql-client
+fonts-thai-tlwg libcmocka-dev python3 python3-openpyxl poppler-utils
+libreoffice-calc-nogui jq"
+
+missing=
+for p in $pkgs; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case $st in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "didkpi: missing packages:$missing" >&2
+	echo "  hint: run as root: apt-get install -y --no-install-recommends$missing" >&2
+	exit 69
+fi
+
+echo "didkpi: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# Refresh the package lists when they are missing or older than a day.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -n 1)" ]; then
+	apt-get update -qq >&2
+fi
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2 </dev/null
