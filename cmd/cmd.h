@@ -49,6 +49,7 @@ int cmd_db(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_init(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_load(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_demo(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx);
 
 /* The list of commands, for help. */
 struct cmd_entry {

@@ -19,6 +19,7 @@ const struct cmd_entry cmd_table[] = {
 	{ "init", cmd_init, CMD_DB, "create or upgrade the didkpi schema" },
 	{ "load", cmd_load, CMD_DB, "validate a CSV file and load it into a relation" },
 	{ "demo", cmd_demo, CMD_DB, "fill the database with a synthetic department" },
+	{ "kpi", cmd_kpi, CMD_DB | CMD_SNAPSHOT, "compute the KPIs of a period (table, csv, tsv, json)" },
 	{ NULL, NULL, 0, NULL }
 };
 

@@ -296,11 +296,10 @@ struct period period_fiscal_quarter(int be_year, int q)
 	return quarter_at(mi);
 }
 
+static struct period range_as_typed(struct civil_date start, struct civil_date end);
+
 struct period period_range(struct civil_date start, struct civil_date end)
 {
-	struct period p;
-	char a[DATE_ISO_LEN], b[DATE_ISO_LEN];
-
 	if (start.day == 1 && date_valid(start)) {
 		if (date_cmp(end, date_add_months(start, 1)) == 0)
 			return period_month(start.year, start.month);
@@ -311,6 +310,15 @@ struct period period_range(struct civil_date start, struct civil_date end)
 		if (start.month == 10 && date_cmp(end, date_add_months(start, 12)) == 0)
 			return period_fiscal_year(period_fiscal_year_of(start));
 	}
+	return range_as_typed(start, end);
+}
+
+/* A range keeps the A..B label it was typed with (SPEC section 3). */
+static struct period range_as_typed(struct civil_date start, struct civil_date end)
+{
+	struct period p;
+	char a[DATE_ISO_LEN], b[DATE_ISO_LEN];
+
 	p = period_make(PERIOD_RANGE, start, end);
 	date_format_iso(start, a);
 	date_format_iso(end, b);
@@ -435,7 +443,7 @@ static int parse_range(const char *text, const char *dots, struct period *p,
 		snprintf(why, whylen, "end must be after start (the end is exclusive)");
 		return -1;
 	}
-	*p = period_range(a, b);
+	*p = range_as_typed(a, b);
 	return 0;
 }
 

@@ -21,10 +21,15 @@ q() { local db=$1; shift; psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$SOCK" -U didk
 # sets DB (its conninfo) and DBNAME.
 newdb() {
 	DBNAME=$1
-	q postgres -c "DROP DATABASE IF EXISTS \"$DBNAME\"" >/dev/null
+	# FORCE: a backend of the previous test may still be closing.
+	q postgres -c "DROP DATABASE IF EXISTS \"$DBNAME\" WITH (FORCE)" >/dev/null
 	q postgres -c "CREATE DATABASE \"$DBNAME\"" >/dev/null
 	DB="host=$SOCK user=didkpi dbname=$DBNAME"
-	"$BIN" -d "$DB" init >/dev/null 2>&1 || { echo "newdb: init failed"; exit 1; }
+	if ! "$BIN" -d "$DB" init >"$W/init.log" 2>&1; then
+		echo "newdb: init failed:"
+		cat "$W/init.log"
+		exit 1
+	fi
 }
 
 # run STATUS WHAT CMD...: run CMD, keep its stdout/stderr in $W/out and

@@ -264,15 +264,12 @@ static void test_parse_forms(void **state)
 		    "2025-03-01", "2024-02-29..2025-03-01");
 	check_parse("2025-03-01..2025-04-02", t, PERIOD_RANGE, "2025-03-01",
 		    "2025-04-02", "2025-03-01..2025-04-02");
-	/* a range that is exactly a month, quarter, year or FY is labelled so */
-	check_parse("2025-03-01..2025-04-01", t, PERIOD_MONTH, "2025-03-01",
-		    "2025-04-01", "2025-03");
-	check_parse("2025-01-01..2025-04-01", t, PERIOD_FISCAL_QUARTER, "2025-01-01",
-		    "2025-04-01", "FY2568-Q2");
-	check_parse("2025-01-01..2026-01-01", t, PERIOD_YEAR, "2025-01-01",
-		    "2026-01-01", "2025");
-	check_parse("2024-10-01..2025-10-01", t, PERIOD_FISCAL_YEAR, "2024-10-01",
-		    "2025-10-01", "FY2568");
+	/* a typed range keeps its A..B label (SPEC section 3), even when it
+	 * covers exactly a month or a fiscal year */
+	check_parse("2025-03-01..2025-04-01", t, PERIOD_RANGE, "2025-03-01",
+		    "2025-04-01", "2025-03-01..2025-04-01");
+	check_parse("2024-10-01..2025-10-01", t, PERIOD_RANGE, "2024-10-01",
+		    "2025-10-01", "2024-10-01..2025-10-01");
 	check_parse("9999-12-30..9999-12-31", t, PERIOD_RANGE, "9999-12-30",
 		    "9999-12-31", "9999-12-30..9999-12-31");
 	check_parse("9999-11", t, PERIOD_MONTH, "9999-11-01", "9999-12-01", "9999-11");

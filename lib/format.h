@@ -1,0 +1,52 @@
+/* Output formats for tables of KPIs and comparisons: table, csv, tsv, json. */
+#ifndef DIDKPI_FORMAT_H
+#define DIDKPI_FORMAT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum out_format { OUT_TABLE, OUT_CSV, OUT_TSV, OUT_JSON };
+
+/* format_find() maps "table", "csv", "tsv", "json" to the enum, or -1. */
+int format_find(const char *name);
+
+/*
+ * fmt_number() writes the shortest decimal text that reads back as v
+ * (integers without ".0", no exponent for ordinary magnitudes, "." as the
+ * decimal point whatever the locale) to buf (at least FMT_NUMBER_MAX
+ * bytes) and returns buf.
+ */
+#define FMT_NUMBER_MAX 40
+char *fmt_number(double v, char *buf);
+
+/* fmt_grouped() writes v rounded to decimals places with thousands
+ * separators ("12,345.6"), for people. */
+char *fmt_grouped(double v, int decimals, char *buf, size_t len);
+
+/* text_width() is the number of terminal columns UTF-8 text s takes:
+ * Thai vowel and tone marks above and below the line take none. */
+size_t text_width(const char *s);
+
+/*
+ * A writer of rows of cells, one per format: the header once, then rows.
+ * Cells are text; a NULL cell is empty (null in JSON). For JSON, a cell
+ * whose column is marked numeric is written as a number, and one marked
+ * boolean as true/false. The table format collects the rows and writes
+ * them aligned at the end.
+ */
+enum cell_type { CELL_TEXT, CELL_NUMBER, CELL_BOOL };
+
+struct table_writer;
+
+struct table_writer *table_writer_new(FILE *f, enum out_format fmt, int ncols,
+				      const char *const *names, const enum cell_type *types);
+/* table_writer_row() copies the cells; returns 0 or -1 when out of memory. */
+int table_writer_row(struct table_writer *w, const char *const *cells);
+/* table_writer_finish() writes what is pending (the table, JSON's "]")
+ * and frees w; returns 0, or -1 when a write failed. */
+int table_writer_finish(struct table_writer *w);
+
+/* Write one CSV field (RFC 4180: quoted when it holds , " CR or LF). */
+void csv_write_field(FILE *f, const char *s);
+
+#endif
