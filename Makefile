@@ -37,7 +37,7 @@ endif
 LIB_SRC = $(sort $(wildcard lib/*.c))
 CMD_SRC = $(sort $(wildcard cmd/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
-SQL_FILES = $(shell find sql -name '*.sql' | LC_ALL=C sort)
+SQL_FILES = $(shell find sql -name '*.sql' -not -path '*/examples/*' | LC_ALL=C sort)
 
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/sqlres_data.o
 CMD_OBJ = $(CMD_SRC:%.c=$(B)/%.o)

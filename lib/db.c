@@ -172,6 +172,34 @@ int db_query_text(struct db *db, const char *label, const char *sql,
 	return DK_OK;
 }
 
+int db_query_tolerant(struct db *db, const char *label, const char *sql,
+		      const char *sqlstate, int *hit, PGresult **res)
+{
+	PGresult *r;
+	ExecStatusType est;
+	const char *state;
+
+	*hit = 0;
+	if (res)
+		*res = NULL;
+	r = PQexecParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	est = PQresultStatus(r);
+	if (est != PGRES_TUPLES_OK && est != PGRES_COMMAND_OK) {
+		state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		if (state && !strcmp(state, sqlstate) && PQstatus(db->conn) == CONNECTION_OK) {
+			*hit = 1;
+			PQclear(r);
+			return DK_OK;
+		}
+		return db_fail(db, label, r);
+	}
+	if (res)
+		*res = r;
+	else
+		PQclear(r);
+	return DK_OK;
+}
+
 int db_query(struct db *db, const char *key, int nparams,
 	     const char *const *params, PGresult **res)
 {

@@ -38,6 +38,14 @@ int db_query(struct db *db, const char *key, int nparams,
 int db_query_text(struct db *db, const char *label, const char *sql,
 		  int nparams, const char *const *params, PGresult **res);
 
+/*
+ * db_query_tolerant() is db_query_text() for a statement that may fail with
+ * one expected SQLSTATE (e.g. "23505", unique_violation): that failure sets
+ * *hit, prints nothing and returns DK_OK; any other is reported as usual.
+ */
+int db_query_tolerant(struct db *db, const char *label, const char *sql,
+		      const char *sqlstate, int *hit, PGresult **res);
+
 /* db_script() runs a parameterless multi-statement SQL file KEY. */
 int db_script(struct db *db, const char *key);
 

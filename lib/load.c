@@ -574,6 +574,32 @@ static int run_template(struct loader *L, const struct idents *id, const char *k
 	return st;
 }
 
+/* Insert the staged rows: the fast plain insert under a savepoint, or, when
+ * a key is already present, the insert that skips present keys. */
+static int insert_rows(struct loader *L, const struct idents *id, PGresult **res)
+{
+	static const char *const names[] = { "table", "cols" };
+	const char *values[] = { id->table, id->cols };
+	const char *text = sqlres_get("load.sql#insert_fast");
+	char *sql = text ? render(text, names, values, 2) : NULL;
+	int st, hit = 0;
+
+	if (!sql)
+		return DK_SOFTWARE;
+	if ((st = db_query_text(L->db, "savepoint", "SAVEPOINT didkpi_fast", 0, NULL, NULL)) ||
+	    (st = db_query_tolerant(L->db, "load.sql#insert_fast", sql, "23505", &hit, res))) {
+		free(sql);
+		return st;
+	}
+	free(sql);
+	if (!hit)
+		return db_query_text(L->db, "release", "RELEASE SAVEPOINT didkpi_fast", 0, NULL, NULL);
+	if ((st = db_query_text(L->db, "rollback to savepoint", "ROLLBACK TO SAVEPOINT didkpi_fast",
+				0, NULL, NULL)))
+		return st;
+	return run_template(L, id, "load.sql#insert", 0, NULL, res);
+}
+
 /*
  * Rows rejected by the server (columns: line, reason, then the relation's
  * columns): count them and write them to the rejects file in input order.
@@ -661,6 +687,7 @@ int load_run(struct db *db, const struct load_options *o, struct load_stats *sta
 	    (st = refset_load(db, "load.sql#ref_services", &L->services)) ||
 	    (st = refset_load(db, "load.sql#ref_channels", &L->channels)) ||
 	    (st = refset_load(db, "load.sql#ref_methods", &L->methods)) ||
+	    (st = db_query(db, "load.sql#temp_buffers", 0, NULL, NULL)) ||
 	    (st = idents_build(db, L->rel, &id)) ||
 	    (st = run_template(L, &id, "load.sql#stage", 0, NULL, NULL)))
 		goto out;
@@ -699,7 +726,9 @@ int load_run(struct db *db, const struct load_options *o, struct load_stats *sta
 		PQclear(res);
 		res = NULL;
 	}
-	if ((st = run_template(L, &id, "load.sql#insert", 0, NULL, &res)))
+	/* Try the plain insert first; ON CONFLICT costs a speculative insertion
+	 * per row, worth paying only when some key is already present. */
+	if ((st = insert_rows(L, &id, &res)))
 		goto out;
 	inserted = strtol(PQcmdTuples(res), NULL, 10);
 	PQclear(res);

@@ -22,6 +22,12 @@ SELECT method FROM didkpi.auth_methods ORDER BY 1;
 -- both see them as new. $1: the relation's name.
 SELECT pg_catalog.pg_advisory_xact_lock(74747302, pg_catalog.hashtext($1));
 
+-- name: temp_buffers
+-- Room for the staging table in memory: temporary tables live in local
+-- buffers (8 MB by default), and a large load would otherwise go through
+-- the disk. Must run before the session's first temporary table.
+SELECT pg_catalog.set_config('temp_buffers', '256MB', true);
+
 -- name: stage
 -- A staging table shaped like the target, plus the input line number.
 CREATE TEMP TABLE didkpi_stage ON COMMIT DROP AS
@@ -44,6 +50,14 @@ RETURNING line, 'closed_at is before submitted_at' AS reason, {{cols}};
 DELETE FROM pg_temp.didkpi_stage
  WHERE valid_to < valid_from
 RETURNING line, 'valid_to is before valid_from' AS reason, {{cols}};
+
+-- name: insert_fast
+-- The common case, a file of new rows: a plain insert, in whatever order.
+-- It fails with unique_violation when any key is already present (in the
+-- table or twice in the file); the loader then rolls back to a savepoint
+-- and uses the insert below.
+INSERT INTO {{table}} ({{cols}})
+SELECT {{cols}} FROM pg_temp.didkpi_stage;
 
 -- name: insert
 -- Insert in input order; a key already present (in the table, or earlier in
