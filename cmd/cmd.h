@@ -50,6 +50,9 @@ int cmd_init(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_load(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_demo(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_chart(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_report(int argc, char **argv, struct cmd_ctx *ctx);
 
 /* The list of commands, for help. */
 struct cmd_entry {

@@ -20,6 +20,9 @@ const struct cmd_entry cmd_table[] = {
 	{ "load", cmd_load, CMD_DB, "validate a CSV file and load it into a relation" },
 	{ "demo", cmd_demo, CMD_DB, "fill the database with a synthetic department" },
 	{ "kpi", cmd_kpi, CMD_DB | CMD_SNAPSHOT, "compute the KPIs of a period (table, csv, tsv, json)" },
+	{ "compare", cmd_compare, CMD_DB | CMD_SNAPSHOT, "before and after Digital ID, with statistics" },
+	{ "chart", cmd_chart, CMD_DB | CMD_SNAPSHOT, "draw a chart (PNG, SVG, PDF) in Thai or English" },
+	{ "report", cmd_report, CMD_DB | CMD_SNAPSHOT, "write the monthly XLSX workbook from a template" },
 	{ NULL, NULL, 0, NULL }
 };
 

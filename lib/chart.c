@@ -420,6 +420,14 @@ static void data_range(const struct render *R, double *lo, double *hi)
 			}
 		}
 	}
+	if (c->has_target && c->targets) {
+		for (size_t k = 0; k < c->ncategories; k++) {
+			if (isfinite(c->targets[k])) {
+				*lo = fmin(*lo, c->targets[k]);
+				*hi = fmax(*hi, c->targets[k]);
+			}
+		}
+	}
 	if (c->has_target && isfinite(c->target)) {
 		*lo = fmin(*lo, c->target);
 		*hi = fmax(*hi, c->target);
@@ -1293,6 +1301,36 @@ static void baseline_draw(struct render *R)
 	cairo_stroke(R->cr);
 }
 
+/* A target that changes between categories: one dashed path of steps
+ * over the bands that have one. */
+static void target_steps(struct render *R)
+{
+	const struct chart *c = R->c;
+	double dash[] = { 7 * R->s, 4 * R->s }, prev = NAN;
+	size_t i;
+
+	set_rgb(R->cr, col_target);
+	cairo_set_line_width(R->cr, 1.6 * R->s);
+	cairo_set_dash(R->cr, dash, 2, 0);
+	for (i = 0; i < c->ncategories; i++) {
+		double t = c->targets[i], x = R->px + (double)i * R->band, y;
+
+		if (!isfinite(t)) {
+			prev = NAN;
+			continue;
+		}
+		y = round(ymap(R, t)) + 0.5;
+		if (isfinite(prev))
+			cairo_line_to(R->cr, x, y);
+		else
+			cairo_move_to(R->cr, x, y);
+		cairo_line_to(R->cr, x + R->band, y);
+		prev = t;
+	}
+	cairo_stroke(R->cr);
+	cairo_set_dash(R->cr, NULL, 0, 0);
+}
+
 static void target_draw(struct render *R)
 {
 	double y;
@@ -1300,7 +1338,10 @@ static void target_draw(struct render *R)
 	if (!R->c->has_target || !isfinite(R->c->target))
 		return;
 	y = round(ymap(R, R->c->target)) + 0.5;
-	target_stroke(R, R->px, R->px + R->pw, y);
+	if (R->c->targets)
+		target_steps(R);
+	else
+		target_stroke(R, R->px, R->px + R->pw, y);
 	if (R->tgt)
 		text_draw(R, R->tgt, R->px + R->pw + 0.5 * R->fs_small,
 			  y - (R->tgt_h > 1.6 * R->fs_small ? R->tgt_h / 2 :
@@ -1744,8 +1785,14 @@ const char *chart_font_family(int thai)
 
 void chart_fonts_release(void)
 {
+	/*
+	 * Not FcFini(): Pango 1.50 sorts fonts in a thread of its own, which
+	 * may still hold fontconfig's caches at exit, and FcFini() (like
+	 * cairo_debug_reset_static_data()) then aborts on an assertion, now
+	 * and then. What fontconfig keeps stays reachable, so leak checkers
+	 * do not report it (tests/lsan.supp covers the libraries' own).
+	 */
 	pango_cairo_font_map_set_default(NULL);
-	FcFini();
 }
 
 int chart_font_check(int thai)

@@ -84,6 +84,11 @@ struct chart {
 				   percentages whatever the format */
 	const char *ci_label;   /* legend text of whiskers; NULL: "95% CI" /
 				   "ช่วงความเชื่อมั่น 95%" */
+
+	const double *targets;  /* optional, with has_target: the target in
+				   force in each category (NAN = none there);
+				   the line then steps from band to band, and
+				   target is the value its label gives */
 };
 
 /*
@@ -148,9 +153,11 @@ int chart_font_check(int thai);
 const char *chart_font_family(int thai);
 
 /*
- * chart_fonts_release() drops the font caches Pango and fontconfig keep
- * for the life of the process, so that leak checkers (AddressSanitizer)
- * see a clean exit. Call it once at exit, after the last chart.
+ * chart_fonts_release() drops Pango's default font map and the fonts it
+ * caches for the life of the process, so that leak checkers
+ * (AddressSanitizer) see a clean exit. Call it once at exit, after the
+ * last chart. (fontconfig's own caches stay: finalising them races with
+ * Pango's font-sorting thread.)
  */
 void chart_fonts_release(void);
 

@@ -9,6 +9,18 @@ out=${DIDKPI_DEMO_OUT:-demo-out}
 "$bin" init
 "$bin" demo --replace
 mkdir -p "$out"
+# The four charts, in Thai and English, over the two fiscal years in which
+# the demo's services adopted Digital ID (compare: those adopted in FY2568).
+p=2023-10-01..2025-10-01
+for lang in th en; do
+	sfx=
+	[ "$lang" = th ] || sfx=-$lang
+	"$bin" chart trend --lang "$lang" --period "$p" --kpi eservice_digital_id_coverage \
+		-o "$out/chart-trend$sfx.png"
+	"$bin" chart compare --lang "$lang" --period FY2568 -o "$out/chart-compare$sfx.png"
+	"$bin" chart methods --lang "$lang" --period "$p" -o "$out/chart-methods$sfx.png"
+	"$bin" chart channels --lang "$lang" --period "$p" -o "$out/chart-channels$sfx.png"
+done
 dir=${DIDKPI_HOME:-}
 [ -n "$dir" ] || dir=$(if [ "$(id -u)" -eq 0 ]; then echo /var/lib/didkpi; else echo "${XDG_DATA_HOME:-$HOME/.local/share}/didkpi"; fi)
 echo

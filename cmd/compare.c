@@ -1,0 +1,162 @@
+/* didkpi compare: each service before and after it adopted Digital ID. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "compare.h"
+#include "format.h"
+#include "log.h"
+#include "status.h"
+
+static const char usage[] =
+	"Usage: didkpi compare [OPTION]...\n"
+	"Compare each service's KPIs in the months before and after it adopted\n"
+	"Digital ID (SPEC section 5), with 95% confidence intervals and p-values,\n"
+	"per service and pooled (all), in one read-only snapshot.\n\n"
+	"Options:\n"
+	"  -s, --service=CODE,...  only these services (default: every service\n"
+	"                          with a digital_id_since date)\n"
+	"  -w, --window=N[m|y]     months in each window (default 6m)\n"
+	"  -r, --ramp=N[m|y]       months left out after adoption (default 0m)\n"
+	"  -m, --metric=NAME,...   only these metrics (default all; see --list)\n"
+	"      --did               add a difference-in-differences estimate against\n"
+	"                          the services not yet adopted\n"
+	"      --tz=ZONE           time zone of the windows (default Asia/Bangkok)\n"
+	"      --lang=th|en        language of the table format (default th)\n"
+	"  -f, --format=FORMAT     table, csv, tsv or json (default: table on a\n"
+	"                          terminal, csv otherwise)\n"
+	"      --list              list the metrics and exit\n"
+	CMD_DB_HELP
+	"  -h, --help              show this help\n\n"
+	"Exit status: 0 success; 64 usage; 69 database unavailable; 70 internal error.\n";
+
+/* Split a comma-separated list in place into out[], at most max names. */
+static int split_list(struct cmd_ctx *ctx, const char *opt, char *list,
+		      const char **out, size_t max, size_t *n)
+{
+	char *save = NULL, *tok;
+
+	*n = 0;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (*n == max)
+			return cmd_usage_error(ctx, "%s: too many names", opt);
+		out[(*n)++] = tok;
+	}
+	if (*n == 0)
+		return cmd_usage_error(ctx, "%s needs at least one name", opt);
+	return DK_OK;
+}
+
+int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	enum { OPT_DID = 256, OPT_TZ, OPT_LANG, OPT_LIST };
+	static const struct option opts[] = {
+		{ "service", required_argument, NULL, 's' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "ramp", required_argument, NULL, 'r' },
+		{ "metric", required_argument, NULL, 'm' },
+		{ "did", no_argument, NULL, OPT_DID },
+		{ "tz", required_argument, NULL, OPT_TZ },
+		{ "lang", required_argument, NULL, OPT_LANG },
+		{ "format", required_argument, NULL, 'f' },
+		{ "list", no_argument, NULL, OPT_LIST },
+		CMD_DB_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct compare_request req = { .tz = "Asia/Bangkok", .window_months = 6, .level = 0.95 };
+	struct compare_result *res = NULL;
+	const char **services = NULL, *names[CMP_METRIC_COUNT * 4];
+	size_t n, k;
+	int ch, st, fmt = -1, thai = 1, m;
+
+	/* At most one name per character of the arguments: enough room. */
+	for (k = 0, n = 1; k < (size_t)argc; k++)
+		n += strlen(argv[k]);
+	if (!(services = calloc(n, sizeof(*services)))) {
+		log_error("out of memory");
+		return DK_SOFTWARE;
+	}
+	while ((ch = getopt_long(argc, argv, "s:w:r:m:f:d:vh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			if ((st = split_list(ctx, "--service", optarg, services, n, &req.nservices)))
+				goto out;
+			req.services = services;
+			break;
+		case 'w':
+			if (compare_parse_months(optarg, 1, &req.window_months)) {
+				st = cmd_usage_error(ctx, "--window needs months from 1 to %d, like 6m "
+						     "or 1y, not '%s'", COMPARE_MAX_MONTHS, optarg);
+				goto out;
+			}
+			break;
+		case 'r':
+			if (compare_parse_months(optarg, 0, &req.ramp_months)) {
+				st = cmd_usage_error(ctx, "--ramp needs months from 0 to %d, like 0m "
+						     "or 3m, not '%s'", COMPARE_MAX_MONTHS, optarg);
+				goto out;
+			}
+			break;
+		case 'm':
+			if ((st = split_list(ctx, "--metric", optarg, names,
+					     sizeof(names) / sizeof(names[0]), &k)))
+				goto out;
+			req.metrics = 0;
+			for (size_t i = 0; i < k; i++) {
+				if ((m = compare_metric_find(names[i])) < 0) {
+					st = cmd_usage_error(ctx, "--metric: unknown name '%s'", names[i]);
+					goto out;
+				}
+				req.metrics |= 1u << m;
+			}
+			break;
+		case OPT_DID: req.did = 1; break;
+		case OPT_TZ: req.tz = optarg; break;
+		case OPT_LANG:
+			if (strcmp(optarg, "th") && strcmp(optarg, "en")) {
+				st = cmd_usage_error(ctx, "--lang must be th or en, not '%s'", optarg);
+				goto out;
+			}
+			thai = !strcmp(optarg, "th");
+			break;
+		case 'f':
+			if ((fmt = format_find(optarg)) < 0) {
+				st = cmd_usage_error(ctx, "--format must be table, csv, tsv or json, "
+						     "not '%s'", optarg);
+				goto out;
+			}
+			break;
+		case OPT_LIST:
+			for (m = 0; m < CMP_METRIC_COUNT; m++)
+				printf("%-26s %-34s %s\n", compare_metrics[m].name,
+				       compare_metrics[m].test, compare_metrics[m].label_en);
+			st = DK_OK;
+			goto out;
+		case 'd': ctx->dbname = optarg; break;
+		case 'v': log_verbose = 1; break;
+		case 'h': fputs(usage, stdout); st = DK_OK; goto out;
+		default: st = cmd_bad_option(ctx); goto out;
+		}
+	}
+	if (optind < argc) {
+		st = cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (fmt < 0)
+		fmt = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
+	if ((st = cmd_open(ctx)) || (st = db_set_timezone(ctx->db, req.tz)) ||
+	    (st = compare_compute(ctx->db, &req, &res)))
+		goto out;
+	if (compare_write(stdout, res, fmt, thai)) {
+		log_error("cannot write the comparison to standard output");
+		st = DK_CANTCREAT;
+	}
+out:
+	compare_result_free(res);
+	free(services);
+	return st;
+}

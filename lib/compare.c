@@ -1,0 +1,1165 @@
+/* Before and after Digital ID (SPEC section 5), from sql/compare.sql. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "log.h"
+#include "stats.h"
+#include "status.h"
+
+const struct compare_metric_def compare_metrics[CMP_METRIC_COUNT] = {
+	[CMP_REQUESTS_PER_MONTH] = {
+		"requests_per_month", KPI_REQUESTS, UNIT_COUNT, 1,
+		"คำขอต่อเดือน", "Requests per month", "poisson-exact", 0 },
+	[CMP_DIGITAL_CHANNEL_RATE] = {
+		"digital_channel_rate", KPI_DIGITAL_CHANNEL_RATE, UNIT_FRACTION, 1,
+		"อัตราการใช้บริการดิจิทัล", "Digital service usage rate",
+		"z-test (newcombe ci)", 1 },
+	[CMP_SERVICE_TIME_MEDIAN] = {
+		"service_time_median_hours", KPI_SERVICE_TIME_MEDIAN, UNIT_HOURS, 0,
+		"เวลาให้บริการ (มัธยฐาน ชั่วโมง)", "Service time (median hours)",
+		"mann-whitney (hodges-lehmann ci)", 0 },
+	[CMP_SATISFACTION_MEAN] = {
+		"satisfaction_mean", KPI_SATISFACTION_MEAN, UNIT_SCORE, 1,
+		"คะแนนความพึงพอใจเฉลี่ย", "Mean satisfaction score", "welch-t", 1 },
+	[CMP_SATISFACTION_CSAT] = {
+		"satisfaction_csat", KPI_SATISFACTION_CSAT, UNIT_FRACTION, 1,
+		"สัดส่วนผู้พึงพอใจ (4-5)", "Satisfied (score 4-5)",
+		"z-test (newcombe ci)", 1 },
+	[CMP_COMPLETION_RATE] = {
+		"completion_rate", KPI_COMPLETION_RATE, UNIT_FRACTION, 1,
+		"อัตราคำขอที่ดำเนินการเสร็จ", "Completion rate",
+		"z-test (newcombe ci)", 1 },
+};
+
+/* Above this many service times (both windows of every compared service)
+ * the Hodges-Lehmann intervals are not computed: they are held at 8 bytes
+ * a value, with a pooled copy and the sorted copies of stats.c at most
+ * three times that, so the client stays under about 250 MB. */
+#define COMPARE_HL_MAX 10000000UL
+
+static const char test_hl_too_many[] = "mann-whitney (no ci: over 10000000 values)";
+
+int compare_metric_find(const char *name)
+{
+	for (int m = 0; m < CMP_METRIC_COUNT; m++)
+		if (!strcmp(compare_metrics[m].name, name))
+			return m;
+	return -1;
+}
+
+int compare_parse_months(const char *text, int min, int *months)
+{
+	long v = 0;
+	const char *p = text;
+	int scale = 1;
+
+	if (!text || *p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (*p - '0');
+		if (v > 100000)
+			return -1;
+	}
+	if (*p == 'm')
+		p++;
+	else if (*p == 'y') {
+		scale = 12;
+		p++;
+	}
+	if (*p)
+		return -1;
+	v *= scale;
+	if (v < min || v > COMPARE_MAX_MONTHS)
+		return -1;
+	*months = (int)v;
+	return 0;
+}
+
+/* ---- strings kept by the result --------------------------------------- */
+
+struct store {
+	char **s;
+	size_t n, cap;
+};
+
+static char *store_dup(struct store *st, const char *text)
+{
+	char **grown, *copy;
+
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 64;
+
+		if (!(grown = realloc(st->s, cap * sizeof(*grown))))
+			return NULL;
+		st->s = grown;
+		st->cap = cap;
+	}
+	if (!(copy = strdup(text)))
+		return NULL;
+	st->s[st->n++] = copy;
+	return copy;
+}
+
+static void store_free(struct store *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->n; i++)
+		free(st->s[i]);
+	free(st->s);
+	free(st);
+}
+
+/* ---- per-window aggregates ---------------------------------------------- */
+
+/* What one window of one service (or of its comparison group) holds. */
+struct side {
+	double requests, digital, completed;  /* submitted in the window */
+	double sat_n, sat_sum, sat_var, csat; /* answered in the window */
+	int sat_var_set;
+	double st_n, st_median;               /* completed, closed in it */
+	int st_median_set;
+};
+
+struct unit {
+	const char *code, *name_th, *name_en;
+	struct civil_date d, bs, be, as, ae;
+	struct side self[2], ctrl[2];
+	double rank_sum1, tie_sum;            /* Mann-Whitney, from SQL */
+	int n_controls;
+	int complete;                         /* after-window ended by today */
+	const char *skip[CMP_METRIC_COUNT];   /* reason, or NULL */
+};
+
+/* The parameters of the window queries ($1-$7) for units[0..n-1], or for
+ * those with use[i] set when use is not NULL. */
+struct params {
+	char *a[5];
+	const char *p[7];
+};
+
+static void params_free(struct params *pp)
+{
+	for (int i = 0; i < 5; i++)
+		free(pp->a[i]);
+}
+
+/* A growing text buffer for array literals. */
+struct buf {
+	char *s;
+	size_t n, cap;
+	int oom;
+};
+
+static void buf_put(struct buf *b, const char *s, size_t len)
+{
+	char *grown;
+
+	if (b->oom)
+		return;
+	if (b->n + len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+
+		while (cap < b->n + len + 1)
+			cap *= 2;
+		if (!(grown = realloc(b->s, cap))) {
+			b->oom = 1;
+			return;
+		}
+		b->s = grown;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, s, len);
+	b->n += len;
+	b->s[b->n] = '\0';
+}
+
+/* An array element, double-quoted with \ and " escaped, so any code is safe
+ * (the value still travels as a parameter, never inside SQL text). */
+static void buf_elem(struct buf *b, const char *s)
+{
+	buf_put(b, b->n > 1 ? ",\"" : "\"", b->n > 1 ? 2 : 1);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_put(b, "\\", 1);
+		buf_put(b, s, 1);
+	}
+	buf_put(b, "\"", 1);
+}
+
+static int params_build(struct params *pp, const struct unit *u, size_t n,
+			const unsigned char *use, const char *tz, int flag)
+{
+	struct buf b[5] = { { 0 } };
+	char iso[DATE_ISO_LEN];
+	int i, bad = 0;
+
+	memset(pp, 0, sizeof(*pp));
+	for (i = 0; i < 5; i++)
+		buf_put(&b[i], "{", 1);
+	for (size_t k = 0; k < n; k++) {
+		if (use && !use[k])
+			continue;
+		buf_elem(&b[0], u[k].code);
+		date_format_iso(u[k].bs, iso);
+		buf_elem(&b[1], iso);
+		date_format_iso(u[k].be, iso);
+		buf_elem(&b[2], iso);
+		date_format_iso(u[k].as, iso);
+		buf_elem(&b[3], iso);
+		date_format_iso(u[k].ae, iso);
+		buf_elem(&b[4], iso);
+	}
+	for (i = 0; i < 5; i++) {
+		buf_put(&b[i], "}", 1);
+		bad |= b[i].oom;
+		pp->a[i] = b[i].s;
+		pp->p[i] = b[i].s;
+	}
+	pp->p[5] = tz;
+	pp->p[6] = flag ? "true" : "false";
+	if (bad) {
+		params_free(pp);
+		log_error("out of memory");
+		return DK_SOFTWARE;
+	}
+	return DK_OK;
+}
+
+static double num(const PGresult *res, int row, int col, int *set)
+{
+	const char *v = db_get(res, row, col);
+
+	if (set)
+		*set = v != NULL;
+	return v ? strtod(v, NULL) : 0;
+}
+
+/* Index i (1-based) and side of a result row, checked against n. */
+static int row_key(const PGresult *res, int row, size_t n, size_t *i, int *side)
+{
+	long k = strtol(PQgetvalue(res, row, 0), NULL, 10);
+
+	*side = (int)strtol(PQgetvalue(res, row, 1), NULL, 10);
+	if (k < 1 || (size_t)k > n || (*side != 0 && *side != 1)) {
+		log_error("internal error: unexpected row in a comparison query");
+		return DK_SOFTWARE;
+	}
+	*i = (size_t)k - 1;
+	return DK_OK;
+}
+
+/* Requests and satisfaction of every unit, its own (ctrl = 0) or its
+ * comparison group's (ctrl = 1). */
+static int fetch_counts(struct db *db, struct unit *u, size_t n, const char *tz, int ctrl)
+{
+	struct params pp;
+	PGresult *res = NULL;
+	size_t i;
+	int st, side, r;
+
+	if ((st = params_build(&pp, u, n, NULL, tz, ctrl)))
+		return st;
+	if ((st = db_query(db, "compare.sql#requests", 7, pp.p, &res)))
+		goto out;
+	for (r = 0; r < PQntuples(res); r++) {
+		struct side *s;
+
+		if ((st = row_key(res, r, n, &i, &side)))
+			goto out;
+		s = ctrl ? &u[i].ctrl[side] : &u[i].self[side];
+		s->requests = num(res, r, 2, NULL);
+		s->digital = num(res, r, 3, NULL);
+		s->completed = num(res, r, 4, NULL);
+	}
+	PQclear(res);
+	res = NULL;
+	if ((st = db_query(db, "compare.sql#satisfaction", 7, pp.p, &res)))
+		goto out;
+	for (r = 0; r < PQntuples(res); r++) {
+		struct side *s;
+
+		if ((st = row_key(res, r, n, &i, &side)))
+			goto out;
+		s = ctrl ? &u[i].ctrl[side] : &u[i].self[side];
+		s->sat_n = num(res, r, 2, NULL);
+		s->sat_sum = num(res, r, 3, NULL);
+		s->sat_var = num(res, r, 4, &s->sat_var_set);
+		s->csat = num(res, r, 5, NULL);
+	}
+out:
+	PQclear(res);
+	params_free(&pp);
+	return st;
+}
+
+/*
+ * Service-time sizes, medians and rank statistics: per unit (pool = 0,
+ * into u[i].self and u[i].rank_sum1/tie_sum) or of the units with use[i]
+ * pooled (into *pooled_sides, *rank_sum1, *tie_sum).
+ */
+static int fetch_times(struct db *db, struct unit *u, size_t n, const unsigned char *use,
+		       const char *tz, struct side pooled_sides[2], double *rank_sum1,
+		       double *tie_sum)
+{
+	int pool = use != NULL;
+	struct params pp;
+	PGresult *res = NULL;
+	size_t i;
+	int st, side, r;
+
+	if ((st = params_build(&pp, u, n, use, tz, pool)))
+		return st;
+	if ((st = db_query(db, "compare.sql#service_time", 7, pp.p, &res)))
+		goto out;
+	for (r = 0; r < PQntuples(res); r++) {
+		struct side *s;
+		double *rs, *ts;
+
+		if (pool) {
+			side = (int)strtol(PQgetvalue(res, r, 1), NULL, 10);
+			if (side != 0 && side != 1) {
+				log_error("internal error: unexpected row in a comparison query");
+				st = DK_SOFTWARE;
+				goto out;
+			}
+			s = &pooled_sides[side];
+			rs = rank_sum1;
+			ts = tie_sum;
+		} else {
+			if ((st = row_key(res, r, n, &i, &side)))
+				goto out;
+			s = &u[i].self[side];
+			rs = &u[i].rank_sum1;
+			ts = &u[i].tie_sum;
+		}
+		s->st_n = num(res, r, 2, NULL);
+		s->st_median = num(res, r, 3, &s->st_median_set);
+		*rs = num(res, r, 4, NULL);
+		*ts = num(res, r, 5, NULL);
+	}
+out:
+	PQclear(res);
+	params_free(&pp);
+	return st;
+}
+
+/*
+ * The service times of every unit, streamed through a cursor in batches
+ * into vals: unit i's before-window at vals + off[2i], its after-window at
+ * vals + off[2i + 1], sizes u[i].self[side].st_n (counted by fetch_times()
+ * in the same snapshot, so the offsets are known before the first row).
+ */
+static int fetch_durations(struct db *db, struct unit *u, size_t n, const char *tz,
+			   double *vals, const size_t *off)
+{
+	struct params pp;
+	PGresult *res = NULL;
+	size_t *pos = NULL, i;
+	int st, r, rows, side;
+
+	if (!(pos = calloc(2 * n, sizeof(*pos)))) {
+		log_error("out of memory");
+		return DK_SOFTWARE;
+	}
+	if ((st = params_build(&pp, u, n, NULL, tz, 0))) {
+		free(pos);
+		return st;
+	}
+	if ((st = db_query(db, "compare.sql#durations_open", 6, pp.p, NULL)))
+		goto out;
+	do {
+		if ((st = db_query(db, "compare.sql#durations_fetch", 0, NULL, &res)))
+			goto out;
+		rows = PQntuples(res);
+		for (r = 0; r < rows; r++) {
+			if ((st = row_key(res, r, n, &i, &side)))
+				goto out;
+			if (pos[2 * i + side] >= (size_t)u[i].self[side].st_n) {
+				log_error("internal error: more durations than counted");
+				st = DK_SOFTWARE;
+				goto out;
+			}
+			vals[off[2 * i + side] + pos[2 * i + side]++] = strtod(PQgetvalue(res, r, 2), NULL);
+		}
+		PQclear(res);
+		res = NULL;
+	} while (rows > 0);
+	for (i = 0; i < 2 * n; i++)
+		if (pos[i] != (size_t)u[i / 2].self[i % 2].st_n) {
+			log_error("internal error: fewer durations than counted");
+			st = DK_SOFTWARE;
+			goto out;
+		}
+	st = db_query(db, "compare.sql#durations_close", 0, NULL, NULL);
+out:
+	PQclear(res);
+	params_free(&pp);
+	free(pos);
+	return st;
+}
+
+/* ---- rows ---------------------------------------------------------------- */
+
+static void set_num(struct compare_num *x, double v)
+{
+	x->set = isfinite(v) ? 1 : 0;
+	x->v = x->set ? v : 0;
+}
+
+/* Blank every number of a row (a skipped row keeps dates and test). */
+static void blank_numbers(struct compare_row *row)
+{
+	struct compare_did did = { 0 };
+
+	row->before = row->after = row->change = row->change_pct = (struct compare_num){ 0 };
+	row->ci_low = row->ci_high = row->p_value = (struct compare_num){ 0 };
+	row->n_before = row->n_after = (struct compare_num){ 0 };
+	row->did = did;
+}
+
+/* Fill before, after, change and change_pct from the two values. */
+static void set_levels(struct compare_row *row, double before, double after)
+{
+	set_num(&row->before, before);
+	set_num(&row->after, after);
+	if (row->before.set && row->after.set) {
+		set_num(&row->change, after - before);
+		if (before != 0)
+			set_num(&row->change_pct, (after - before) / before);
+	}
+}
+
+static void set_test(struct compare_row *row, const struct stats_result *sr)
+{
+	set_num(&row->ci_low, sr->ci_low);
+	set_num(&row->ci_high, sr->ci_high);
+	set_num(&row->p_value, sr->p_value);
+}
+
+/* The successes and trials of a rate metric on one side. */
+static void rate_parts(enum compare_metric m, const struct side *s, double *x, double *n)
+{
+	switch (m) {
+	case CMP_DIGITAL_CHANNEL_RATE: *x = s->digital; *n = s->requests; break;
+	case CMP_COMPLETION_RATE: *x = s->completed; *n = s->requests; break;
+	default: *x = s->csat; *n = s->sat_n; break;
+	}
+}
+
+/* The number of observations of metric m on one side. */
+static double side_n(enum compare_metric m, const struct side *s)
+{
+	switch (m) {
+	case CMP_REQUESTS_PER_MONTH:
+	case CMP_DIGITAL_CHANNEL_RATE:
+	case CMP_COMPLETION_RATE:
+		return s->requests;
+	case CMP_SERVICE_TIME_MEDIAN:
+		return s->st_n;
+	default:
+		return s->sat_n;
+	}
+}
+
+/* The service times of every unit, when they fit in memory. */
+struct durations {
+	double *vals;      /* NULL when they were not fetched */
+	size_t *off;       /* 2n offsets: unit i's before, after */
+};
+
+/* Hodges-Lehmann interval of the units with use[i] set (one or the pooled
+ * set); *none when the service times were not fetched. */
+static int hl_interval(const struct durations *dur, const struct unit *u, size_t n,
+		       const unsigned char *use, double level, struct stats_result *sr,
+		       int *none)
+{
+	double *before = NULL, *after = NULL;
+	size_t n1 = 0, n2 = 0, k1 = 0, k2 = 0, i, c;
+	int st = DK_OK, count = 0;
+
+	*none = dur->vals == NULL;
+	if (*none)
+		return DK_OK;
+	for (i = 0; i < n; i++)
+		if (use[i]) {
+			count++;
+			n1 += (size_t)u[i].self[0].st_n;
+			n2 += (size_t)u[i].self[1].st_n;
+		}
+	if (count == 1) {
+		for (i = 0; !use[i]; i++)
+			;
+		before = dur->vals + dur->off[2 * i];
+		after = dur->vals + dur->off[2 * i + 1];
+	} else {
+		/* the pooled set: gather the slices */
+		if (!(before = malloc((n1 + n2 + 1) * sizeof(*before)))) {
+			log_error("out of memory for %zu service times", n1 + n2);
+			return DK_SOFTWARE;
+		}
+		after = before + n1;
+		for (i = 0; i < n; i++) {
+			if (!use[i])
+				continue;
+			c = (size_t)u[i].self[0].st_n;
+			memcpy(before + k1, dur->vals + dur->off[2 * i], c * sizeof(double));
+			k1 += c;
+			c = (size_t)u[i].self[1].st_n;
+			memcpy(after + k2, dur->vals + dur->off[2 * i + 1], c * sizeof(double));
+			k2 += c;
+		}
+	}
+	if (stats_hodges_lehmann(before, n1, after, n2, level, sr)) {
+		log_error("internal error: hodges-lehmann interval failed");
+		st = DK_SOFTWARE;
+	}
+	if (count != 1)
+		free(before);
+	return st;
+}
+
+/* The statistics of metric m from the two sides (and, for service time,
+ * the rank sums and the units behind them). */
+static int fill_stats(const struct durations *dur, struct compare_row *row,
+		      const struct side s[2], double rank_sum1, double tie_sum,
+		      const struct unit *u, size_t n, const unsigned char *use,
+		      const struct compare_request *req, double level)
+{
+	struct stats_result sr;
+	double x1, n1, x2, n2, w = req->window_months;
+	int st, too_many;
+
+	set_num(&row->n_before, side_n(row->metric, &s[0]));
+	set_num(&row->n_after, side_n(row->metric, &s[1]));
+	switch (row->metric) {
+	case CMP_REQUESTS_PER_MONTH:
+		set_levels(row, s[0].requests / w, s[1].requests / w);
+		if (stats_poisson_exact((unsigned long)s[0].requests, w,
+					(unsigned long)s[1].requests, w, level, &sr))
+			return DK_SOFTWARE;
+		set_test(row, &sr);
+		break;
+	case CMP_DIGITAL_CHANNEL_RATE:
+	case CMP_COMPLETION_RATE:
+	case CMP_SATISFACTION_CSAT:
+		rate_parts(row->metric, &s[0], &x1, &n1);
+		rate_parts(row->metric, &s[1], &x2, &n2);
+		set_levels(row, x1 / n1, x2 / n2);
+		if (stats_prop_test((unsigned long)x1, (unsigned long)n1, (unsigned long)x2,
+				    (unsigned long)n2, level, &sr))
+			return DK_SOFTWARE;
+		set_test(row, &sr);
+		break;
+	case CMP_SATISFACTION_MEAN:
+		set_levels(row, s[0].sat_sum / s[0].sat_n, s[1].sat_sum / s[1].sat_n);
+		if (stats_welch(s[0].sat_sum / s[0].sat_n, s[0].sat_var_set ? s[0].sat_var : NAN,
+				(unsigned long)s[0].sat_n,
+				s[1].sat_sum / s[1].sat_n, s[1].sat_var_set ? s[1].sat_var : NAN,
+				(unsigned long)s[1].sat_n, level, &sr))
+			return DK_SOFTWARE;
+		set_test(row, &sr);
+		break;
+	case CMP_SERVICE_TIME_MEDIAN:
+		set_levels(row, s[0].st_median_set ? s[0].st_median : NAN,
+			   s[1].st_median_set ? s[1].st_median : NAN);
+		if (stats_mann_whitney_ranks((unsigned long)s[0].st_n, (unsigned long)s[1].st_n,
+					     rank_sum1, tie_sum, &sr)) {
+			log_error("internal error: impossible rank sums from the database");
+			return DK_SOFTWARE;
+		}
+		set_num(&row->p_value, sr.p_value);
+		if ((st = hl_interval(dur, u, n, use, level, &sr, &too_many)))
+			return st;
+		if (too_many) {
+			row->test = test_hl_too_many;
+		} else {
+			set_num(&row->ci_low, sr.ci_low);
+			set_num(&row->ci_high, sr.ci_high);
+		}
+		break;
+	default:
+		break;
+	}
+	return DK_OK;
+}
+
+/* Combine satisfaction of two groups: sizes, sums, sample variances. */
+static void side_add(struct side *to, const struct side *from)
+{
+	double n = to->sat_n + from->sat_n, m1, m2, ss;
+
+	if (from->sat_n > 0) {
+		m1 = to->sat_n > 0 ? to->sat_sum / to->sat_n : 0;
+		m2 = from->sat_sum / from->sat_n;
+		/* sums of squared deviations, each about its own mean, plus
+		 * the between-group part (Chan et al.) */
+		ss = (to->sat_n > 1 && to->sat_var_set ? to->sat_var * (to->sat_n - 1) : 0) +
+		     (from->sat_n > 1 && from->sat_var_set ? from->sat_var * (from->sat_n - 1) : 0) +
+		     (to->sat_n > 0 ? (m2 - m1) * (m2 - m1) * to->sat_n * from->sat_n / n : 0);
+		to->sat_var = n > 1 ? ss / (n - 1) : 0;
+		to->sat_var_set = n > 1;
+	}
+	to->requests += from->requests;
+	to->digital += from->digital;
+	to->completed += from->completed;
+	to->sat_n = n;
+	to->sat_sum += from->sat_sum;
+	to->csat += from->csat;
+}
+
+/* The difference-in-differences of a service row from its comparison group. */
+static void fill_did(struct compare_row *row, const struct unit *u, double level)
+{
+	const struct side *t = u->self, *c = u->ctrl;
+	double v[4], var[4], x, n, nc0, nc1, est, se, z;
+	const struct side *cells[4] = { &t[0], &t[1], &c[0], &c[1] };
+
+	if (!compare_metrics[row->metric].has_did) {
+		row->did.note = "not estimated for this metric";
+		return;
+	}
+	if (row->skip) {
+		row->did.note = "comparison skipped";
+		return;
+	}
+	set_num(&row->did.n_controls, u->n_controls);
+	if (u->n_controls == 0) {
+		row->did.note = "no comparison services";
+		return;
+	}
+	nc0 = side_n(row->metric, &c[0]);
+	nc1 = side_n(row->metric, &c[1]);
+	set_num(&row->did.n_control_before, nc0);
+	set_num(&row->did.n_control_after, nc1);
+	if (nc0 < COMPARE_MIN_N || nc1 < COMPARE_MIN_N) {
+		row->did.note = "comparison group too small";
+		return;
+	}
+	for (int k = 0; k < 4; k++) {
+		if (row->metric == CMP_SATISFACTION_MEAN) {
+			n = cells[k]->sat_n;
+			v[k] = cells[k]->sat_sum / n;
+			var[k] = (cells[k]->sat_var_set ? cells[k]->sat_var : 0) / n;
+		} else {
+			rate_parts(row->metric, cells[k], &x, &n);
+			v[k] = x / n;
+			var[k] = v[k] * (1 - v[k]) / n;
+		}
+	}
+	set_num(&row->did.control_before, v[2]);
+	set_num(&row->did.control_after, v[3]);
+	est = (v[1] - v[0]) - (v[3] - v[2]);
+	se = sqrt(var[0] + var[1] + var[2] + var[3]);
+	set_num(&row->did.estimate, est);
+	set_num(&row->did.se, se);
+	if (se > 0) {
+		z = stats_norm_quantile((1 + level) / 2);
+		set_num(&row->did.ci_low, est - z * se);
+		set_num(&row->did.ci_high, est + z * se);
+		set_num(&row->did.p_value, 2 * stats_norm_cdf(-fabs(est / se)));
+	}
+}
+
+/* Why metric m of unit u is skipped, or NULL. */
+static const char *skip_reason(const struct unit *u, enum compare_metric m)
+{
+	int lo0, lo1;
+
+	if (!u->complete)
+		return "after-window not complete";
+	lo0 = side_n(m, &u->self[0]) < COMPARE_MIN_N;
+	lo1 = side_n(m, &u->self[1]) < COMPARE_MIN_N;
+	if (lo0 && lo1)
+		return "fewer than 30 observations before and after";
+	if (lo0)
+		return "fewer than 30 observations before";
+	if (lo1)
+		return "fewer than 30 observations after";
+	return NULL;
+}
+
+/* Read the services; select the adopting ones asked for into *units. */
+static int load_units(struct db *db, const struct compare_request *req, struct store *store,
+		      struct compare_result *res, struct unit **units, size_t *nunits)
+{
+	PGresult *pr = NULL;
+	struct unit *u = NULL;
+	unsigned char *found = NULL;
+	size_t n = 0, k;
+	int st, r, rows;
+
+	*units = NULL;
+	*nunits = 0;
+	if ((st = db_query(db, "compare.sql#services", 0, NULL, &pr)))
+		return st;
+	rows = PQntuples(pr);
+	u = calloc(rows ? (size_t)rows : 1, sizeof(*u));
+	found = calloc(req->nservices ? req->nservices : 1, 1);
+	res->not_adopted = calloc(rows ? (size_t)rows : 1, sizeof(char *));
+	if (!u || !found || !res->not_adopted)
+		goto oom;
+	for (r = 0; r < rows; r++) {
+		const char *code = PQgetvalue(pr, r, 0), *since = db_get(pr, r, 3);
+		struct unit *x = &u[n];
+		int want = req->services == NULL;
+
+		for (k = 0; k < req->nservices; k++)
+			if (!strcmp(req->services[k], code)) {
+				found[k] = 1;
+				want = 1;
+			}
+		if (!want)
+			continue;
+		if (!since) {
+			if (!(res->not_adopted[res->nnot_adopted++] = store_dup(store, code)))
+				goto oom;
+			continue;
+		}
+		if (date_parse_iso(since, &x->d)) {
+			log_error("internal error: cannot read digital_id_since of '%s'", code);
+			st = DK_SOFTWARE;
+			goto out;
+		}
+		if (!(x->code = store_dup(store, code)) ||
+		    !(x->name_th = store_dup(store, PQgetvalue(pr, r, 1))) ||
+		    !(x->name_en = store_dup(store, PQgetvalue(pr, r, 2))))
+			goto oom;
+		x->bs = date_add_months(x->d, -req->window_months);
+		x->be = x->d;
+		x->as = date_add_months(x->d, req->ramp_months);
+		x->ae = date_add_months(x->as, req->window_months);
+		x->complete = date_cmp(x->ae, res->today) <= 0;
+		/* The comparison group: the other services not yet adopted at
+		 * the end of the after-window. */
+		for (int c = 0; c < rows; c++) {
+			struct civil_date cd;
+			const char *cs = db_get(pr, c, 3);
+
+			if (c == r)
+				continue;
+			if (!cs || (date_parse_iso(cs, &cd) == 0 && date_cmp(cd, x->ae) >= 0))
+				x->n_controls++;
+		}
+		n++;
+	}
+	for (k = 0; k < req->nservices; k++)
+		if (!found[k]) {
+			log_error("unknown service '%s'", req->services[k]);
+			log_hint("the codes are in the services table ('didkpi kpi --by service' lists them)");
+			st = DK_USAGE;
+			goto out;
+		}
+	*units = u;
+	*nunits = n;
+	u = NULL;
+	st = DK_OK;
+	goto out;
+oom:
+	log_error("out of memory");
+	st = DK_SOFTWARE;
+out:
+	free(u);
+	free(found);
+	PQclear(pr);
+	return st;
+}
+
+static void row_dates(struct compare_row *row, const struct unit *u)
+{
+	row->has_dates = 1;
+	row->adopted = u->d;
+	row->before_start = u->bs;
+	row->before_end = u->be;
+	row->after_start = u->as;
+	row->after_end = u->ae;
+}
+
+int compare_compute(struct db *db, const struct compare_request *req,
+		    struct compare_result **out)
+{
+	struct compare_result *res = NULL;
+	struct store *store = NULL;
+	struct unit *u = NULL;
+	unsigned char *use = NULL;
+	struct durations dur = { NULL, NULL };
+	double total = 0;
+	unsigned metrics = req->metrics ? req->metrics : (1u << CMP_METRIC_COUNT) - 1;
+	double level = req->level > 0 && req->level < 1 ? req->level : 0.95;
+	size_t n = 0, nm = 0, i, k;
+	int st, m;
+
+	*out = NULL;
+	for (m = 0; m < CMP_METRIC_COUNT; m++)
+		nm += (metrics >> m) & 1;
+	res = calloc(1, sizeof(*res));
+	store = calloc(1, sizeof(*store));
+	if (!res || !store) {
+		free(res);
+		free(store);
+		log_error("out of memory");
+		return DK_SOFTWARE;
+	}
+	res->store = store;
+	res->window_months = req->window_months;
+	res->ramp_months = req->ramp_months;
+	res->did = req->did;
+	res->level = level;
+	if ((st = kpi_today(db, req->tz, &res->today)) ||
+	    (st = load_units(db, req, store, res, &u, &n)))
+		goto out;
+	if (n > 0 && ((st = fetch_counts(db, u, n, req->tz, 0)) ||
+		      (((metrics >> CMP_SERVICE_TIME_MEDIAN) & 1) &&
+		       (st = fetch_times(db, u, n, NULL, req->tz, NULL, NULL, NULL))) ||
+		      (req->did && (st = fetch_counts(db, u, n, req->tz, 1)))))
+		goto out;
+	for (i = 0; i < n; i++)
+		for (m = 0; m < CMP_METRIC_COUNT; m++)
+			u[i].skip[m] = skip_reason(&u[i], (enum compare_metric)m);
+	/* The service times behind the Hodges-Lehmann intervals, in one pass,
+	 * when service time is asked for and they fit. */
+	for (i = 0; i < n; i++)
+		total += u[i].self[0].st_n + u[i].self[1].st_n;
+	if (n > 0 && ((metrics >> CMP_SERVICE_TIME_MEDIAN) & 1) && total <= (double)COMPARE_HL_MAX) {
+		dur.vals = malloc(((size_t)total + 1) * sizeof(double));
+		dur.off = malloc(2 * n * sizeof(size_t));
+		if (!dur.vals || !dur.off) {
+			log_error("out of memory for %.0f service times", total);
+			st = DK_SOFTWARE;
+			goto out;
+		}
+		for (i = 0, k = 0; i < 2 * n; i++) {
+			dur.off[i] = k;
+			k += (size_t)u[i / 2].self[i % 2].st_n;
+		}
+		if ((st = fetch_durations(db, u, n, req->tz, dur.vals, dur.off)))
+			goto out;
+	}
+
+	res->rows = calloc(nm * (n + 1) + 1, sizeof(*res->rows));
+	use = calloc(n + 1, 1);
+	if (!res->rows || !use) {
+		log_error("out of memory");
+		st = DK_SOFTWARE;
+		goto out;
+	}
+	/* The pooled rows, each on the services whose row is not skipped. */
+	for (m = 0; m < CMP_METRIC_COUNT; m++) {
+		struct compare_row *row;
+		struct side pooled[2] = { { 0 } };
+		double rank_sum1 = 0, tie_sum = 0;
+		int count = 0;
+
+		if (!((metrics >> m) & 1))
+			continue;
+		row = &res->rows[res->nrows++];
+		row->service_code = "all";
+		row->name_th = "ทุกบริการ";
+		row->name_en = "All services";
+		row->pooled = 1;
+		row->metric = (enum compare_metric)m;
+		row->test = compare_metrics[m].test;
+		if (req->did)
+			row->did.note = "not estimated for the pooled row";
+		for (i = 0; i < n; i++) {
+			use[i] = u[i].skip[m] == NULL;
+			if (use[i]) {
+				count++;
+				side_add(&pooled[0], &u[i].self[0]);
+				side_add(&pooled[1], &u[i].self[1]);
+			}
+		}
+		row->pooled_services = count;
+		if (count == 0) {
+			row->skip = "no service to pool";
+			continue;
+		}
+		if (m == CMP_SERVICE_TIME_MEDIAN &&
+		    (st = fetch_times(db, u, n, use, req->tz, pooled, &rank_sum1, &tie_sum)))
+			goto out;
+		if ((st = fill_stats(&dur, row, pooled, rank_sum1, tie_sum, u, n, use, req, level)))
+			goto out;
+	}
+	/* One row per service and metric. */
+	for (i = 0; i < n; i++) {
+		memset(use, 0, n);
+		use[i] = 1;
+		for (m = 0; m < CMP_METRIC_COUNT; m++) {
+			struct compare_row *row;
+
+			if (!((metrics >> m) & 1))
+				continue;
+			row = &res->rows[res->nrows++];
+			row->service_code = u[i].code;
+			row->name_th = u[i].name_th;
+			row->name_en = u[i].name_en;
+			row->metric = (enum compare_metric)m;
+			row->test = compare_metrics[m].test;
+			row_dates(row, &u[i]);
+			row->skip = u[i].skip[m];
+			if (!row->skip &&
+			    (st = fill_stats(&dur, row, u[i].self, u[i].rank_sum1, u[i].tie_sum,
+					     u, n, use, req, level)))
+				goto out;
+			if (row->skip)
+				blank_numbers(row);
+			if (req->did)
+				fill_did(row, &u[i], level);
+		}
+	}
+	for (k = 0; k < res->nnot_adopted; k++)
+		log_info("%s: never adopted Digital ID, not compared", res->not_adopted[k]);
+	*out = res;
+	res = NULL;
+	st = DK_OK;
+out:
+	free(dur.vals);
+	free(dur.off);
+	free(use);
+	free(u);
+	compare_result_free(res);
+	return st;
+}
+
+void compare_result_free(struct compare_result *r)
+{
+	if (!r)
+		return;
+	free(r->rows);
+	free(r->not_adopted);
+	store_free(r->store);
+	free(r);
+}
+
+/* ---- output --------------------------------------------------------------- */
+
+static const char *const base_cols[] = {
+	"service_code", "metric", "before_start", "before_end", "after_start", "after_end",
+	"before", "after", "change", "change_pct", "ci_low", "ci_high", "p_value",
+	"n_before", "n_after", "test",
+};
+static const char *const did_cols[] = {
+	"control_before", "control_after", "did", "did_se", "did_ci_low", "did_ci_high",
+	"did_p_value", "n_control_before", "n_control_after", "n_controls", "did_note",
+};
+#define NBASE (int)(sizeof(base_cols) / sizeof(base_cols[0]))
+#define NDID (int)(sizeof(did_cols) / sizeof(did_cols[0]))
+#define NCOLS_MAX (NBASE + NDID + 1)
+
+/* Cell text buffers for one row. */
+struct cells {
+	char buf[NCOLS_MAX][FMT_NUMBER_MAX + 64];
+	const char *cell[NCOLS_MAX];
+	int n;
+};
+
+static void cell_text(struct cells *c, const char *s)
+{
+	c->cell[c->n++] = s;
+}
+
+static void cell_num(struct cells *c, struct compare_num x)
+{
+	c->cell[c->n] = x.set ? fmt_number(x.v, c->buf[c->n]) : NULL;
+	c->n++;
+}
+
+static void cell_date(struct cells *c, int has, struct civil_date d)
+{
+	if (has) {
+		date_format_iso(d, c->buf[c->n]);
+		c->cell[c->n] = c->buf[c->n];
+	} else {
+		c->cell[c->n] = NULL;
+	}
+	c->n++;
+}
+
+/* A value of metric m for people: rates as percentages, hours and rates per
+ * month with one decimal, scores with two; sign forces a + on positives;
+ * a rate's unit is "%" (points 0), percentage points (1) or none (2). */
+static char *human(enum compare_metric m, struct compare_num x, int sign, int points,
+		   int thai, char *buf, size_t len)
+{
+	char num[64];
+	double v = x.v;
+	int dec = 1;
+
+	if (!x.set) {
+		snprintf(buf, len, "–");
+		return buf;
+	}
+	if (compare_metrics[m].unit == UNIT_FRACTION)
+		v *= 100;
+	else if (compare_metrics[m].unit == UNIT_SCORE)
+		dec = 2;
+	fmt_grouped(v, dec, num, sizeof(num));
+	snprintf(buf, len, "%s%s%s", sign && v > 0 && strcmp(num, "0.0") ? "+" : "", num,
+		 compare_metrics[m].unit != UNIT_FRACTION ? "" :
+		 points == 2 ? "" : points ? (thai ? " จุด" : " pt") : "%");
+	return buf;
+}
+
+static char *human_p(struct compare_num p, char *buf, size_t len)
+{
+	if (!p.set)
+		snprintf(buf, len, "–");
+	else if (p.v < 0.001)
+		snprintf(buf, len, "<0.001");
+	else
+		snprintf(buf, len, "%.3f", p.v);
+	return buf;
+}
+
+/* The table for people: names, rounded numbers, the interval in one cell. */
+static int write_table(FILE *f, const struct compare_result *r, int thai)
+{
+	static const char *const th[] = {
+		"บริการ", "ชื่อบริการ", "ตัวชี้วัด", "เริ่มใช้ Digital ID", "ก่อน", "หลัง",
+		"เปลี่ยนแปลง", "เปลี่ยนแปลง %", "ช่วงความเชื่อมั่น 95%", "ค่า p", "n ก่อน",
+		"n หลัง", "การทดสอบ", "DiD", "ช่วงความเชื่อมั่น DiD", "ค่า p DiD", "หมายเหตุ DiD" };
+	static const char *const en[] = {
+		"service", "name", "metric", "adopted", "before", "after", "change",
+		"change %", "95% CI", "p", "n before", "n after", "test", "DiD", "DiD 95% CI",
+		"DiD p", "DiD note" };
+	enum cell_type types[17] = { 0 };
+	char b[17][160], lo[64], hi[64];
+	const char *cells[17];
+	struct table_writer *w;
+	int ncols = r->did ? 17 : 13, bad = 0;
+
+	if (!(w = table_writer_new(f, OUT_TABLE, ncols, thai ? th : en, types)))
+		return -1;
+	for (size_t i = 0; i < r->nrows && !bad; i++) {
+		const struct compare_row *row = &r->rows[i];
+		enum compare_metric m = row->metric;
+
+		cells[0] = row->service_code;
+		cells[1] = thai ? row->name_th : row->name_en;
+		cells[2] = thai ? compare_metrics[m].label_th : compare_metrics[m].label_en;
+		if (row->has_dates)
+			date_format_iso(row->adopted, b[3]);
+		else
+			snprintf(b[3], sizeof(b[3]), "%d %s", row->pooled_services,
+				 thai ? "บริการ" : "services");
+		cells[3] = b[3];
+		cells[4] = human(m, row->before, 0, 0, thai, b[4], sizeof(b[4]));
+		cells[5] = human(m, row->after, 0, 0, thai, b[5], sizeof(b[5]));
+		cells[6] = human(m, row->change, 1, 1, thai, b[6], sizeof(b[6]));
+		if (row->change_pct.set) {
+			fmt_grouped(row->change_pct.v * 100, 1, lo, sizeof(lo));
+			snprintf(b[7], sizeof(b[7]), "%s%s%%", row->change_pct.v > 0 ? "+" : "", lo);
+		} else {
+			snprintf(b[7], sizeof(b[7]), "–");
+		}
+		cells[7] = b[7];
+		if (row->ci_low.set && row->ci_high.set)
+			snprintf(b[8], sizeof(b[8]), "%s … %s",
+				 human(m, row->ci_low, 1, 2, thai, lo, sizeof(lo)),
+				 human(m, row->ci_high, 1, 1, thai, hi, sizeof(hi)));
+		else
+			snprintf(b[8], sizeof(b[8]), "–");
+		cells[8] = b[8];
+		cells[9] = human_p(row->p_value, b[9], sizeof(b[9]));
+		cells[10] = row->n_before.set ? fmt_grouped(row->n_before.v, 0, b[10], sizeof(b[10])) : "–";
+		cells[11] = row->n_after.set ? fmt_grouped(row->n_after.v, 0, b[11], sizeof(b[11])) : "–";
+		if (row->skip)
+			snprintf(b[12], sizeof(b[12]), "skipped: %s", row->skip);
+		else
+			snprintf(b[12], sizeof(b[12]), "%s", row->test);
+		cells[12] = b[12];
+		if (r->did) {
+			cells[13] = human(m, row->did.estimate, 1, 1, thai, b[13], sizeof(b[13]));
+			if (row->did.ci_low.set && row->did.ci_high.set)
+				snprintf(b[14], sizeof(b[14]), "%s … %s",
+					 human(m, row->did.ci_low, 1, 2, thai, lo, sizeof(lo)),
+					 human(m, row->did.ci_high, 1, 1, thai, hi, sizeof(hi)));
+			else
+				snprintf(b[14], sizeof(b[14]), "–");
+			cells[14] = b[14];
+			cells[15] = human_p(row->did.p_value, b[15], sizeof(b[15]));
+			cells[16] = row->did.note ? row->did.note : "";
+		}
+		if (table_writer_row(w, cells))
+			bad = 1;
+	}
+	if (table_writer_finish(w))
+		bad = 1;
+	return bad ? -1 : 0;
+}
+
+int compare_write(FILE *f, const struct compare_result *r, enum out_format fmt, int thai)
+{
+	const char *names[NCOLS_MAX];
+	enum cell_type types[NCOLS_MAX];
+	struct table_writer *w;
+	struct cells *c;
+	int ncols = 0, k, bad = 0;
+
+	if (fmt == OUT_TABLE)
+		return write_table(f, r, thai);
+	if (!(c = malloc(sizeof(*c))))
+		return -1;
+	for (k = 0; k < NBASE; k++) {
+		names[ncols] = base_cols[k];
+		types[ncols++] = k >= 6 && k <= 14 ? CELL_NUMBER : CELL_TEXT;
+	}
+	if (r->did)
+		for (k = 0; k < NDID; k++) {
+			names[ncols] = did_cols[k];
+			types[ncols++] = k < NDID - 1 ? CELL_NUMBER : CELL_TEXT;
+		}
+	if (!(w = table_writer_new(f, fmt, ncols, names, types))) {
+		free(c);
+		return -1;
+	}
+	for (size_t i = 0; i < r->nrows && !bad; i++) {
+		const struct compare_row *row = &r->rows[i];
+		const struct compare_did *d = &row->did;
+
+		c->n = 0;
+		cell_text(c, row->service_code);
+		cell_text(c, compare_metrics[row->metric].name);
+		cell_date(c, row->has_dates, row->before_start);
+		cell_date(c, row->has_dates, row->before_end);
+		cell_date(c, row->has_dates, row->after_start);
+		cell_date(c, row->has_dates, row->after_end);
+		cell_num(c, row->before);
+		cell_num(c, row->after);
+		cell_num(c, row->change);
+		cell_num(c, row->change_pct);
+		cell_num(c, row->ci_low);
+		cell_num(c, row->ci_high);
+		cell_num(c, row->p_value);
+		cell_num(c, row->n_before);
+		cell_num(c, row->n_after);
+		if (row->skip) {
+			snprintf(c->buf[c->n], sizeof(c->buf[0]), "skipped: %s", row->skip);
+			cell_text(c, c->buf[c->n]);
+		} else {
+			cell_text(c, row->test);
+		}
+		if (r->did) {
+			cell_num(c, d->control_before);
+			cell_num(c, d->control_after);
+			cell_num(c, d->estimate);
+			cell_num(c, d->se);
+			cell_num(c, d->ci_low);
+			cell_num(c, d->ci_high);
+			cell_num(c, d->p_value);
+			cell_num(c, d->n_control_before);
+			cell_num(c, d->n_control_after);
+			cell_num(c, d->n_controls);
+			cell_text(c, d->note);
+		}
+		if (table_writer_row(w, c->cell))
+			bad = 1;
+	}
+	free(c);
+	if (table_writer_finish(w))
+		bad = 1;
+	return bad ? -1 : 0;
+}

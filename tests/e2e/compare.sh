@@ -1,0 +1,235 @@
+#!/bin/bash
+# didkpi compare: before/after statistics on a fixture whose effects are
+# known by construction (tests/fixtures/compare/fixture.sql, read its
+# header), checked against hand-derived values and against an independent
+# reference (tests/fixtures/compare/ref.py); windows and clamping, skipped
+# rows, the pooled row, --did, every format, usage errors and a database
+# that is down.
+. "$(dirname "$0")/../lib.sh"
+
+FX=$TOP/tests/fixtures/compare
+REF() { python3 "$FX/ref.py" "$@"; }
+
+check_help compare
+
+# Usage errors are found before connecting: no database is needed.
+NODB="host=$W/no-such-dir user=didkpi dbname=none"
+for bad in "--window 0m" "--window 6w" "--window x" "--window 121m" "--window 11y" \
+	"--ramp -1m" "--ramp 1.5m" "--format xml" "--lang fr" "--metric bogus" \
+	"--service ," "extra-argument"; do
+	# shellcheck disable=SC2086
+	run 64 "usage error: $bad" "$BIN" -d "$NODB" compare $bad
+done
+run 64 "usage error: --window 13 weeks" "$BIN" -d "$NODB" compare --window 13w
+has "a bad window says what is accepted" "window needs months from 1 to 120" "$W/err"
+run 69 "database down exits 69" "$BIN" -d "$NODB" compare
+has "database down says why" "^didkpi: cannot connect" "$W/err"
+
+newdb t_compare
+q "$DBNAME" -f "$FX/fixture.sql" >/dev/null || not_ok "fixture loads"
+
+C() { "$BIN" -d "$DB" compare "$@"; }
+# get SERVICE METRIC COLUMN: a cell of the CSV in $W/out, by column name.
+get() {
+	awk -F, -v s="$1" -v m="$2" -v c="$3" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$1 == s && $2 == m { print $(col[c]); exit }' "$W/out"
+}
+# close WHAT EXPECTED ACTUAL: equal to a relative 1e-9.
+close() {
+	if [ -n "$3" ] && REF close "$2" "$3"; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi
+}
+# lt/gt WHAT A B: numeric comparisons.
+lt() { if awk -v a="$2" -v b="$3" 'BEGIN { exit !(a != "" && a + 0 < b + 0) }'; then ok "$1"; else not_ok "$1" "$2 is not below $3"; fi; }
+gt() { if awk -v a="$2" -v b="$3" 'BEGIN { exit !(a != "" && a + 0 > b + 0) }'; then ok "$1"; else not_ok "$1" "$2 is not above $3"; fi; }
+# durations SERVICE: side and hours of its completed requests in the
+# default windows of D = 2024-07-01, for ref.py mw.
+durations() {
+	q "$DBNAME" -F ' ' -c "
+		SELECT CASE WHEN closed_at < '2024-07-01 00:00+07' THEN 0 ELSE 1 END,
+		       ((extract(epoch FROM closed_at) - extract(epoch FROM submitted_at))
+		        * 1000000)::bigint::float8 / 3600000000
+		  FROM didkpi.service_requests
+		 WHERE service_code = '$1' AND status = 'completed'
+		   AND closed_at >= '2024-01-01 00:00+07' AND closed_at < '2025-01-01 00:00+07'"
+}
+
+HEADER='service_code,metric,before_start,before_end,after_start,after_end,before,after,change,change_pct,ci_low,ci_high,p_value,n_before,n_after,test'
+run 0 "compare, csv" C --format csv
+eq "header exactly as SPEC section 5" "$HEADER" "$(head -1 "$W/out")"
+# 6 pooled rows + 6 adopting services x 6 metrics; s_never is not listed.
+eq "rows: header, pooled and every adopting service" "43" "$(wc -l <"$W/out")"
+lacks "a never-adopted service is absent" '^s_never,' "$W/out"
+eq "rows in order: all first, then services in byte order, metrics in SPEC order" \
+	"all s_eom s_null s_rate s_recent s_small s_time" \
+	"$(tail -n +2 "$W/out" | cut -d, -f1 | uniq | tr '\n' ' ' | sed 's/ $//')"
+eq "metrics in SPEC order" \
+	"requests_per_month digital_channel_rate service_time_median_hours satisfaction_mean satisfaction_csat completion_rate" \
+	"$(grep '^s_time,' "$W/out" | cut -d, -f2 | tr '\n' ' ' | sed 's/ $//')"
+eq "every row has 16 fields" "" "$(awk -F, 'NF != 16' "$W/out")"
+
+# s_time: service time halves (median 59.5 h -> 29.75 h) by construction.
+eq "s_time windows: D = 2024-07-01, W = 6 months" "2024-01-01,2024-07-01,2024-07-01,2025-01-01" \
+	"$(grep '^s_time,service_time_median_hours,' "$W/out" | cut -d, -f3-6)"
+eq "s_time median before, after, change, change %" "59.5,29.75,-29.75,-0.5" \
+	"$(grep '^s_time,service_time_median_hours,' "$W/out" | cut -d, -f7-10)"
+eq "s_time sizes 400 and 400" "400,400" "$(grep '^s_time,service_time_median_hours,' "$W/out" | cut -d, -f14-15)"
+eq "service time test named with its interval" "mann-whitney (hodges-lehmann ci)" \
+	"$(get s_time service_time_median_hours test)"
+lt "halved service time detected: p < 0.001" "$(get s_time service_time_median_hours p_value)" 0.001
+lt "its interval excludes 0 (high < 0)" "$(get s_time service_time_median_hours ci_high)" 0
+read -r p lo hi <<<"$(durations s_time | REF mw)"
+close "s_time p agrees with the reference Mann-Whitney" "$p" "$(get s_time service_time_median_hours p_value)"
+close "s_time ci_low is the reference Hodges-Lehmann bound" "$lo" "$(get s_time service_time_median_hours ci_low)"
+close "s_time ci_high is the reference Hodges-Lehmann bound" "$hi" "$(get s_time service_time_median_hours ci_high)"
+# The median agrees with didkpi kpi over the same dates.
+"$BIN" -d "$DB" kpi --period 2024-01-01..2024-07-01 --by service --kpi service_time_median_hours \
+	--min-cell 0 --format csv >"$W/kpi" 2>&1
+eq "before median equals didkpi kpi's" "59.5" \
+	"$(grep ',service,s_time,' "$W/kpi" | cut -d, -f7)"
+
+# s_null: the same distribution before and after.
+gt "no effect is not detected: p > 0.05" "$(get s_null service_time_median_hours p_value)" 0.05
+read -r p lo hi <<<"$(durations s_null | REF mw)"
+close "s_null p agrees with the reference" "$p" "$(get s_null service_time_median_hours p_value)"
+close "s_null ci_low agrees" "$lo" "$(get s_null service_time_median_hours ci_low)"
+close "s_null ci_high agrees" "$hi" "$(get s_null service_time_median_hours ci_high)"
+lt "s_null interval covers 0 (low < 0)" "$(get s_null service_time_median_hours ci_low)" 0
+gt "s_null interval covers 0 (high > 0)" "$(get s_null service_time_median_hours ci_high)" 0
+
+# s_rate: digital channel 150/500 -> 350/500.
+eq "s_rate digital share 30% -> 70%" "0.3,0.7" \
+	"$(grep '^s_rate,digital_channel_rate,' "$W/out" | cut -d, -f7-8)"
+eq "rates use the z-test with the Newcombe interval" "z-test (newcombe ci)" "$(get s_rate digital_channel_rate test)"
+read -r p lo hi <<<"$(REF prop 150 500 350 500)"
+close "z-test p agrees with the reference" "$p" "$(get s_rate digital_channel_rate p_value)"
+close "Newcombe low agrees" "$lo" "$(get s_rate digital_channel_rate ci_low)"
+close "Newcombe high agrees" "$hi" "$(get s_rate digital_channel_rate ci_high)"
+lt "rate effect detected: p < 0.001" "$(get s_rate digital_channel_rate p_value)" 0.001
+eq "equal counts: 500/6 a month both sides, change 0, p 1" "83.33333333333333,83.33333333333333,0,0" \
+	"$(grep '^s_rate,requests_per_month,' "$W/out" | cut -d, -f7-10)"
+eq "requests test is poisson-exact with p 1" "1,500,500,poisson-exact" \
+	"$(grep '^s_rate,requests_per_month,' "$W/out" | cut -d, -f13-16)"
+eq "satisfaction mean 3 -> 3.8 by Welch" "3,3.8,welch-t" \
+	"$(grep '^s_rate,satisfaction_mean,' "$W/out" | cut -d, -f7,8,16)"
+lt "satisfaction effect detected" "$(get s_rate satisfaction_mean p_value)" 0.001
+eq "csat 40/100 -> 60/100" "0.4,0.6" "$(grep '^s_rate,satisfaction_csat,' "$W/out" | cut -d, -f7-8)"
+eq "completion 80% both sides: no change, p 1" "0.8,0.8,0,0" \
+	"$(grep '^s_rate,completion_rate,' "$W/out" | cut -d, -f7-10)"
+eq "identical service times: p 1, shift 0" "5,5,0,0,0,0,1" \
+	"$(grep '^s_rate,service_time_median_hours,' "$W/out" | cut -d, -f7-13)"
+eq "no effect on s_time's satisfaction: p 1" "1" "$(get s_time satisfaction_mean p_value)"
+
+# Skipped rows: dates kept, every number empty, the reason in test.
+eq "too recent: every metric skipped" "6" \
+	"$(grep -c '^s_recent,[a-z_]*,[0-9-]*,[0-9-]*,[0-9-]*,[0-9-]*,,,,,,,,,,skipped: after-window not complete$' "$W/out")"
+D=$(q "$DBNAME" -c "SELECT current_date - 40")
+eq "too recent: window dates kept" \
+	"$(q "$DBNAME" -c "SELECT concat_ws(',', d - interval '6 months', d, d, d + interval '6 months') FROM (SELECT '$D'::date AS d) x" | sed 's/ 00:00:00//g')" \
+	"$(grep '^s_recent,requests_per_month,' "$W/out" | cut -d, -f3-6)"
+eq "n < 30 before: skipped with the reason" \
+	"s_small,requests_per_month,2024-01-01,2024-07-01,2024-07-01,2025-01-01,,,,,,,,,,skipped: fewer than 30 observations before" \
+	"$(grep '^s_small,requests_per_month,' "$W/out")"
+eq "no responses at all: skipped before and after" \
+	"skipped: fewer than 30 observations before and after" "$(get s_small satisfaction_mean test)"
+
+# The pooled row: the services whose row is not skipped, aligned on each D.
+eq "pooled rows have no window dates" "6" "$(grep -c '^all,[a-z_]*,,,,,' "$W/out")"
+for m in requests_per_month digital_channel_rate service_time_median_hours satisfaction_mean \
+	satisfaction_csat completion_rate; do
+	want=$(awk -F, -v m="$m" '$2 == m && $1 != "all" && $16 !~ /^skipped/ { b += $14; a += $15 }
+		END { print b "," a }' "$W/out")
+	eq "pooled $m sizes are the sums of the rows not skipped" "$want" \
+		"$(grep "^all,$m," "$W/out" | cut -d, -f14-15)"
+done
+# 400 (s_time) + 400 (s_null) + 500 (s_rate) a side = 1300, / 6 months.
+eq "pooled requests_per_month = pooled count / W" "216.66666666666666,216.66666666666666,0,0" \
+	"$(grep '^all,requests_per_month,' "$W/out" | cut -d, -f7-10)"
+# Web: 200 + 200 + 150 = 550 before, 200 + 200 + 350 = 750 after, of 1300.
+read -r p lo hi <<<"$(REF prop 550 1300 750 1300)"
+close "pooled digital share: p from the pooled counts" "$p" "$(get all digital_channel_rate p_value)"
+close "pooled Newcombe low" "$lo" "$(get all digital_channel_rate ci_low)"
+eq "pooled csat pools s_time and s_rate: 80/200 -> 100/200" "0.4,0.5" \
+	"$(grep '^all,satisfaction_csat,' "$W/out" | cut -d, -f7-8)"
+run 0 "compare one service" C --format csv --service s_time,s_never -v
+eq "--service: only the pooled rows and s_time" "all s_time" \
+	"$(tail -n +2 "$W/out" | cut -d, -f1 | uniq | tr '\n' ' ' | sed 's/ $//')"
+eq "the pooled row of one service is that service" \
+	"$(grep '^s_time,service_time_median_hours,' "$W/out" | cut -d, -f7-)" \
+	"$(grep '^all,service_time_median_hours,' "$W/out" | cut -d, -f7-)"
+has "-v notes a never-adopted service on stderr" "s_never: never adopted" "$W/err"
+run 64 "an unknown service is a usage error" C --service s_nope
+has "it is named" "unknown service 's_nope'" "$W/err"
+
+# Windows and the ramp; month arithmetic clamps like PostgreSQL.
+run 0 "--window 1m" C --format csv --window 1m --service s_eom
+eq "31 March - 1 month = 29 Feb 2024, + 1 month = 30 April" "2024-02-29,2024-03-31,2024-03-31,2024-04-30" \
+	"$(grep '^s_eom,requests_per_month,' "$W/out" | cut -d, -f3-6)"
+eq "PostgreSQL agrees" "2024-02-29 2024-04-30" \
+	"$(q "$DBNAME" -c "SELECT (date '2024-03-31' - interval '1 month')::date || ' ' || (date '2024-03-31' + interval '1 month')::date")"
+run 0 "--ramp 1m" C --format csv --ramp 1m --service s_eom,s_time
+eq "ramp: after starts at D + 1 month (clamped), lasts W months" "2023-09-30,2024-03-31,2024-04-30,2024-10-30" \
+	"$(grep '^s_eom,requests_per_month,' "$W/out" | cut -d, -f3-6)"
+eq "ramp on the 1st" "2024-01-01,2024-07-01,2024-08-01,2025-02-01" \
+	"$(grep '^s_time,requests_per_month,' "$W/out" | cut -d, -f3-6)"
+run 0 "--window 1y" C --format csv --window 1y --ramp 0 --service s_time
+cp "$W/out" "$W/1y"
+run 0 "--window 12m" C --format csv --window 12m --service s_time
+eq "1y is 12 months" "$(cat "$W/1y")" "$(cat "$W/out")"
+eq "12-month windows" "2023-07-01,2024-07-01,2024-07-01,2025-07-01" \
+	"$(grep '^s_time,requests_per_month,' "$W/out" | cut -d, -f3-6)"
+eq "requests per month over 12 months: 400 / 12" "33.333333333333336" \
+	"$(grep '^s_time,requests_per_month,' "$W/out" | cut -d, -f7)"
+run 0 "--tz UTC moves the windows' instants" C --format csv --tz UTC --service s_rate
+# In UTC the windows start 7 hours later: the after-window's first request
+# (00:00 Bangkok on 1 July, web) moves into the before-window, the before
+# window's first (00:00 Bangkok on 1 January) out of it.
+eq "s_rate in UTC: sizes 500 and 499" "500,499" "$(grep '^s_rate,digital_channel_rate,' "$W/out" | cut -d, -f14-15)"
+eq "s_rate in UTC: 349 of 499 on the web after" "0.6993987975951904" "$(get s_rate digital_channel_rate after)"
+
+# --metric
+run 0 "--metric" C --format csv --metric completion_rate,requests_per_month
+eq "only the metrics asked for, in SPEC order" "requests_per_month completion_rate" \
+	"$(tail -n +2 "$W/out" | cut -d, -f2 | sort -u | tr '\n' ' ' | sed 's/ $//' | awk '{ print $2, $1 }')"
+
+# --did: s_rate 0.3 -> 0.7 against s_never 0.4 -> 0.5 (s_recent, the other
+# service not adopted by 2025-01-01, has no rows): 0.4 - 0.1 = 0.3.
+run 0 "--did" C --format csv --did
+eq "--did adds its columns after the SPEC ones" \
+	"$HEADER,control_before,control_after,did,did_se,did_ci_low,did_ci_high,did_p_value,n_control_before,n_control_after,n_controls,did_note" \
+	"$(head -1 "$W/out")"
+eq "comparison group cells and sizes" "0.4,0.5,400,400,2" \
+	"$(grep '^s_rate,digital_channel_rate,' "$W/out" | cut -d, -f17,18,24-26)"
+read -r est se lo hi p <<<"$(REF did 0.3 500 0.7 500 0.4 400 0.5 400)"
+close "DiD estimate 0.3" "$est" "$(get s_rate digital_channel_rate did)"
+close "DiD standard error from the four binomial cells" "$se" "$(get s_rate digital_channel_rate did_se)"
+close "DiD interval low" "$lo" "$(get s_rate digital_channel_rate did_ci_low)"
+close "DiD p" "$p" "$(get s_rate digital_channel_rate did_p_value)"
+eq "no DiD for requests per month, with the reason" "not estimated for this metric" \
+	"$(get s_rate requests_per_month did_note)"
+eq "no DiD for a skipped row" "comparison skipped" "$(get s_small digital_channel_rate did_note)"
+lacks "still no never-adopted service" '^s_never,' "$W/out"
+
+# Formats.
+run 0 "json" C --format json
+eq "json parses: 42 objects" "42" "$(jq length "$W/out")"
+eq "json numbers are numbers, empties null" "number null" \
+	"$(jq -r '[(.[] | select(.service_code == "s_time" and .metric == "service_time_median_hours") | .p_value | type),
+		(.[] | select(.service_code == "s_small" and .metric == "requests_per_month") | .before)] | map(tostring) | join(" ")' "$W/out")"
+eq "json keys in SPEC order" "$(echo "$HEADER" | tr ',' ' ')" "$(jq -r '.[0] | keys_unsorted | join(" ")' "$W/out")"
+eq "json values" "59.5 29.75" "$(jq -r '.[] | select(.service_code == "s_time" and .metric == "service_time_median_hours") | "\(.before) \(.after)"' "$W/out")"
+run 0 "tsv" C --format tsv
+eq "tsv header" "$(echo "$HEADER" | tr ',' '\t')" "$(head -1 "$W/out")"
+run 0 "table in English" C --format table --lang en --service s_time
+has "table for people: names and rounded numbers" "^s_time +Time service +Service time \(median hours\) +2024-07-01 +59\.5 +29\.8 +-29\.8 +-50\.0% .*<0\.001" "$W/out"
+run 0 "table in Thai" C --format table --service s_rate
+has "Thai headings and rates in percent" "^s_rate +บริการดิจิทัล +อัตราการใช้บริการดิจิทัล +2024-07-01 +30\.0% +70\.0% +\+40\.0 จุด" "$W/out"
+run 0 "--list" C --list
+has "--list names metrics and tests" "^service_time_median_hours +mann-whitney" "$W/out"
+
+# A full disk is an error.
+if [ -w /dev/full ]; then
+	run 73 "write error exits 73" sh -c "\"\$0\" -d \"\$1\" compare --format csv >/dev/full" "$BIN" "$DB"
+fi
+
+finish
