@@ -15,6 +15,7 @@
 #include <libpq-fe.h>
 
 #include "cluster.h"
+#include "db.h"
 #include "log.h"
 #include "status.h"
 
@@ -209,36 +210,31 @@ static int write_settings(const char *data, const char *sock)
 	return 0;
 }
 
+/* Create the didkpi database in a just-started cluster, if missing. */
 static int create_database(const char *sock)
 {
-	const char *keys[] = { "host", "dbname", "user", NULL };
-	const char *vals[] = { sock, "postgres", CLUSTER_USER, NULL };
+	char *conninfo = NULL;
 	const char *p[1] = { CLUSTER_DBNAME };
-	PGconn *c = PQconnectdbParams(keys, vals, 0);
-	PGresult *r;
-	int st = DK_UNAVAILABLE;
+	struct db *db = NULL;
+	PGresult *res = NULL;
+	int st;
 
-	if (PQstatus(c) != CONNECTION_OK) {
-		log_error("cannot connect to the private cluster: %s", PQerrorMessage(c));
-		goto out;
+	if (asprintf(&conninfo, "host='%s' dbname=postgres user=" CLUSTER_USER, sock) < 0) {
+		log_error("out of memory");
+		return DK_SOFTWARE;
 	}
-	r = PQexecParams(c, "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1",
-			 1, NULL, p, NULL, NULL, 0);
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-		PQclear(r);
-		st = DK_OK;
-		goto out;
+	if (strchr(sock, '\'') || strchr(sock, '\\')) {
+		log_error("cannot use a cluster directory whose name holds a quote: %s", sock);
+		free(conninfo);
+		return DK_CANTCREAT;
 	}
-	PQclear(r);
-	/* The name is our constant, a plain identifier. */
-	r = PQexec(c, "CREATE DATABASE " CLUSTER_DBNAME " TEMPLATE template0 ENCODING 'UTF8'");
-	if (PQresultStatus(r) == PGRES_COMMAND_OK)
-		st = DK_OK;
-	else
-		log_error("cannot create database %s: %s", CLUSTER_DBNAME, PQresultErrorMessage(r));
-	PQclear(r);
-out:
-	PQfinish(c);
+	if ((st = db_connect(conninfo, &db)) == DK_OK &&
+	    (st = db_query(db, "cluster.sql#has_database", 1, p, &res)) == DK_OK &&
+	    PQntuples(res) == 0)
+		st = db_query(db, "cluster.sql#create_database", 0, NULL, NULL);
+	PQclear(res);
+	db_close(db);
+	free(conninfo);
 	return st;
 }
 

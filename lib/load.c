@@ -586,16 +586,15 @@ static int insert_rows(struct loader *L, const struct idents *id, PGresult **res
 
 	if (!sql)
 		return DK_SOFTWARE;
-	if ((st = db_query_text(L->db, "savepoint", "SAVEPOINT didkpi_fast", 0, NULL, NULL)) ||
+	if ((st = db_query(L->db, "load.sql#savepoint", 0, NULL, NULL)) ||
 	    (st = db_query_tolerant(L->db, "load.sql#insert_fast", sql, "23505", &hit, res))) {
 		free(sql);
 		return st;
 	}
 	free(sql);
 	if (!hit)
-		return db_query_text(L->db, "release", "RELEASE SAVEPOINT didkpi_fast", 0, NULL, NULL);
-	if ((st = db_query_text(L->db, "rollback to savepoint", "ROLLBACK TO SAVEPOINT didkpi_fast",
-				0, NULL, NULL)))
+		return db_query(L->db, "load.sql#release", 0, NULL, NULL);
+	if ((st = db_query(L->db, "load.sql#rollback_to_savepoint", 0, NULL, NULL)))
 		return st;
 	return run_template(L, id, "load.sql#insert", 0, NULL, res);
 }

@@ -75,3 +75,13 @@ SELECT s.line, 'key ' || {{pk_text}} || ' is already present with different cont
   JOIN {{table}} t ON {{pk_join}}
  WHERE ROW({{s_cols}}) IS DISTINCT FROM ROW({{t_cols}})
  ORDER BY s.line;
+
+-- name: savepoint
+-- Before the fast insert, which may fail on a present key.
+SAVEPOINT didkpi_fast;
+
+-- name: release
+RELEASE SAVEPOINT didkpi_fast;
+
+-- name: rollback_to_savepoint
+ROLLBACK TO SAVEPOINT didkpi_fast;
