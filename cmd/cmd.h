@@ -8,6 +8,7 @@
 enum cmd_flags {
 	CMD_DB = 1 << 0,       /* connects to the database */
 	CMD_SNAPSHOT = 1 << 1, /* reads in one REPEATABLE READ, READ ONLY snapshot */
+	CMD_SCHEMA = 1 << 2,   /* needs the current schema version (not init, demo) */
 };
 
 struct cmd_ctx {

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "schema.h"
 #include "status.h"
 
 const struct cmd_entry cmd_table[] = {
@@ -17,12 +18,12 @@ const struct cmd_entry cmd_table[] = {
 	{ "version", cmd_version, 0, "print the version" },
 	{ "db", cmd_db, 0, "start, stop or show the private PostgreSQL cluster" },
 	{ "init", cmd_init, CMD_DB, "create or upgrade the didkpi schema" },
-	{ "load", cmd_load, CMD_DB, "validate a CSV file and load it into a relation" },
+	{ "load", cmd_load, CMD_DB | CMD_SCHEMA, "validate a CSV file and load it into a relation" },
 	{ "demo", cmd_demo, CMD_DB, "fill the database with a synthetic department" },
-	{ "kpi", cmd_kpi, CMD_DB | CMD_SNAPSHOT, "compute the KPIs of a period (table, csv, tsv, json)" },
-	{ "compare", cmd_compare, CMD_DB | CMD_SNAPSHOT, "before and after Digital ID, with statistics" },
-	{ "chart", cmd_chart, CMD_DB | CMD_SNAPSHOT, "draw a chart (PNG, SVG, PDF) in Thai or English" },
-	{ "report", cmd_report, CMD_DB | CMD_SNAPSHOT, "write the monthly XLSX workbook from a template" },
+	{ "kpi", cmd_kpi, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "compute the KPIs of a period (table, csv, tsv, json)" },
+	{ "compare", cmd_compare, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "before and after Digital ID, with statistics" },
+	{ "chart", cmd_chart, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "draw a chart (PNG, SVG, PDF) in Thai or English" },
+	{ "report", cmd_report, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "write the monthly XLSX workbook from a template" },
 	{ NULL, NULL, 0, NULL }
 };
 
@@ -37,6 +38,8 @@ int cmd_open(struct cmd_ctx *ctx)
 		return st;
 	if (ctx->flags & CMD_SNAPSHOT)
 		st = db_begin_snapshot(ctx->db);
+	if (st == DK_OK && (ctx->flags & CMD_SCHEMA))
+		st = schema_check(ctx->db);
 	return st;
 }
 

@@ -22,6 +22,44 @@ static long migration_version(const char *key)
 	return v;
 }
 
+/* The newest schema version compiled into this binary. */
+static long schema_latest(void)
+{
+	const struct sqlres_entry *e;
+	long v, latest = 0;
+
+	for (e = sqlres_entries; e->key; e++)
+		if ((v = migration_version(e->key)) > latest)
+			latest = v;
+	return latest;
+}
+
+int schema_check(struct db *db)
+{
+	PGresult *res = NULL;
+	long current = 0, latest = schema_latest();
+	int st;
+
+	if ((st = db_query(db, "init.sql#has_schema", 0, NULL, &res)))
+		return st;
+	if (!strcmp(PQgetvalue(res, 0, 0), "t")) {
+		PQclear(res);
+		if ((st = db_query(db, "init.sql#current_version", 0, NULL, &res)))
+			return st;
+		current = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	}
+	PQclear(res);
+	if (current >= latest)
+		return DK_OK;
+	if (current == 0)
+		log_error("the database has no didkpi schema");
+	else
+		log_error("the database's didkpi schema is version %ld; this didkpi needs "
+			  "version %ld", current, latest);
+	log_hint("run 'didkpi init' (it creates or upgrades the schema, keeping the data)");
+	return DK_UNAVAILABLE;
+}
+
 int schema_upgrade(struct db *db, long *version, int *applied)
 {
 	const struct sqlres_entry *e;

@@ -13,4 +13,12 @@
  */
 int schema_upgrade(struct db *db, long *version, int *applied);
 
+/*
+ * schema_check() makes sure the database holds the schema version this
+ * didkpi needs (the newest sql/schema/NNN_*.sql); when it does not, prints
+ * why with the hint to run 'didkpi init' and returns DK_UNAVAILABLE.
+ * Reads only, so it can run inside a read-only snapshot.
+ */
+int schema_check(struct db *db);
+
 #endif

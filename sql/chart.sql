@@ -18,10 +18,7 @@
 -- is_digital_id, n. Order: Digital ID methods first, ThaiD first of them,
 -- then by the count over all months (largest first), then by code.
 WITH p AS (
-	SELECT x.i::integer AS i,
-	       (x.s::timestamp AT TIME ZONE $3) AS ts,
-	       (x.e::timestamp AT TIME ZONE $3) AS te
-	  FROM unnest($1::date[], $2::date[]) WITH ORDINALITY AS x(s, e, i)
+	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
 ), e AS (
 	SELECT p.i, e.method, count(*) AS n
 	  FROM p
@@ -48,10 +45,7 @@ SELECT p.i, m.method, m.name_th, m.name_en, m.is_digital_id,
 -- (the bottom of the bars), then by the count over all months (largest
 -- first), then by code.
 WITH p AS (
-	SELECT x.i::integer AS i,
-	       (x.s::timestamp AT TIME ZONE $3) AS ts,
-	       (x.e::timestamp AT TIME ZONE $3) AS te
-	  FROM unnest($1::date[], $2::date[]) WITH ORDINALITY AS x(s, e, i)
+	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
 ), r AS (
 	SELECT p.i, r.channel, count(*) AS n
 	  FROM p

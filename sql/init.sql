@@ -11,3 +11,8 @@ SELECT coalesce(max(version), 0) FROM didkpi.schema_version;
 -- name: record_version
 -- Record that a schema version is applied. $1: the version (integer).
 INSERT INTO didkpi.schema_version (version) VALUES ($1::integer);
+
+-- name: has_schema
+-- Whether didkpi init has ever run here (without failing when it has not).
+-- Parameters: none.
+SELECT pg_catalog.to_regclass('didkpi.schema_version') IS NOT NULL;

@@ -8,9 +8,9 @@
 -- and returns one row per period index i (1-based, as in $1) and breakdown
 -- key (NULL for all) that has rows; the caller fills in the full grid of
 -- keys. Rows whose breakdown attribute is NULL count only in 'all'.
--- The period CTE turns local midnights into instants once, so every
--- predicate on a timestamp column is a plain range that an index serves:
--- a month's cost follows the month's rows, not the table's.
+-- didkpi.periods() (schema version 2) turns local midnights into instants
+-- once, so every predicate on a timestamp column is a plain range that an
+-- index serves: a month's cost follows the month's rows, not the table's.
 
 -- name: requests
 -- requests, active_users, digital_id_enrolment_rate, digital_channel_rate,
@@ -18,10 +18,7 @@
 -- requests submitted in P. Per user first (NULL user_key is one bucket that
 -- counts in request KPIs and in no user KPI), then per group.
 WITH p AS (
-	SELECT x.i::integer AS i,
-	       (x.s::timestamp AT TIME ZONE $3) AS ts,
-	       (x.e::timestamp AT TIME ZONE $3) AS te
-	  FROM unnest($1::date[], $2::date[]) WITH ORDINALITY AS x(s, e, i)
+	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
 ), r AS (
 	SELECT p.i, p.te, r.user_key, r.status, r.via_single_window, c.is_digital,
 	       coalesce(m.is_digital_id, false) AS is_digital_id,
@@ -68,10 +65,7 @@ SELECT u.i, u.key,
 -- service_time_median_hours, service_time_p90_hours: requests completed
 -- with closed_at in P, whenever submitted; hours exact to the microsecond.
 WITH p AS (
-	SELECT x.i::integer AS i,
-	       (x.s::timestamp AT TIME ZONE $3) AS ts,
-	       (x.e::timestamp AT TIME ZONE $3) AS te
-	  FROM unnest($1::date[], $2::date[]) WITH ORDINALITY AS x(s, e, i)
+	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
 ), r AS (
 	SELECT p.i,
 	       -- exact microseconds (an integer, exact in float8), then one
@@ -98,10 +92,7 @@ SELECT i, key, count(*) AS n,
 -- satisfaction_mean, satisfaction_csat: responses answered in P. No method
 -- breakdown: a response carries no authentication method.
 WITH p AS (
-	SELECT x.i::integer AS i,
-	       (x.s::timestamp AT TIME ZONE $3) AS ts,
-	       (x.e::timestamp AT TIME ZONE $3) AS te
-	  FROM unnest($1::date[], $2::date[]) WITH ORDINALITY AS x(s, e, i)
+	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
 ), r AS (
 	SELECT p.i, a.score,
 	       CASE $4 WHEN 'service' THEN a.service_code
@@ -122,10 +113,7 @@ SELECT i, key, count(*) AS n, sum(score) AS score_sum,
 -- auth_success_rate, identification_success_rate, auth_latency_median_ms:
 -- authentication events in P.
 WITH p AS (
-	SELECT x.i::integer AS i,
-	       (x.s::timestamp AT TIME ZONE $3) AS ts,
-	       (x.e::timestamp AT TIME ZONE $3) AS te
-	  FROM unnest($1::date[], $2::date[]) WITH ORDINALITY AS x(s, e, i)
+	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
 ), r AS (
 	SELECT p.i, e.step, e.outcome, e.latency_ms,
 	       CASE $4 WHEN 'service' THEN e.service_code
@@ -157,10 +145,7 @@ SELECT i, key,
 -- the partial index on successful identifications, so the cost follows
 -- P's identification events, not the whole history.
 WITH p AS (
-	SELECT x.i::integer AS i,
-	       (x.s::timestamp AT TIME ZONE $3) AS ts,
-	       (x.e::timestamp AT TIME ZONE $3) AS te
-	  FROM unnest($1::date[], $2::date[]) WITH ORDINALITY AS x(s, e, i)
+	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
 ), r AS (
 	SELECT p.i,
 	       CASE $4 WHEN 'service' THEN e.service_code
@@ -191,8 +176,7 @@ SELECT i, key, count(*) AS n
 -- local date of P.end, over e-services. Services have no history: every
 -- current row counts in every period.
 WITH p AS (
-	SELECT x.i::integer AS i, x.e AS end_date
-	  FROM unnest($1::date[], $2::date[]) WITH ORDINALITY AS x(s, e, i)
+	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
 )
 SELECT p.i,
        CASE $4 WHEN 'service' THEN s.service_code
@@ -200,22 +184,19 @@ SELECT p.i,
        count(*) FILTER (WHERE s.is_eservice) AS eservices,
        count(*) FILTER (WHERE s.is_eservice AND s.digital_id_since < p.end_date) AS adopted
   FROM p CROSS JOIN didkpi.services s
- WHERE $3::text IS NOT NULL
  GROUP BY 1, 2;
 
 -- name: training
 -- staff_training_coverage: front-line staff trained before the local date
 -- of P.end, over front-line staff, by staff.unit.
 WITH p AS (
-	SELECT x.i::integer AS i, x.e AS end_date
-	  FROM unnest($1::date[], $2::date[]) WITH ORDINALITY AS x(s, e, i)
+	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
 )
 SELECT p.i,
        CASE $4 WHEN 'unit' THEN st.unit END AS key,
        count(*) FILTER (WHERE st.is_frontline) AS frontline,
        count(*) FILTER (WHERE st.is_frontline AND st.trained_on < p.end_date) AS trained
   FROM p CROSS JOIN didkpi.staff st
- WHERE $3::text IS NOT NULL
  GROUP BY 1, 2;
 
 -- name: targets
