@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "chart.h"
@@ -141,16 +140,6 @@ static void pool_free(struct pool *p)
 	for (size_t i = 0; i < p->n; i++)
 		free(p->v[i]);
 	free(p->v);
-}
-
-/* Today's date on this machine, for checking a period before connecting. */
-static struct civil_date local_today(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	return (struct civil_date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
 }
 
 /* "27 พ.ย. 2569" / "27 Nov 2026". */
@@ -333,16 +322,8 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 		return cmd_usage_error(ctx, "--min-cell applies to the trend chart only");
 	/* Check the period's form now; relative periods are resolved again
 	 * against the database's clock. */
-	if (o->kind != K_COMPARE || o->period_given) {
-		struct period p;
-		char err[256];
-
-		if (period_parse(o->period_text, local_today(), &p, err, sizeof(err))) {
-			log_error("%s", err);
-			log_hint("%s", period_forms_help());
-			return DK_USAGE;
-		}
-	}
+	if (o->kind != K_COMPARE || o->period_given)
+		return cmd_period_check(o->period_text);
 	return DK_OK;
 }
 
@@ -950,13 +931,10 @@ static int resolve_period(struct build *b)
 {
 	const struct opts *o = b->o;
 	struct civil_date month_end;
-	char err[256];
 	int st;
 
-	if (period_parse(o->period_text, b->today, &b->period, err, sizeof(err))) {
-		log_error("%s", err);
-		return DK_USAGE;
-	}
+	if ((st = cmd_period_parse(o->period_text, b->today, &b->period)))
+		return st;
 	if (o->kind == K_COMPARE)
 		return DK_OK;
 	/* Months after the current one have no data yet: clip them off. */

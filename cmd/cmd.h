@@ -3,6 +3,7 @@
 #define DIDKPI_CMD_H
 
 #include "db.h"
+#include "period.h"
 
 /* What a command needs before it runs, from the command table. */
 enum cmd_flags {
@@ -28,6 +29,16 @@ int cmd_open(struct cmd_ctx *ctx);
 /* cmd_usage_error() prints "didkpi: <msg>" and the --help hint; returns DK_USAGE. */
 int cmd_usage_error(const struct cmd_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * cmd_period_parse() parses a --period against today (a local date),
+ * printing the error and the accepted forms when it is not one; returns
+ * DK_OK or DK_USAGE. cmd_period_check() does it against this machine's
+ * date, to refuse a malformed period before connecting (relative periods
+ * are then resolved against the database's clock with kpi_today()).
+ */
+int cmd_period_parse(const char *text, struct civil_date today, struct period *out);
+int cmd_period_check(const char *text);
 
 /* cmd_bad_option() is called on getopt's '?': getopt has printed why. */
 int cmd_bad_option(const struct cmd_ctx *ctx);

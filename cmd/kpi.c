@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -72,16 +71,6 @@ static void list_kpis(void)
 		printf("%-30s %s\n", kpi_defs[k].name, kpi_defs[k].label_en);
 }
 
-/* Today's date on this machine, for checking a period before connecting. */
-static struct civil_date local_today(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	return (struct civil_date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
-}
-
 int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	enum { OPT_MIN_CELL = 256, OPT_TZ, OPT_LANG, OPT_LIST };
@@ -106,7 +95,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 	struct civil_date today;
 	const char *period_text = "last-month";
 	int ch, st, fmt = -1, thai = 1, list[KPI_COUNT], n, by[BD_COUNT];
-	char err[256], *end;
+	char *end;
 
 	while ((ch = getopt_long(argc, argv, "p:i:b:k:f:d:vh", opts, NULL)) != -1) {
 		switch (ch) {
@@ -159,20 +148,10 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 	if (fmt < 0)
 		fmt = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
-	/* Check the period's form before connecting; relative periods are
-	 * resolved again below against the database's clock. */
-	if (period_parse(period_text, local_today(), &period, err, sizeof(err))) {
-		log_error("%s", err);
-		log_hint("%s", period_forms_help());
-		return DK_USAGE;
-	}
-	if ((st = cmd_open(ctx)) || (st = db_set_timezone(ctx->db, req.tz)) ||
-	    (st = kpi_today(ctx->db, req.tz, &today)))
+	if ((st = cmd_period_check(period_text)) || (st = cmd_open(ctx)) ||
+	    (st = db_set_timezone(ctx->db, req.tz)) || (st = kpi_today(ctx->db, req.tz, &today)) ||
+	    (st = cmd_period_parse(period_text, today, &period)))
 		return st;
-	if (period_parse(period_text, today, &period, err, sizeof(err))) {
-		log_error("%s", err);
-		return DK_USAGE;
-	}
 	if ((st = period_split(&period, iv, &series, &req.nperiods)))
 		return st;
 	req.periods = series;

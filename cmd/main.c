@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -60,6 +61,28 @@ int cmd_bad_option(const struct cmd_ctx *ctx)
 {
 	log_hint("try 'didkpi %s --help'", ctx->name);
 	return DK_USAGE;
+}
+
+int cmd_period_parse(const char *text, struct civil_date today, struct period *out)
+{
+	char err[256];
+
+	if (period_parse(text, today, out, err, sizeof(err)) == DK_OK)
+		return DK_OK;
+	log_error("%s", err);
+	log_hint("%s", period_forms_help());
+	return DK_USAGE;
+}
+
+int cmd_period_check(const char *text)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	struct period p;
+
+	localtime_r(&t, &tm);
+	return cmd_period_parse(text, (struct civil_date){ tm.tm_year + 1900, tm.tm_mon + 1,
+							   tm.tm_mday }, &p);
 }
 
 static void usage(FILE *f)
