@@ -114,4 +114,4 @@ uninstall:
 clean:
 	rm -rf build didkpi
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

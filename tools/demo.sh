@@ -1,6 +1,7 @@
 #!/bin/sh
 # make demo: start the private cluster, create the schema, fill it with the
-# demo department, and write what the demo shows into demo-out/.
+# demo department, and write its charts and monthly workbook into demo-out/
+# (or $DIDKPI_DEMO_OUT).
 # usage: tools/demo.sh ./didkpi
 set -eu
 bin=$1
@@ -21,8 +22,14 @@ for lang in th en; do
 	"$bin" chart methods --lang "$lang" --period "$p" -o "$out/chart-methods$sfx.png"
 	"$bin" chart channels --lang "$lang" --period "$p" -o "$out/chart-channels$sfx.png"
 done
+# The monthly workbook for the last complete month.
+wb=$("$bin" report --template monthly --period last-month \
+	-o "$out/didkpi-{template}-{period}.xlsx" --print-path)
 dir=${DIDKPI_HOME:-}
 [ -n "$dir" ] || dir=$(if [ "$(id -u)" -eq 0 ]; then echo /var/lib/didkpi; else echo "${XDG_DATA_HOME:-$HOME/.local/share}/didkpi"; fi)
 echo
-echo "didkpi demo: the demo department is loaded into the private cluster in $dir"
-echo "  try: ./didkpi load --help"
+echo "didkpi demo: the demo department is in the private cluster in $dir"
+echo "  the monthly workbook for the last complete month: $wb"
+echo "  charts (Thai, and -en English): $out/chart-{trend,compare,methods,channels}.png"
+echo "  try: ./didkpi kpi --period FY2568 --interval quarter"
+echo "       ./didkpi compare --lang en --format table"

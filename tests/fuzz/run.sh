@@ -24,7 +24,8 @@ build() {
 build csvin ../../lib/csvin.c ../../lib/log.c -lcsv
 build valid ../../lib/valid.c ../../lib/period.c ../../lib/log.c
 build period ../../lib/period.c ../../lib/log.c
-for t in csvin valid period; do
+build template ../../lib/template.c ../../lib/kpi_def.c ../../lib/log.c
+for t in csvin valid period template; do
 	mkdir -p "out/corpus-$t"
 	echo "fuzz_$t: $secs s"
 	(cd out && "./fuzz_$t" -max_total_time="$secs" -max_len=4096 -print_final_stats=1 \

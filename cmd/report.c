@@ -1,0 +1,494 @@
+/* didkpi report: the monthly XLSX workbook from a template, safe under cron. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chart.h"
+#include "cmd.h"
+#include "kpi.h"
+#include "log.h"
+#include "period.h"
+#include "report.h"
+#include "status.h"
+#include "template.h"
+#include "xlsx.h"
+
+static const char usage[] =
+	"Usage: didkpi report [OPTION]...\n"
+	"Write the KPI workbook (XLSX) of a period from a template, every sheet from one\n"
+	"read-only snapshot; the file appears atomically, so a failed run leaves the\n"
+	"previous file as it was. Quiet on success: made for cron.\n\n"
+	"Options:\n"
+	"  -t, --template=NAME     monthly (default), analyst, a template of your own\n"
+	"                          (NAME.ini in $DIDKPI_TEMPLATE_PATH,\n"
+	"                          ~/.config/didkpi/templates, or the installed ones),\n"
+	"                          or the path of a .ini file\n"
+	"  -p, --period=PERIOD     2025-03, FY2568, FY2568-Q1, 2025-03-01..2025-04-01,\n"
+	"                          last-month (default), this-month, this-fy, last-fy\n"
+	"  -o, --output=PATH       the workbook to write (default\n"
+	"                          didkpi-{template}-{period}.xlsx); {period} becomes\n"
+	"                          the period's label (2025-03), {template} the\n"
+	"                          template's name, {date} today's date (2025-04-01)\n"
+	"      --lang=th|en        language of the workbook (default th)\n"
+	"      --min-cell=N        blank breakdown cells of size 1..N-1 (default 5;\n"
+	"                          0 turns suppression off)\n"
+	"      --window=N          months before and after adoption compared (default 6)\n"
+	"      --tz=ZONE           time zone of the periods (default Asia/Bangkok)\n"
+	"      --print-path        print the written workbook's path on standard output\n"
+	CMD_DB_HELP
+	"  -h, --help              show this help\n\n"
+	"Exit status: 0 success; 64 usage (bad option, period, unknown template name);\n"
+	"65 bad template (FILE:LINE: problem); 69 database unavailable, also when it\n"
+	"goes away during the run; 70 internal error; 73 cannot create the output\n"
+	"(no such directory, no permission, disk full, or another run is writing it).\n";
+
+struct opts {
+	const char *template_arg;
+	const char *period_text;
+	const char *output;
+	const char *tz;
+	long min_cell;
+	int window;
+	int thai;
+	int print_path;
+};
+
+/* The temporary file and lock being written, for the signal handler. */
+static char sig_tmp[4096];
+static char sig_lock[4096];
+
+/* On SIGINT, SIGTERM or SIGHUP (a cron timeout) remove what this run made,
+ * then die of the signal as usual. */
+static void on_signal(int sig)
+{
+	if (sig_tmp[0])
+		unlink(sig_tmp);
+	if (sig_lock[0])
+		unlink(sig_lock);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* The template's short name for {template}: the file name without ".ini". */
+static char *template_short_name(const char *arg)
+{
+	const char *base = strrchr(arg, '/');
+	size_t n;
+
+	base = base ? base + 1 : arg;
+	n = strlen(base);
+	if (n > 4 && !strcmp(base + n - 4, ".ini"))
+		n -= 4;
+	return strndup(base, n);
+}
+
+/*
+ * Expands {period}, {template} and {date} in pattern into *out (malloc'd).
+ * Returns DK_OK, or DK_USAGE with a message for an unknown {name}, or
+ * DK_SOFTWARE when memory runs out.
+ */
+static int expand_path(const char *pattern, const char *period, const char *tpl,
+		       const char *date, char **out)
+{
+	size_t cap = strlen(pattern) + 1, n = 0;
+	const char *p = pattern;
+	char *buf;
+
+	cap += 3 * (strlen(period) + strlen(tpl) + strlen(date));
+	*out = NULL;
+	/* each {name} may appear several times: grow as needed */
+	if (!(buf = malloc(cap)))
+		return DK_SOFTWARE;
+	while (*p) {
+		const char *val = NULL;
+		size_t skip = 0, len;
+
+		if (!strncmp(p, "{period}", 8))
+			val = period, skip = 8;
+		else if (!strncmp(p, "{template}", 10))
+			val = tpl, skip = 10;
+		else if (!strncmp(p, "{date}", 6))
+			val = date, skip = 6;
+		else if (*p == '{' && strchr(p, '}')) {
+			log_error("--output: unknown placeholder '%.*s' (use {period}, {template} "
+				  "or {date})", (int)(strchr(p, '}') - p + 1), p);
+			free(buf);
+			return DK_USAGE;
+		}
+		len = val ? strlen(val) : 1;
+		if (n + len + 1 > cap) {
+			char *grown;
+
+			cap = 2 * (n + len + 1);
+			if (!(grown = realloc(buf, cap))) {
+				free(buf);
+				return DK_SOFTWARE;
+			}
+			buf = grown;
+		}
+		memcpy(buf + n, val ? val : p, len);
+		n += len;
+		p += val ? skip : 1;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	return DK_OK;
+}
+
+/* "dir/.base.SUFFIX" beside path, for the lock and the temporary file. */
+static char *beside(const char *path, const char *suffix)
+{
+	const char *slash = strrchr(path, '/');
+	char *s;
+	int r;
+
+	if (slash)
+		r = asprintf(&s, "%.*s/.%s%s", (int)(slash - path), path, slash + 1, suffix);
+	else
+		r = asprintf(&s, ".%s%s", path, suffix);
+	return r < 0 ? NULL : s;
+}
+
+/*
+ * Takes the lock of path: a hidden file ".NAME.lock" beside it, locked
+ * with flock(). A second run on the same path fails at once rather than
+ * queue behind a run that may be stuck. The lock file is removed by
+ * unlock_path(); a run that finds the lock file replaced while it waited
+ * tries again, so removing it is safe.
+ */
+static int lock_path(const char *path, char **lockname, int *fd_out)
+{
+	struct stat a, b;
+	int fd = -1, tries;
+
+	*fd_out = -1;
+	if (!(*lockname = beside(path, ".lock")))
+		return DK_SOFTWARE;
+	for (tries = 0; tries < 10; tries++) {
+		fd = open(*lockname, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0) {
+			log_error("cannot create '%s': %s", path, strerror(errno));
+			log_detail("the lock file '%s' cannot be created", *lockname);
+			return DK_CANTCREAT;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int e = errno;
+
+			close(fd);
+			if (e == EWOULDBLOCK) {
+				log_error("cannot create '%s': another didkpi report is writing it",
+					  path);
+				log_detail("the lock '%s' is held", *lockname);
+				return DK_CANTCREAT;
+			}
+			log_error("cannot lock '%s': %s", *lockname, strerror(e));
+			return DK_CANTCREAT;
+		}
+		/* still the file at that name (not one removed meanwhile)? */
+		if (fstat(fd, &a) == 0 && stat(*lockname, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev) {
+			*fd_out = fd;
+			snprintf(sig_lock, sizeof(sig_lock), "%s", *lockname);
+			return DK_OK;
+		}
+		close(fd);
+	}
+	log_error("cannot lock '%s': it keeps being replaced", *lockname);
+	return DK_CANTCREAT;
+}
+
+static void unlock_path(const char *lockname, int fd)
+{
+	if (fd < 0)
+		return;
+	unlink(lockname);
+	sig_lock[0] = '\0';
+	close(fd);
+}
+
+/* fsync a file by name; 0 or -1 with errno. */
+static int sync_file(const char *path, int dir)
+{
+	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC), r, e;
+
+	if (fd < 0)
+		return -1;
+	r = fsync(fd);
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+/*
+ * Writes the workbook to a temporary file beside path and renames it over
+ * path only when it is complete and synced.
+ */
+static int write_atomically(const char *path, const struct template *t,
+			    const struct report_data *d, const struct xlsx_options *xo)
+{
+	struct stat old;
+	char *tmp = beside(path, ".XXXXXX"), *dir = NULL, *slash;
+	mode_t mode, mask;
+	int fd, st;
+
+	if (!tmp)
+		return DK_SOFTWARE;
+	if (stat(path, &old) == 0 && S_ISDIR(old.st_mode)) {
+		log_error("cannot create '%s': it is a directory", path);
+		free(tmp);
+		return DK_CANTCREAT;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		log_error("cannot create '%s': %s", path, strerror(errno));
+		free(tmp);
+		return DK_CANTCREAT;
+	}
+	snprintf(sig_tmp, sizeof(sig_tmp), "%s", tmp);
+	/* the mode of the file replaced, or what a new file would get */
+	if (stat(path, &old) == 0) {
+		mode = old.st_mode & 07777;
+	} else {
+		mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	if (fchmod(fd, mode) < 0 || close(fd) < 0) {
+		log_error("cannot create '%s': %s", path, strerror(errno));
+		st = DK_CANTCREAT;
+		goto fail;
+	}
+	st = xlsx_write_report(tmp, t, d, xo);
+	if (st)
+		goto fail;
+	if (sync_file(tmp, 0) < 0) {
+		log_error("cannot write '%s': %s", path, strerror(errno));
+		st = DK_CANTCREAT;
+		goto fail;
+	}
+	if (rename(tmp, path) < 0) {
+		log_error("cannot create '%s': %s", path, strerror(errno));
+		st = DK_CANTCREAT;
+		goto fail;
+	}
+	sig_tmp[0] = '\0';
+	/* make the rename itself durable; a failure here is not worth failing for */
+	if ((dir = strdup(path))) {
+		slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		sync_file(slash ? dir : ".", 1);
+	}
+	free(dir);
+	free(tmp);
+	return DK_OK;
+fail:
+	unlink(tmp);
+	sig_tmp[0] = '\0';
+	free(tmp);
+	return st;
+}
+
+static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o, int *done)
+{
+	enum { OPT_LANG = 256, OPT_MIN_CELL, OPT_WINDOW, OPT_TZ, OPT_PRINT_PATH };
+	static const struct option longopts[] = {
+		{ "template", required_argument, NULL, 't' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "lang", required_argument, NULL, OPT_LANG },
+		{ "min-cell", required_argument, NULL, OPT_MIN_CELL },
+		{ "window", required_argument, NULL, OPT_WINDOW },
+		{ "tz", required_argument, NULL, OPT_TZ },
+		{ "print-path", no_argument, NULL, OPT_PRINT_PATH },
+		CMD_DB_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char *end;
+	int ch;
+
+	*done = 0;
+	while ((ch = getopt_long(argc, argv, "t:p:o:d:vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 't': o->template_arg = optarg; break;
+		case 'p': o->period_text = optarg; break;
+		case 'o': o->output = optarg; break;
+		case OPT_LANG:
+			if (strcmp(optarg, "th") && strcmp(optarg, "en"))
+				return cmd_usage_error(ctx, "--lang must be th or en, not '%s'", optarg);
+			o->thai = !strcmp(optarg, "th");
+			break;
+		case OPT_MIN_CELL:
+			errno = 0;
+			o->min_cell = strtol(optarg, &end, 10);
+			if (end == optarg || *end || errno || o->min_cell < 0 || o->min_cell > 1000000)
+				return cmd_usage_error(ctx, "--min-cell needs a number >= 0, not '%s'",
+						       optarg);
+			break;
+		case OPT_WINDOW:
+			if (compare_parse_months(optarg, 1, &o->window) < 0)
+				return cmd_usage_error(ctx, "--window needs a number of months from 1 "
+						       "to %d, not '%s'", COMPARE_MAX_MONTHS, optarg);
+			break;
+		case OPT_TZ: o->tz = optarg; break;
+		case OPT_PRINT_PATH: o->print_path = 1; break;
+		case 'd': ctx->dbname = optarg; break;
+		case 'v': log_verbose = 1; break;
+		case 'h':
+			fputs(usage, stdout);
+			*done = 1;
+			return DK_OK;
+		default: return cmd_bad_option(ctx);
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (!*o->output)
+		return cmd_usage_error(ctx, "--output needs a file name");
+	if (!*o->template_arg)
+		return cmd_usage_error(ctx, "--template needs a name");
+	return DK_OK;
+}
+
+/* Whether any sheet of t has a cairo picture (which needs Thai fonts). */
+static int has_pictures(const struct template *t)
+{
+	for (size_t i = 0; i < t->ncharts; i++)
+		if (t->charts[i].type == TPL_CHART_IMAGE)
+			return 1;
+	return 0;
+}
+
+static int ends_with_xlsx(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 5 && !strcasecmp(s + n - 5, ".xlsx");
+}
+
+int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct opts o = {
+		.template_arg = "monthly", .period_text = "last-month",
+		.output = "didkpi-{template}-{period}.xlsx", .tz = "Asia/Bangkok",
+		.min_cell = 5, .window = 6, .thai = 1,
+	};
+	struct template *tpl = NULL;
+	struct report_data *data = NULL;
+	struct report_request rq = { 0 };
+	struct xlsx_options xo = { 0 };
+	struct period period;
+	struct civil_date today;
+	char err[512], date[DATE_ISO_LEN], *tpath = NULL, *tname = NULL, *path = NULL;
+	char *lockname = NULL;
+	int st, done, lockfd = -1, fonts = 0;
+
+	if ((st = parse_opts(argc, argv, ctx, &o, &done)) || done)
+		return st;
+	/* Everything that can be checked is checked before connecting. */
+	if ((st = cmd_period_check(o.period_text)))
+		return st;
+	if (!(tpath = template_find(o.template_arg))) {
+		log_error("no template '%s'", o.template_arg);
+		log_hint("give a shipped one (monthly, analyst), NAME for NAME.ini in "
+			 "$DIDKPI_TEMPLATE_PATH or ~/.config/didkpi/templates, or a path to a .ini file");
+		return DK_USAGE;
+	}
+	if ((st = template_load(tpath, &tpl, err, sizeof(err)))) {
+		log_error("%s", err);
+		if (st == DK_DATAERR)
+			log_hint("the template format is described in 'man didkpi-report'");
+		goto out;
+	}
+	log_info("template %s", tpath);
+	if (!(tname = template_short_name(o.template_arg))) {
+		st = DK_SOFTWARE;
+		goto out;
+	}
+	/* a placeholder mistake shows now, whatever the values */
+	if ((st = expand_path(o.output, "p", "t", "d", &path)))
+		goto out;
+	free(path);
+	path = NULL;
+	if (has_pictures(tpl)) {
+		fonts = 1;
+		if ((st = chart_font_check(o.thai)))
+			goto out;
+	}
+
+	if ((st = cmd_open(ctx)) || (st = db_set_timezone(ctx->db, o.tz)) ||
+	    (st = kpi_today(ctx->db, o.tz, &today)))
+		goto out;
+	if ((st = cmd_period_parse(o.period_text, today, &period)))
+		goto out;
+	date_format_iso(today, date);
+	if ((st = expand_path(o.output, period.label, tname, date, &path)))
+		goto out;
+	if (!ends_with_xlsx(path)) {
+		st = cmd_usage_error(ctx, "--output '%s' must end in .xlsx", path);
+		goto out;
+	}
+	catch_signals();
+	if ((st = lock_path(path, &lockname, &lockfd)))
+		goto out;
+
+	rq.tpl = tpl;
+	rq.period = period;
+	rq.today = today;
+	rq.tz = o.tz;
+	rq.min_cell = o.min_cell;
+	rq.window_months = o.window;
+	rq.trend_months = 12;
+	for (size_t i = 0; i < tpl->nsheets; i++)
+		if (tpl->sheets[i].type == TPL_SHEET_TREND) {
+			rq.trend_months = tpl->sheets[i].months;
+			break;
+		}
+	if ((st = report_gather(ctx->db, &rq, &data)))
+		goto out;
+
+	xo.thai = o.thai;
+	xo.dest = path;
+	xo.template_name = tname;
+	xo.template_path = tpath;
+	xo.tz = o.tz;
+	xo.min_cell = o.min_cell;
+	xo.window_months = o.window;
+	if ((st = write_atomically(path, tpl, data, &xo)))
+		goto out;
+	log_info("wrote %s (%zu sheets, %s)", path, tpl->nsheets, period.label);
+	if (o.print_path)
+		printf("%s\n", path);
+out:
+	unlock_path(lockname, lockfd);
+	if (fonts)
+		chart_fonts_release();
+	report_data_free(data);
+	template_free(tpl);
+	free(lockname);
+	free(path);
+	free(tname);
+	free(tpath);
+	return st;
+}

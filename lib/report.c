@@ -1,0 +1,396 @@
+/* The data of a workbook, gathered in one snapshot (see report.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "report.h"
+#include "status.h"
+
+int report_trend_months(const struct period *p, struct civil_date today, int min_months,
+			struct period **out, size_t *n)
+{
+	struct civil_date last = date_add_days(p->end, -1), start, end, month_end;
+	struct period span;
+
+	*out = NULL;
+	*n = 0;
+	/* the fiscal year of the period's last day starts on 1 October */
+	start = (struct civil_date){ period_fiscal_year_of(last) - 544, 10, 1 };
+	/* whole months: from the first of the month the period ends in */
+	end = date_add_months((struct civil_date){ last.year, last.month, 1 }, 1);
+	if (min_months > 0) {
+		struct civil_date least = date_add_months(end, -min_months);
+
+		if (date_cmp(least, start) < 0)
+			start = least;
+	}
+	month_end = date_add_months((struct civil_date){ today.year, today.month, 1 }, 1);
+	if (date_cmp(end, month_end) > 0)
+		end = month_end;
+	if (date_cmp(start, end) >= 0)
+		return DK_OK;
+	span = period_range(start, end);
+	return period_split(&span, INTERVAL_MONTH, out, n);
+}
+
+const struct kpi_row *report_find(const struct kpi_result *r, size_t p, enum kpi_id k,
+				  enum breakdown bd, const char *key)
+{
+	size_t i;
+
+	if (!r)
+		return NULL;
+	for (i = 0; i < r->nrows; i++) {
+		const struct kpi_row *row = &r->rows[i];
+
+		if (row->period == p && row->kpi == k && row->bd == bd &&
+		    (bd == BD_ALL || (row->key && key && !strcmp(row->key, key))))
+			return row;
+	}
+	return NULL;
+}
+
+/* strdup that keeps NULL. */
+static int dup(const char *s, char **out)
+{
+	*out = NULL;
+	if (!s)
+		return 0;
+	*out = strdup(s);
+	return *out ? 0 : -1;
+}
+
+static int gather_snapshot(struct db *db, const struct report_request *req,
+			   struct report_data *d)
+{
+	const char *params[] = { req->tz };
+	PGresult *res;
+	int st;
+
+	if ((st = db_query(db, "report.sql#snapshot", 1, params, &res)))
+		return st;
+	snprintf(d->snapshot, sizeof(d->snapshot), "%s", db_get(res, 0, 0));
+	st = dup(db_get(res, 0, 1), &d->database) ? DK_SOFTWARE : DK_OK;
+	PQclear(res);
+	return st;
+}
+
+static int gather_services(struct db *db, struct report_data *d)
+{
+	PGresult *res;
+	int st, i, n;
+
+	if ((st = db_query(db, "report.sql#services", 0, NULL, &res)))
+		return st;
+	n = PQntuples(res);
+	d->services = calloc((size_t)n + 1, sizeof(*d->services));
+	if (!d->services) {
+		PQclear(res);
+		return DK_SOFTWARE;
+	}
+	for (i = 0; i < n; i++) {
+		struct report_service *s = &d->services[i];
+		const char *since = db_get(res, i, 5);
+
+		d->nservices++;
+		if (dup(db_get(res, i, 0), &s->code) || dup(db_get(res, i, 1), &s->name_th) ||
+		    dup(db_get(res, i, 2), &s->name_en) || dup(db_get(res, i, 3), &s->unit)) {
+			PQclear(res);
+			return DK_SOFTWARE;
+		}
+		s->is_eservice = !strcmp(db_get(res, i, 4), "true");
+		s->has_since = since && date_parse_iso(since, &s->since) == 0;
+	}
+	PQclear(res);
+	return DK_OK;
+}
+
+static int gather_reasons(struct db *db, const struct report_request *req, int top,
+			  struct report_data *d)
+{
+	char start[DATE_ISO_LEN], end[DATE_ISO_LEN], limit[16];
+	const char *params[] = { start, end, req->tz, limit };
+	PGresult *res;
+	int st, i, n;
+
+	date_format_iso(d->period.start, start);
+	date_format_iso(d->period.end, end);
+	snprintf(limit, sizeof(limit), "%d", top);
+	if ((st = db_query(db, "report.sql#failure_reasons", 4, params, &res)))
+		return st;
+	n = PQntuples(res);
+	d->reasons = calloc((size_t)n + 1, sizeof(*d->reasons));
+	if (!d->reasons) {
+		PQclear(res);
+		return DK_SOFTWARE;
+	}
+	for (i = 0; i < n; i++) {
+		struct report_reason *r = &d->reasons[i];
+
+		d->nreasons++;
+		if (dup(db_get(res, i, 0), &r->step) || dup(db_get(res, i, 1), &r->method) ||
+		    dup(db_get(res, i, 2), &r->name_th) || dup(db_get(res, i, 3), &r->name_en) ||
+		    dup(db_get(res, i, 5), &r->reason)) {
+			PQclear(res);
+			return DK_SOFTWARE;
+		}
+		r->digital_id = !strcmp(db_get(res, i, 4), "true");
+		r->n = strtod(db_get(res, i, 6), NULL);
+		r->failures = strtod(db_get(res, i, 7), NULL);
+		/* failures are events of people: the small-cell rule of kpi */
+		r->suppressed = req->min_cell > 0 && r->n >= 1 && r->n < (double)req->min_cell;
+	}
+	PQclear(res);
+	return DK_OK;
+}
+
+/* Adds b to req's breakdowns once. */
+static void want_breakdown(struct kpi_request *kr, enum breakdown b)
+{
+	for (int i = 0; i < kr->nby; i++)
+		if (kr->by[i] == b)
+			return;
+	kr->by[kr->nby++] = b;
+}
+
+int report_gather(struct db *db, const struct report_request *req, struct report_data **out)
+{
+	const struct template *t = req->tpl;
+	struct kpi_request kr = { .tz = req->tz, .min_cell = req->min_cell };
+	struct report_data *d;
+	struct period past[2];
+	int st, need_trend = 0, need_compare = 0, need_methods = 0, top = 0;
+	size_t i;
+
+	*out = NULL;
+	if (!(d = calloc(1, sizeof(*d))))
+		return DK_SOFTWARE;
+	d->period = req->period;
+	d->previous = period_previous(&req->period);
+	d->year_ago = period_year_ago(&req->period);
+	for (i = 0; i < t->nsheets; i++) {
+		const struct tpl_sheet *sh = &t->sheets[i];
+
+		switch (sh->type) {
+		case TPL_SHEET_TREND:
+			need_trend = 1;
+			break;
+		case TPL_SHEET_COMPARE:
+			need_compare = 1;
+			break;
+		case TPL_SHEET_AUTH:
+			want_breakdown(&kr, BD_METHOD);
+			if (sh->top > top)
+				top = sh->top;
+			for (size_t c = 0; c < sh->ncharts; c++)
+				if (sh->charts[c]->type == TPL_CHART_STACKED)
+					need_methods = 1;
+			break;
+		case TPL_SHEET_IMPROVE:
+			want_breakdown(&kr, BD_SERVICE);
+			break;
+		case TPL_SHEET_TRAINING:
+			want_breakdown(&kr, BD_UNIT);
+			break;
+		case TPL_SHEET_BREAKDOWN:
+		case TPL_SHEET_DATA:
+			for (int b = 0; b < sh->nby; b++)
+				want_breakdown(&kr, sh->by[b]);
+			break;
+		default:
+			break;
+		}
+	}
+	/* the snapshot begins with its first query: note its time first */
+	if ((st = gather_snapshot(db, req, d)) || (st = gather_services(db, d)))
+		goto out;
+
+	kr.periods = &d->period;
+	kr.nperiods = 1;
+	log_info("computing the KPIs of %s", d->period.label);
+	if ((st = kpi_compute(db, &kr, &d->cur)))
+		goto out;
+
+	past[0] = d->previous;
+	past[1] = d->year_ago;
+	kr.nby = 0;
+	kr.periods = past;
+	kr.nperiods = period_valid(&past[1]) ? 2 : period_valid(&past[0]) ? 1 : 0;
+	if (kr.nperiods && (st = kpi_compute(db, &kr, &d->past)))
+		goto out;
+
+	if (need_trend || need_methods) {
+		if ((st = report_trend_months(&d->period, req->today, req->trend_months,
+					      &d->months, &d->nmonths)))
+			goto out;
+	}
+	if (need_trend && d->nmonths) {
+		kr.periods = d->months;
+		kr.nperiods = d->nmonths;
+		log_info("computing the monthly trend (%zu months)", d->nmonths);
+		if ((st = kpi_compute(db, &kr, &d->trend)))
+			goto out;
+		if ((st = chartdata_markers(db, d->months[0].start, d->months[d->nmonths - 1].end,
+					    NULL, 0, &d->markers)))
+			goto out;
+	}
+	if (need_methods && d->nmonths) {
+		struct chartdata_query q = { d->months, d->nmonths, req->tz, NULL, 0 };
+
+		if ((st = chartdata_methods(db, &q, &d->methods)))
+			goto out;
+	}
+	if (top && (st = gather_reasons(db, req, top, d)))
+		goto out;
+	if (need_compare) {
+		struct compare_request cr = { .tz = req->tz, .window_months = req->window_months };
+
+		log_info("computing before and after Digital ID");
+		if ((st = compare_compute(db, &cr, &d->compare)))
+			goto out;
+	}
+	if ((st = report_rank(d)))
+		goto out;
+	{
+		const char *params[] = { req->tz };
+		PGresult *res;
+
+		if ((st = db_query(db, "report.sql#now", 1, params, &res)))
+			goto out;
+		snprintf(d->generated, sizeof(d->generated), "%s", db_get(res, 0, 0));
+		PQclear(res);
+	}
+	*out = d;
+	d = NULL;
+out:
+	if (st == DK_SOFTWARE && d)
+		log_error("cannot gather the report's data: out of memory");
+	report_data_free(d);
+	return st;
+}
+
+/* A row's value when it is set and not suppressed. */
+static int usable(const struct kpi_row *r, double *v)
+{
+	if (!r || r->suppressed || !r->value.set || !isfinite(r->value.v))
+		return 0;
+	*v = r->value.v;
+	return 1;
+}
+
+static double clamp01(double x)
+{
+	return x < 0 || !isfinite(x) ? 0 : x > 1 ? 1 : x;
+}
+
+static int rank_cmp(const void *pa, const void *pb)
+{
+	const struct report_rank *a = pa, *b = pb;
+
+	if (a->score != b->score)
+		return a->score < b->score ? 1 : -1;
+	if (a->requests != b->requests)
+		return a->requests < b->requests ? 1 : -1;
+	return strcmp(a->svc->code, b->svc->code);
+}
+
+int report_rank(struct report_data *d)
+{
+	double dept_digital = 0, dept_time = 0, dept_sat = 0, v = 0;
+	int has_digital, has_time, has_sat;
+	size_t i;
+
+	free(d->ranks);
+	d->ranks = NULL;
+	d->nranks = 0;
+	if (!d->cur || !d->nservices)
+		return DK_OK;
+	if (!(d->ranks = calloc(d->nservices, sizeof(*d->ranks))))
+		return DK_SOFTWARE;
+	has_digital = usable(report_find(d->cur, 0, KPI_DIGITAL_CHANNEL_RATE, BD_ALL, NULL),
+			     &dept_digital) && dept_digital > 0;
+	has_time = usable(report_find(d->cur, 0, KPI_SERVICE_TIME_MEDIAN, BD_ALL, NULL),
+			  &dept_time) && dept_time > 0;
+	has_sat = usable(report_find(d->cur, 0, KPI_SATISFACTION_MEAN, BD_ALL, NULL),
+			 &dept_sat) && dept_sat > 0;
+	for (i = 0; i < d->nservices; i++) {
+		const struct report_service *s = &d->services[i];
+		const struct kpi_row *req = report_find(d->cur, 0, KPI_REQUESTS, BD_SERVICE, s->code);
+		const struct kpi_row *dig = report_find(d->cur, 0, KPI_DIGITAL_CHANNEL_RATE,
+							BD_SERVICE, s->code);
+		const struct kpi_row *tim = report_find(d->cur, 0, KPI_SERVICE_TIME_MEDIAN,
+							BD_SERVICE, s->code);
+		const struct kpi_row *sat = report_find(d->cur, 0, KPI_SATISFACTION_MEAN,
+							BD_SERVICE, s->code);
+		struct report_rank *r;
+		double best = 0;
+
+		/* a service with no requests (or a suppressed count) has
+		 * nothing to rank */
+		if (!req || req->suppressed || !req->value.set || !(req->value.v > 0))
+			continue;
+		r = &d->ranks[d->nranks++];
+		r->svc = s;
+		r->requests = req->value.v;
+		r->worst = -1;
+		if (usable(dig, &v)) {
+			r->digital = (struct kpi_num){ 1, v };
+			if (has_digital)
+				r->gap_digital = clamp01((dept_digital - v) / dept_digital);
+		}
+		if (usable(tim, &v)) {
+			r->time = (struct kpi_num){ 1, v };
+			if (has_time)
+				r->gap_time = clamp01((v - dept_time) / dept_time);
+		}
+		if (usable(sat, &v)) {
+			r->satisfaction = (struct kpi_num){ 1, v };
+			if (has_sat)
+				r->gap_satisfaction = clamp01((dept_sat - v) / dept_sat);
+		}
+		r->score = (r->gap_digital + r->gap_time + r->gap_satisfaction) / 3 * 100;
+		if (r->gap_digital > best)
+			best = r->gap_digital, r->worst = 0;
+		if (r->gap_time > best)
+			best = r->gap_time, r->worst = 1;
+		if (r->gap_satisfaction > best)
+			r->worst = 2;
+	}
+	qsort(d->ranks, d->nranks, sizeof(*d->ranks), rank_cmp);
+	return DK_OK;
+}
+
+void report_data_free(struct report_data *d)
+{
+	size_t i;
+
+	if (!d)
+		return;
+	free(d->months);
+	free(d->database);
+	kpi_result_free(d->cur);
+	kpi_result_free(d->past);
+	kpi_result_free(d->trend);
+	chartdata_free(d->methods);
+	chartdata_services_free(d->markers);
+	compare_result_free(d->compare);
+	for (i = 0; i < d->nservices; i++) {
+		free(d->services[i].code);
+		free(d->services[i].name_th);
+		free(d->services[i].name_en);
+		free(d->services[i].unit);
+	}
+	free(d->services);
+	for (i = 0; i < d->nreasons; i++) {
+		free(d->reasons[i].step);
+		free(d->reasons[i].method);
+		free(d->reasons[i].name_th);
+		free(d->reasons[i].name_en);
+		free(d->reasons[i].reason);
+	}
+	free(d->reasons);
+	free(d->ranks);
+	free(d);
+}

@@ -1,0 +1,121 @@
+/* The data of a workbook (SPEC section 7), gathered in one snapshot. */
+#ifndef DIDKPI_REPORT_H
+#define DIDKPI_REPORT_H
+
+#include <stddef.h>
+
+#include "chartdata.h"
+#include "compare.h"
+#include "db.h"
+#include "kpi.h"
+#include "period.h"
+#include "template.h"
+
+/*
+ * report_gather() runs every query a template needs, in the caller's
+ * transaction (the REPEATABLE READ, READ ONLY snapshot of cmd_open()), and
+ * keeps the results in memory; lib/xlsx.c then writes them without
+ * touching the database. So a database that goes away mid-run fails the
+ * run before any output file is opened, and every sheet shows the same
+ * instant.
+ */
+
+struct report_request {
+	const struct template *tpl;
+	struct period period;      /* the report's period, resolved */
+	struct civil_date today;   /* the database's local date in tz */
+	const char *tz;            /* the session time zone is already set to it */
+	long min_cell;             /* small-cell threshold (kpi --min-cell) */
+	int window_months;         /* before/after window W (compare --window) */
+	int trend_months;          /* the trend's least number of months */
+};
+
+struct report_service {
+	char *code, *name_th, *name_en, *unit;
+	int is_eservice;
+	int has_since;
+	struct civil_date since;   /* digital_id_since */
+};
+
+/* A failure reason of identification or authentication events. */
+struct report_reason {
+	char *step;                /* "identification" or "authentication" */
+	char *method, *name_th, *name_en;
+	int digital_id;            /* the method is a Digital ID method */
+	char *reason;              /* NULL when none was recorded */
+	double n;                  /* failures with this reason */
+	double failures;           /* all failures of the step and method */
+	int suppressed;            /* n is 1..min_cell-1: not shown */
+};
+
+/* A service ranked on the improvement sheet (see report_rank()). */
+struct report_rank {
+	const struct report_service *svc;
+	double requests;
+	struct kpi_num digital, time, satisfaction;  /* the service's values */
+	double gap_digital, gap_time, gap_satisfaction; /* 0..1 each */
+	double score;              /* 0..100 */
+	int worst;                 /* 0 digital, 1 time, 2 satisfaction; -1 none */
+};
+
+struct report_data {
+	struct period period, previous, year_ago;
+	struct period *months;     /* the trend's months, oldest first */
+	size_t nmonths;
+	char snapshot[24];         /* "YYYY-MM-DD HH:MM:SS", local time in tz */
+	char *database;            /* current_database() */
+	char generated[24];        /* the clock when the data was complete, as
+				      snapshot */
+	struct kpi_result *cur;    /* the period: all, and each breakdown needed */
+	struct kpi_result *past;   /* periods 0: previous, 1: year ago; all only */
+	struct kpi_result *trend;  /* the months; all only; NULL without a trend */
+	struct chartdata *methods; /* successful log-ins by method and month */
+	struct chartdata_services *markers; /* adoptions within the months */
+	struct compare_result *compare; /* NULL without a compare sheet */
+	struct report_service *services;
+	size_t nservices;
+	struct report_reason *reasons;
+	size_t nreasons;
+	struct report_rank *ranks; /* every service with requests in the
+				      period, highest score first */
+	size_t nranks;
+};
+
+/*
+ * report_trend_months() computes the trend's months for period p: the
+ * fiscal year containing p's last day, from its start to p's end, extended
+ * back so that there are at least min_months months, and clipped at the
+ * end of today's month (later months have no data). Returns DK_OK and a
+ * malloc'd array in *out (*n elements, possibly 0), or DK_SOFTWARE.
+ */
+int report_trend_months(const struct period *p, struct civil_date today, int min_months,
+			struct period **out, size_t *n);
+
+/*
+ * report_gather() fills *out (free with report_data_free()) with what the
+ * template's sheets need. Returns DK_OK or the failing query's status
+ * (DK_UNAVAILABLE when the connection is gone).
+ */
+int report_gather(struct db *db, const struct report_request *req, struct report_data **out);
+
+/*
+ * report_rank() ranks the services by where improvement is most needed,
+ * from the 'service' rows of d->cur. For a service with requests in the
+ * period, three shortfalls against the whole department, each cut to
+ * 0..1: the digital channel rate's (dept - svc) / dept, the median service
+ * time's (svc - dept) / dept, and the mean satisfaction's (dept - svc) /
+ * dept. A value that is empty or suppressed counts 0. The score is their
+ * mean x 100 (0 = as good as the department or better on all three).
+ * Ties go to the service with more requests, then by code. Sets d->ranks.
+ * Returns DK_OK or DK_SOFTWARE when memory runs out.
+ */
+int report_rank(struct report_data *d);
+
+/* The KPI row of KPI k, breakdown bd (key NULL for all) in period index
+ * p of r, or NULL. */
+const struct kpi_row *report_find(const struct kpi_result *r, size_t p, enum kpi_id k,
+				  enum breakdown bd, const char *key);
+
+void report_data_free(struct report_data *d);
+
+#endif
