@@ -38,6 +38,19 @@ static void db_notice(void *arg, const char *msg)
 		fputs(msg, stderr);
 }
 
+/* 1 when a conninfo string or URI carries a password. */
+static int has_password(const char *conninfo)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL), *o;
+	int found = 0;
+
+	for (o = opts; o && o->keyword; o++)
+		if (!strcmp(o->keyword, "password") && o->val && *o->val)
+			found = 1;
+	PQconninfoFree(opts);
+	return found;
+}
+
 int db_connect(const char *conninfo, struct db **out)
 {
 	const char *keys[6], *vals[6];
@@ -47,6 +60,14 @@ int db_connect(const char *conninfo, struct db **out)
 	int n = 0, st = DK_UNAVAILABLE;
 
 	*out = NULL;
+	/* A password on the command line is visible to every user in ps. */
+	if (conninfo && has_password(conninfo)) {
+		log_error("refusing a password on the command line: every user of this "
+			  "machine can read it");
+		log_hint("put it in ~/.pgpass (or the file PGPASSFILE names), or use a "
+			 "service file (PGSERVICE)");
+		return DK_USAGE;
+	}
 	if (!conninfo && env_set("DIDKPI_DB"))
 		conninfo = getenv("DIDKPI_DB");
 	if (conninfo) {

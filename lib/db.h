@@ -13,8 +13,10 @@ struct db;
  * PGHOST, PGHOSTADDR, PGDATABASE or PGSERVICE is set, libpq's own defaults;
  * else the private cluster of cluster_dir() (see cluster.h).
  * Right after connecting the search_path is emptied, so every SQL text
- * names its schema. Returns DK_OK and *out, or DK_UNAVAILABLE after
- * printing why. Free with db_close().
+ * names its schema. A conninfo from the command line that holds a
+ * password is refused with DK_USAGE: every user can read argv. Returns
+ * DK_OK and *out, or DK_UNAVAILABLE after printing why. Free with
+ * db_close().
  */
 int db_connect(const char *conninfo, struct db **out);
 

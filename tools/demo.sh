@@ -10,6 +10,7 @@ out=${DIDKPI_DEMO_OUT:-demo-out}
 "$bin" init
 "$bin" demo --replace
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 # The four charts, in Thai and English, over the two fiscal years in which
 # the demo's services adopted Digital ID (compare: those adopted in FY2568).
 p=2023-10-01..2025-10-01

@@ -35,6 +35,12 @@ eq "init again keeps rows" "1" "$(q "$DBNAME" -c 'SELECT count(*) FROM didkpi.st
 eq "reference rows seeded once" "4 7 2" \
 	"$(q "$DBNAME" -c "SELECT (SELECT count(*) FROM didkpi.channels) || ' ' || (SELECT count(*) FROM didkpi.auth_methods) || ' ' || (SELECT count(*) FROM didkpi.kpi_targets)")"
 
+# No password on the command line (other users see argv).
+run 64 "a password in -d is refused" "$BIN" -d "host=$SOCK user=didkpi dbname=didkpi password=secret" kpi --period 2025-03
+has "says why and where to put it" "refusing a password on the command line" "$W/err"
+run 64 "a password in a URI is refused" "$BIN" -d "postgresql://didkpi:secret@localhost/didkpi" init
+run 0 "DIDKPI_DB may name the database (not argv)" env DIDKPI_DB="host=$SOCK user=didkpi dbname=didkpi" "$BIN" init
+
 # A database without the schema, or with an older one: a clear message.
 q postgres -c 'DROP DATABASE IF EXISTS t_noschema WITH (FORCE)' -c 'CREATE DATABASE t_noschema' >/dev/null
 run 69 "kpi on a database without the schema" "$BIN" -d "host=$SOCK user=didkpi dbname=t_noschema" kpi --period 2025-03
