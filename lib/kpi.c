@@ -72,7 +72,6 @@ struct grid {
 struct agg {
 	int done;
 	double *v;         /* NAN where the query returned NULL or no row */
-	unsigned char *present;
 };
 
 struct store {
@@ -189,8 +188,7 @@ static int run_family(struct db *db, const struct kpi_request *req, const char *
 	long pi;
 
 	a->v = malloc(cells * nf * sizeof(double));
-	a->present = calloc(cells, 1);
-	if (!a->v || !a->present) {
+	if (!a->v) {
 		log_error("out of memory");
 		return DK_SOFTWARE;
 	}
@@ -203,12 +201,11 @@ static int run_family(struct db *db, const struct kpi_request *req, const char *
 
 		pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
 		j = b == BD_ALL ? 0 : (key ? grid_find(g, key) : -1);
-		/* A key outside the grid (changed since the grid was read is not
-		 * possible in one snapshot) would be a view's inconsistency: skip. */
+		/* A key outside the grid cannot happen in one snapshot, unless a
+		 * site's view breaks the contract: such a row is left out. */
 		if (pi < 0 || (size_t)pi >= req->nperiods || j < 0)
 			continue;
 		i = (size_t)pi * g->n + j;
-		a->present[i] = 1;
 		for (c = 0; c < nf; c++) {
 			const char *v = db_get(res, r, 2 + c);
 
@@ -409,7 +406,6 @@ out:
 	for (k = 0; k < FAM_COUNT; k++) {
 		for (b = 0; b < BD_COUNT; b++) {
 			free(aggs[k][b].v);
-			free(aggs[k][b].present);
 		}
 	}
 	free(targets);
