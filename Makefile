@@ -61,10 +61,13 @@ $(B)/%.o: %.c
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/sqlres_data.c: tools/embed-sql.sh $(SQL_FILES)
+TEMPLATES = $(sort $(wildcard reports/templates/*.ini))
+
+# The SQL and the shipped report templates, compiled into the binary.
+$(B)/sqlres_data.c: tools/embed-sql.sh $(SQL_FILES) $(TEMPLATES)
 	@mkdir -p $(B)
 	@$(if $(Q),echo "  GEN     $@")
-	$(Q)tools/embed-sql.sh sql > $@.tmp && mv $@.tmp $@
+	$(Q)tools/embed-sql.sh sql reports/templates > $@.tmp && mv $@.tmp $@
 
 $(B)/sqlres_data.o: $(B)/sqlres_data.c
 	@$(if $(Q),echo "  CC      $@")

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "period.h"
 #include "report.h"
+#include "sqlres.h"
 #include "status.h"
 #include "template.h"
 #include "xlsx.h"
@@ -387,6 +388,32 @@ static int ends_with_xlsx(const char *s)
 	return n > 5 && !strcasecmp(s + n - 5, ".xlsx");
 }
 
+/*
+ * The shipped templates are also compiled into the binary (like the SQL),
+ * so a didkpi copied on its own still writes the monthly workbook; files
+ * found by template_find() come first, so a site can override them.
+ * Returns -1 when name is not a built-in template, else template_parse()'s
+ * status with *path set to a label for messages (malloc'd).
+ */
+static int load_builtin(const char *name, char **path, struct template **tpl, char *err,
+			size_t errlen)
+{
+	char key[128];
+	const char *text;
+
+	if (strchr(name, '/') || strlen(name) > 64)
+		return -1;
+	snprintf(key, sizeof(key), "templates/%s.ini", name);
+	if (!(text = sqlres_get(key)))
+		return -1;
+	if (asprintf(path, "%s (built in)", key) < 0) {
+		*path = NULL;
+		snprintf(err, errlen, "out of memory");
+		return DK_SOFTWARE;
+	}
+	return template_parse(*path, text, strlen(text), tpl, err, errlen);
+}
+
 int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct opts o = {
@@ -409,13 +436,15 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	/* Everything that can be checked is checked before connecting. */
 	if ((st = cmd_period_check(o.period_text)))
 		return st;
-	if (!(tpath = template_find(o.template_arg))) {
+	if ((tpath = template_find(o.template_arg)))
+		st = template_load(tpath, &tpl, err, sizeof(err));
+	else if ((st = load_builtin(o.template_arg, &tpath, &tpl, err, sizeof(err))) < 0) {
 		log_error("no template '%s'", o.template_arg);
 		log_hint("give a shipped one (monthly, analyst), NAME for NAME.ini in "
 			 "$DIDKPI_TEMPLATE_PATH or ~/.config/didkpi/templates, or a path to a .ini file");
 		return DK_USAGE;
 	}
-	if ((st = template_load(tpath, &tpl, err, sizeof(err)))) {
+	if (st) {
 		log_error("%s", err);
 		if (st == DK_DATAERR)
 			log_hint("the template format is described in 'man didkpi-report'");

@@ -193,4 +193,13 @@ eq "database gone: no temporary or lock file left" "" "$(ls -A "$O" | grep '^\.'
 # A database that is not there at all.
 run 69 "no database: exit 69" "$BIN" -d "host=$W/nosocket dbname=x" report -p $P -o "$O/x.xlsx"
 
+# The shipped templates are compiled in: a didkpi copied on its own (no
+# reports/ beside it, no installed templates) still writes the workbook.
+mkdir -p "$W/alone"
+cp "$BIN" "$W/alone/didkpi"
+(cd "$W/alone" && unset DIDKPI_TEMPLATE_PATH && HOME=$W/alone run 0 "a lone binary uses its built-in template" \
+	./didkpi -d "$DB" report -v -t monthly -p 2025-03 -o "$W/alone/m.xlsx")
+has "says the template is built in" "templates/monthly.ini \(built in\)" "$W/err"
+if [ -s "$W/alone/m.xlsx" ]; then ok "the lone binary wrote the workbook"; else not_ok "the lone binary wrote the workbook"; fi
+
 finish
