@@ -1,5 +1,6 @@
 /* didkpi: the command table and the one place that exits. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "interrupt.h"
 #include "log.h"
 #include "schema.h"
 #include "status.h"
@@ -128,6 +130,24 @@ int cmd_version(int argc, char **argv, struct cmd_ctx *ctx)
 	return DK_OK;
 }
 
+/*
+ * A closed standard descriptor would be taken by the next open(): the
+ * database socket would become "stdin" and a load of "-" would read it.
+ * Give each closed one /dev/null (read: empty input; write: an error
+ * below when the output is checked).
+ */
+static int open_std_fds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
 /* A full disk must not look like success: check stdout's fate. */
 static int close_stdout(void)
 {
@@ -153,7 +173,10 @@ int main(int argc, char **argv)
 	const struct cmd_entry *c;
 	int ch, st, st2;
 
+	if (open_std_fds() < 0)
+		return DK_SOFTWARE;
 	setlocale(LC_CTYPE, "");
+	interrupt_init();
 	/* Options before the command name are global: stop at the first word. */
 	while ((ch = getopt_long(argc, argv, "+d:vhV", opts, NULL)) != -1) {
 		switch (ch) {

@@ -5,12 +5,14 @@
 
 #include "cluster.h"
 #include "db.h"
+#include "interrupt.h"
 #include "log.h"
 #include "sqlres.h"
 #include "status.h"
 
 struct db {
 	PGconn *conn;
+	PGcancel *cancel; /* registered with interrupt: a signal cancels the query */
 };
 
 /* Libpq's messages end in a newline; ours must not. */
@@ -121,6 +123,8 @@ int db_connect(const char *conninfo, struct db **out)
 		goto out;
 	}
 	PQclear(res);
+	if ((db->cancel = PQgetCancel(db->conn)))
+		interrupt_set_cancel(db->cancel);
 	*out = db;
 	db = NULL;
 	st = DK_OK;
@@ -138,6 +142,10 @@ void db_close(struct db *db)
 
 	if (!db)
 		return;
+	if (db->cancel) {
+		interrupt_set_cancel(NULL);
+		PQfreeCancel(db->cancel);
+	}
 	if (db->conn && PQtransactionStatus(db->conn) == PQTRANS_ACTIVE) {
 		cancel = PQgetCancel(db->conn);
 		if (cancel) {

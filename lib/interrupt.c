@@ -1,0 +1,126 @@
+/* Signal handling: remove what this run made, cancel its query, die. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "interrupt.h"
+
+#define SLOTS 16
+#define PATH_LEN 4096
+#define CANCEL_WAIT 3 /* seconds PQcancel may take before the alarm ends it */
+
+/* Written only outside the handler, with the signals blocked. */
+static struct {
+	char path[PATH_LEN];
+	int used, is_dir;
+} slots[SLOTS];
+static PGcancel *volatile cancel_handle;
+static volatile sig_atomic_t pending;
+
+static void block(sigset_t *old, int on)
+{
+	sigset_t set;
+
+	if (!on) {
+		sigprocmask(SIG_SETMASK, old, NULL);
+		return;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void on_signal(int sig)
+{
+	char buf[256];
+	int i;
+
+	pending = sig;
+	/* files first, then the (private) directories that held them */
+	for (i = SLOTS - 1; i >= 0; i--)
+		if (slots[i].used && !slots[i].is_dir)
+			unlink(slots[i].path);
+	for (i = SLOTS - 1; i >= 0; i--)
+		if (slots[i].used && slots[i].is_dir)
+			rmdir(slots[i].path);
+	if (cancel_handle) {
+		/* a stopped server never answers the cancel request: bound it */
+		signal(SIGALRM, SIG_DFL);
+		alarm(CANCEL_WAIT);
+		(void)PQcancel(cancel_handle, buf, sizeof(buf));
+		alarm(0);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void interrupt_init(void)
+{
+	struct sigaction sa;
+	const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+
+		/* an ignored signal (nohup) stays ignored */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+int interrupt_track(const char *path, int is_dir)
+{
+	sigset_t old;
+	int i, slot = -1;
+
+	if (!path || strlen(path) >= PATH_LEN)
+		return -1;
+	block(&old, 1);
+	for (i = 0; i < SLOTS; i++) {
+		if (!slots[i].used) {
+			memcpy(slots[i].path, path, strlen(path) + 1);
+			slots[i].is_dir = is_dir;
+			slots[i].used = 1;
+			slot = i;
+			break;
+		}
+	}
+	block(&old, 0);
+	return slot;
+}
+
+void interrupt_untrack(int slot)
+{
+	sigset_t old;
+
+	if (slot < 0 || slot >= SLOTS)
+		return;
+	block(&old, 1);
+	slots[slot].used = 0;
+	slots[slot].path[0] = '\0';
+	block(&old, 0);
+}
+
+void interrupt_set_cancel(PGcancel *cancel)
+{
+	sigset_t old;
+
+	block(&old, 1);
+	cancel_handle = cancel;
+	block(&old, 0);
+}
+
+int interrupt_pending(void)
+{
+	return pending;
+}

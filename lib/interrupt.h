@@ -1,0 +1,43 @@
+/* What an interrupted run undoes: SIGINT, SIGTERM and SIGHUP. */
+#ifndef DIDKPI_INTERRUPT_H
+#define DIDKPI_INTERRUPT_H
+
+#include <libpq-fe.h>
+
+/*
+ * interrupt_init() installs the handlers for SIGINT, SIGTERM and SIGHUP
+ * (main() calls it once). On one of them the handler, using only
+ * async-signal-safe calls:
+ *   1. removes every file and directory registered with interrupt_track()
+ *      (temporary outputs, locks), so an interrupted run leaves nothing;
+ *   2. cancels the query running on the registered connection
+ *      (PQcancel, which libpq documents as safe in a signal handler), so
+ *      the server stops the statement and releases its locks now, not when
+ *      it next notices the client is gone; a frozen server cannot hold the
+ *      handler: an alarm of a few seconds ends the wait;
+ *   3. dies of the signal as usual, so the parent sees how the run ended.
+ * SIGPIPE is left alone (a closed pipe is a write error, see main()).
+ */
+void interrupt_init(void);
+
+/*
+ * interrupt_track() registers a path to remove on a signal (a directory is
+ * removed with rmdir(), so track a directory's files first); returns a slot
+ * for interrupt_untrack(), or -1 when the table is full (the path is then
+ * not removed on a signal, and the caller may go on). The path is copied.
+ */
+int interrupt_track(const char *path, int is_dir);
+void interrupt_untrack(int slot);
+
+/*
+ * interrupt_set_cancel() registers the cancel handle of the connection a
+ * signal should cancel (from PQgetCancel; the caller keeps ownership and
+ * must unregister with NULL before freeing it).
+ */
+void interrupt_set_cancel(PGcancel *cancel);
+
+/* interrupt_pending() is the signal received when one is being handled
+ * (0 otherwise): lets a caller word its message. */
+int interrupt_pending(void);
+
+#endif

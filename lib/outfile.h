@@ -1,0 +1,57 @@
+/* Output files that appear whole or not at all, never through a symlink. */
+#ifndef DIDKPI_OUTFILE_H
+#define DIDKPI_OUTFILE_H
+
+#include <stdio.h>
+
+struct outfile;
+
+/*
+ * outfile_open() begins writing the file path atomically. It
+ *   - refuses (DK_CANTCREAT, with a message) a path that exists and is a
+ *     symbolic link or not a regular file (a device, a directory, a FIFO);
+ *   - takes the lock ".NAME.lock" beside path (opened without following a
+ *     symlink, flock()ed): a second writer of the same path fails at once
+ *     with DK_CANTCREAT; a dead holder holds nothing (flock dies with it);
+ *   - holding the lock, removes what a killed run left beside path (its
+ *     private directories ".NAME.XXXXXX.tmp");
+ *   - makes a private directory ".NAME.XXXXXX.tmp" (mode 0700) beside path
+ *     and creates the file in it with O_EXCL | O_NOFOLLOW, so nobody else
+ *     can plant or swap anything where the data is written;
+ *   - registers the lock and the temporary file with interrupt_track(), so
+ *     SIGINT/TERM/HUP remove them.
+ * Names longer than NAME_MAX allows for the hidden names are shortened
+ * with a hash of the full name. The new file gets the replaced file's mode,
+ * or 0666 minus the umask. Returns DK_OK and *out, or a status after
+ * printing why.
+ */
+int outfile_open(const char *path, struct outfile **out);
+
+/* outfile_stream() is the stdio stream of the temporary file (binary). */
+FILE *outfile_stream(struct outfile *o);
+
+/*
+ * outfile_temp_path() is the temporary file's name, for a library that
+ * writes by name (libxlsxwriter): it lies in the private directory, so
+ * opening it by name is safe. Close the stream first (outfile_close_stream)
+ * when the library rewrites the file.
+ */
+const char *outfile_temp_path(const struct outfile *o);
+void outfile_close_stream(struct outfile *o);
+
+/*
+ * outfile_commit() flushes, fsyncs and closes the file, renames it over
+ * path, syncs the directory, removes the private directory and the lock,
+ * and frees o. Returns DK_OK, or DK_CANTCREAT after printing why (the
+ * temporary file is then removed and path untouched).
+ */
+int outfile_commit(struct outfile *o);
+
+/* outfile_abort() removes everything outfile_open() made and frees o;
+ * NULL is fine. path is untouched. */
+void outfile_abort(struct outfile *o);
+
+/* outfile_path() is the destination given to outfile_open(). */
+const char *outfile_path(const struct outfile *o);
+
+#endif
