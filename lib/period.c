@@ -635,7 +635,7 @@ static int parse_relative(const char *text, struct civil_date today, struct peri
 int period_parse(const char *text, struct civil_date today, struct period *out,
 		 char *err, size_t errlen)
 {
-	char shown[64], why[160];
+	char shown[64], why[256];
 	const char *dots;
 	struct period p;
 	int rc;
