@@ -482,8 +482,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((st = cmd_open(ctx)) || (st = db_set_timezone(ctx->db, o.tz)) ||
 	    (st = kpi_today(ctx->db, o.tz, &today)))
 		goto out;
-	if ((st = cmd_period_parse(o.period_text, today, &period)) ||
-	    (st = freshness_period(ctx->db, o.tz, &period, o.fresh, &fresh)))
+	if ((st = cmd_period_parse(o.period_text, today, &period)))
 		goto out;
 	date_format_iso(today, date);
 	if ((st = expand_path(o.output, period.label, tname, date, &path)))
@@ -492,6 +491,9 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		st = cmd_usage_error(ctx, "--output '%s' must end in .xlsx", path);
 		goto out;
 	}
+	/* no data: refused before the lock is taken or anything is written */
+	if ((st = freshness_period(ctx->db, o.tz, &period, o.fresh, &fresh)))
+		goto out;
 	catch_signals();
 	if ((st = lock_path(path, &lockname, &lockfd)))
 		goto out;

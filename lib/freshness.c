@@ -163,6 +163,13 @@ int freshness_compare(struct db *db, const struct compare_request *req, unsigned
 	PQclear(res);
 	if ((st = freshness_gather(db, req->tz, a, b, &f)))
 		return st;
-	f.any = any;
+	if (!any && !(flags & FRESH_ALLOW_EMPTY)) {
+		log_error("no data to compare: no adopting service has a request or a survey "
+			  "response in its before and after windows%s%s",
+			  f.newest_all[0] ? "; the newest record is from " : "", f.newest_all);
+		log_hint("has the data feed stopped? to see the windows anyway, use --allow-empty");
+		return DK_DATAERR;
+	}
+	f.any = 1;
 	return freshness_check(&f, "the before and after windows", flags);
 }

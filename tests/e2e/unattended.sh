@@ -101,7 +101,7 @@ run 0 "compare on data that covers its windows" "$BIN" -d "$DB" compare --format
 newdb t_unattended_nolog
 q "$DBNAME" -c "INSERT INTO didkpi.services VALUES ('s1', 'บริการ', 'Service', 'u', true, '2025-01-01')" >/dev/null
 run 65 "compare with no data in any window exits 65" "$BIN" -d "$DB" compare --format csv
-has "compare says why" "^didkpi: no data for the before and after windows" "$W/err"
+has "compare says why" "^didkpi: no data to compare: no adopting service has a request" "$W/err"
 run 0 "compare --allow-empty goes on" "$BIN" -d "$DB" compare --format csv --allow-empty
 run 65 "kpi on empty logs" K --period 2025-03
 has "says the relations are empty" "are all empty" "$W/err"
