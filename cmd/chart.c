@@ -12,6 +12,7 @@
 #include "chart.h"
 #include "chartdata.h"
 #include "cmd.h"
+#include "freshness.h"
 #include "compare.h"
 #include "format.h"
 #include "kpi.h"
@@ -960,6 +961,9 @@ static int run(struct cmd_ctx *ctx, struct opts *o)
 		return st;
 	b.db = ctx->db;
 	if ((st = resolve_period(&b)))
+		goto out;
+	/* data that ends early is worth a warning; no data is judged below */
+	if (b.nmonths && (st = freshness_period(b.db, o->tz, &b.period, FRESH_ALLOW_EMPTY, NULL)))
 		goto out;
 	if ((st = chartdata_services(b.db, (const char *const *)o->services, o->nservices,
 				     &b.svc)))

@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "compare.h"
 #include "format.h"
+#include "freshness.h"
 #include "log.h"
 #include "status.h"
 
@@ -28,10 +29,16 @@ static const char usage[] =
 	"      --lang=th|en        language of the table format (default th)\n"
 	"  -f, --format=FORMAT     table, csv, tsv or json (default: table on a\n"
 	"                          terminal, csv otherwise)\n"
+	"      --allow-empty       go on when no service has data in its windows\n"
+	"                          (default: refuse with status 65)\n"
+	"      --require-complete  refuse (65) when the data ends more than a day\n"
+	"                          before the windows do (default: a warning)\n"
 	"      --list              list the metrics and exit\n"
 	CMD_DB_HELP
 	"  -h, --help              show this help\n\n"
-	"Exit status: 0 success; 64 usage; 69 database unavailable; 70 internal error.\n";
+	"Exit status: 0 success; 64 usage; 65 no data in any service's windows (or\n"
+	"incomplete, with --require-complete); 69 database unavailable; 70 internal\n"
+	"error.\n";
 
 /* Split a comma-separated list in place into out[], at most max names. */
 static int split_list(struct cmd_ctx *ctx, const char *opt, char *list,
@@ -52,7 +59,7 @@ static int split_list(struct cmd_ctx *ctx, const char *opt, char *list,
 
 int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	enum { OPT_DID = 256, OPT_TZ, OPT_LANG, OPT_LIST };
+	enum { OPT_DID = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE };
 	static const struct option opts[] = {
 		{ "service", required_argument, NULL, 's' },
 		{ "window", required_argument, NULL, 'w' },
@@ -63,6 +70,8 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "format", required_argument, NULL, 'f' },
 		{ "list", no_argument, NULL, OPT_LIST },
+		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
+		{ "require-complete", no_argument, NULL, OPT_COMPLETE },
 		CMD_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -72,6 +81,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 	const char **services = NULL, *names[CMP_METRIC_COUNT * 4];
 	size_t n, k;
 	int ch, st, fmt = -1, thai = 1, m;
+	unsigned fresh = 0;
 
 	/* At most one name per character of the arguments: enough room. */
 	for (k = 0, n = 1; k < (size_t)argc; k++)
@@ -115,6 +125,8 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 			}
 			break;
 		case OPT_DID: req.did = 1; break;
+		case OPT_ALLOW_EMPTY: fresh |= FRESH_ALLOW_EMPTY; break;
+		case OPT_COMPLETE: fresh |= FRESH_REQUIRE_COMPLETE; break;
 		case OPT_TZ: req.tz = optarg; break;
 		case OPT_LANG:
 			if (strcmp(optarg, "th") && strcmp(optarg, "en")) {
@@ -149,6 +161,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 	if (fmt < 0)
 		fmt = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
 	if ((st = cmd_open(ctx)) || (st = db_set_timezone(ctx->db, req.tz)) ||
+	    (st = freshness_compare(ctx->db, &req, fresh)) ||
 	    (st = compare_compute(ctx->db, &req, &res)))
 		goto out;
 	if (compare_write(stdout, res, fmt, thai)) {

@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "format.h"
+#include "freshness.h"
 #include "kpi.h"
 #include "kpiout.h"
 #include "log.h"
@@ -31,10 +32,15 @@ static const char usage[] =
 	"      --lang=th|en        language of the table format (default th)\n"
 	"  -f, --format=FORMAT     table, csv, tsv or json (default: table on a\n"
 	"                          terminal, csv otherwise)\n"
+	"      --allow-empty       print zeros for a period with no data at all\n"
+	"                          (default: refuse it with status 65)\n"
+	"      --require-complete  refuse (65) when the data ends more than a day\n"
+	"                          before the period does (default: a warning)\n"
 	"      --list              list the KPIs and exit\n"
 	CMD_DB_HELP
 	"  -h, --help              show this help\n\n"
-	"Exit status: 0 success; 64 usage; 69 database unavailable; 70 internal error.\n";
+	"Exit status: 0 success; 64 usage; 65 no data in the period (or incomplete,\n"
+	"with --require-complete); 69 database unavailable; 70 internal error.\n";
 
 /* Parse a comma-separated list with fn (returns an index or -1). */
 static int parse_list(struct cmd_ctx *ctx, const char *opt, char *list,
@@ -73,7 +79,7 @@ static void list_kpis(void)
 
 int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	enum { OPT_MIN_CELL = 256, OPT_TZ, OPT_LANG, OPT_LIST };
+	enum { OPT_MIN_CELL = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE };
 	static const struct option opts[] = {
 		{ "period", required_argument, NULL, 'p' },
 		{ "interval", required_argument, NULL, 'i' },
@@ -84,6 +90,8 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "format", required_argument, NULL, 'f' },
 		{ "list", no_argument, NULL, OPT_LIST },
+		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
+		{ "require-complete", no_argument, NULL, OPT_COMPLETE },
 		CMD_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -95,6 +103,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 	struct civil_date today;
 	const char *period_text = "last-month";
 	int ch, st, fmt = -1, thai = 1, list[KPI_COUNT], n, by[BD_COUNT];
+	unsigned fresh = 0;
 	char *end;
 
 	while ((ch = getopt_long(argc, argv, "p:i:b:k:f:d:vh", opts, NULL)) != -1) {
@@ -138,6 +147,8 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 						       optarg);
 			break;
 		case OPT_LIST: list_kpis(); return DK_OK;
+		case OPT_ALLOW_EMPTY: fresh |= FRESH_ALLOW_EMPTY; break;
+		case OPT_COMPLETE: fresh |= FRESH_REQUIRE_COMPLETE; break;
 		case 'd': ctx->dbname = optarg; break;
 		case 'v': log_verbose = 1; break;
 		case 'h': fputs(usage, stdout); return DK_OK;
@@ -150,7 +161,8 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		fmt = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
 	if ((st = cmd_period_check(period_text)) || (st = cmd_open(ctx)) ||
 	    (st = db_set_timezone(ctx->db, req.tz)) || (st = kpi_today(ctx->db, req.tz, &today)) ||
-	    (st = cmd_period_parse(period_text, today, &period)))
+	    (st = cmd_period_parse(period_text, today, &period)) ||
+	    (st = freshness_period(ctx->db, req.tz, &period, fresh, NULL)))
 		return st;
 	if ((st = period_split(&period, iv, &series, &req.nperiods)))
 		return st;

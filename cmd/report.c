@@ -12,6 +12,7 @@
 
 #include "chart.h"
 #include "cmd.h"
+#include "freshness.h"
 #include "kpi.h"
 #include "log.h"
 #include "period.h"
@@ -43,10 +44,15 @@ static const char usage[] =
 	"      --window=N          months before and after adoption compared (default 6)\n"
 	"      --tz=ZONE           time zone of the periods (default Asia/Bangkok)\n"
 	"      --print-path        print the written workbook's path on standard output\n"
+	"      --allow-empty       write the workbook of a period with no data at all\n"
+	"                          (default: refuse it with status 65)\n"
+	"      --require-complete  refuse (65) when the data ends more than a day\n"
+	"                          before the period does (default: a warning)\n"
 	CMD_DB_HELP
 	"  -h, --help              show this help\n\n"
 	"Exit status: 0 success; 64 usage (bad option, period, unknown template name);\n"
-	"65 bad template (FILE:LINE: problem); 69 database unavailable, also when it\n"
+	"65 bad template (FILE:LINE: problem), no data in the period (or incomplete,\n"
+	"with --require-complete); 69 database unavailable, also when it\n"
 	"goes away during the run; 70 internal error; 73 cannot create the output\n"
 	"(no such directory, no permission, disk full, or another run is writing it).\n";
 
@@ -59,6 +65,7 @@ struct opts {
 	int window;
 	int thai;
 	int print_path;
+	unsigned fresh;            /* FRESH_ALLOW_EMPTY, FRESH_REQUIRE_COMPLETE */
 };
 
 /* The temporary file and lock being written, for the signal handler. */
@@ -312,7 +319,8 @@ fail:
 
 static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o, int *done)
 {
-	enum { OPT_LANG = 256, OPT_MIN_CELL, OPT_WINDOW, OPT_TZ, OPT_PRINT_PATH };
+	enum { OPT_LANG = 256, OPT_MIN_CELL, OPT_WINDOW, OPT_TZ, OPT_PRINT_PATH, OPT_ALLOW_EMPTY,
+	       OPT_COMPLETE };
 	static const struct option longopts[] = {
 		{ "template", required_argument, NULL, 't' },
 		{ "period", required_argument, NULL, 'p' },
@@ -322,6 +330,8 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ "tz", required_argument, NULL, OPT_TZ },
 		{ "print-path", no_argument, NULL, OPT_PRINT_PATH },
+		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
+		{ "require-complete", no_argument, NULL, OPT_COMPLETE },
 		CMD_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -354,6 +364,8 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 			break;
 		case OPT_TZ: o->tz = optarg; break;
 		case OPT_PRINT_PATH: o->print_path = 1; break;
+		case OPT_ALLOW_EMPTY: o->fresh |= FRESH_ALLOW_EMPTY; break;
+		case OPT_COMPLETE: o->fresh |= FRESH_REQUIRE_COMPLETE; break;
 		case 'd': ctx->dbname = optarg; break;
 		case 'v': log_verbose = 1; break;
 		case 'h':
@@ -427,6 +439,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	struct xlsx_options xo = { 0 };
 	struct period period;
 	struct civil_date today;
+	struct freshness fresh;
 	char err[512], date[DATE_ISO_LEN], *tpath = NULL, *tname = NULL, *path = NULL;
 	char *lockname = NULL;
 	int st, done, lockfd = -1, fonts = 0;
@@ -478,6 +491,9 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		st = cmd_usage_error(ctx, "--output '%s' must end in .xlsx", path);
 		goto out;
 	}
+	/* no data: refused before the lock is taken or anything is written */
+	if ((st = freshness_period(ctx->db, o.tz, &period, o.fresh, &fresh)))
+		goto out;
 	catch_signals();
 	if ((st = lock_path(path, &lockname, &lockfd)))
 		goto out;
@@ -485,6 +501,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	rq.tpl = tpl;
 	rq.period = period;
 	rq.today = today;
+	rq.fresh = &fresh;
 	rq.tz = o.tz;
 	rq.min_cell = o.min_cell;
 	rq.window_months = o.window;

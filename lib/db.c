@@ -7,6 +7,7 @@
 #include "db.h"
 #include "interrupt.h"
 #include "log.h"
+#include "period.h"
 #include "sqlres.h"
 #include "status.h"
 
@@ -358,6 +359,8 @@ int db_set_timezone(struct db *db, const char *tz)
 	const char *p[1] = { tz };
 	PGresult *r;
 
+	if (period_tz_refuse(tz))
+		return DK_USAGE;
 	r = PQexecParams(db->conn, "SELECT pg_catalog.set_config('TimeZone', $1, false)",
 			 1, NULL, p, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {

@@ -4,13 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "period.h"
 #include "status.h"
 
 /* B.E. = C.E. + 543; a fiscal year ends in the C.E. year be - 543. */
 #define BE_OFFSET 543
-/* Fiscal years below this are taken to be C.E. typed by mistake. */
+/* Fiscal years below this are taken to be C.E. typed by mistake, and
+ * calendar years above it to be B.E. typed by mistake: no C.E. year of
+ * the department's data is near 2400, and B.E. 2400 was C.E. 1857. */
 #define FY_MIN 2400
+#define CE_MAX 2400
 /* Days from 0001-01-01 to 1970-01-01. */
 #define EPOCH_FROM_YEAR1 719162L
 /* Keeps day counts far from LONG_MIN/LONG_MAX so sums cannot overflow. */
@@ -431,11 +435,63 @@ static int parse_range_end(const char *s, size_t n, const char *which,
 	return 0;
 }
 
+/* The reason and hint for a year typed in B.E.: ce_text is the period
+ * typed with C.E. years. */
+static void be_hint(int year, const char *ce_text, char *why, size_t whylen)
+{
+	if (year - BE_OFFSET <= CE_MAX)
+		snprintf(why, whylen, "%d looks like a buddhist era year: periods take "
+			 "c.e. years (b.e. - 543), so %s; only FY takes b.e. years, as in "
+			 "FY%d", year, ce_text, year);
+	else
+		snprintf(why, whylen, "year %d is out of range (a year above %d is taken "
+			 "for a buddhist era year typed by mistake)", year, CE_MAX);
+}
+
+/* A range with a year above CE_MAX at either end: why gets the hint with
+ * both ends moved to C.E. (the day clamped: 2567-02-29 has no C.E. twin
+ * when the C.E. year is not a leap year). Returns -1 then, else 0. */
+static int range_be(const char *text, const char *dots, char *why, size_t whylen)
+{
+	struct civil_date d[2];
+	const char *s[2] = { text, dots + 2 };
+	char ce[2][DATE_ISO_LEN], tmp[2][16], both[2 * DATE_ISO_LEN + 2];
+	size_t n[2] = { (size_t)(dots - text), strlen(dots + 2) };
+	int i, be = 0, year = 0;
+
+	for (i = 0; i < 2; i++) {
+		if (n[i] != 10)
+			return 0;
+		memcpy(tmp[i], s[i], 10);
+		tmp[i][10] = '\0';
+		if (scan_iso_shape(tmp[i], &d[i]))
+			return 0;
+		if (d[i].year > CE_MAX && !be) {
+			be = 1;
+			year = d[i].year;
+		}
+	}
+	if (!be)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		if (d[i].year > CE_MAX)
+			d[i].year -= BE_OFFSET;
+		if (d[i].day > date_days_in_month(d[i].year, d[i].month))
+			d[i].day = date_days_in_month(d[i].year, d[i].month);
+		date_format_iso(d[i], ce[i]);
+	}
+	snprintf(both, sizeof(both), "%s..%s", ce[0], ce[1]);
+	be_hint(year, both, why, whylen);
+	return -1;
+}
+
 static int parse_range(const char *text, const char *dots, struct period *p,
 		       char *why, size_t whylen)
 {
 	struct civil_date a, b;
 
+	if (range_be(text, dots, why, whylen))
+		return -1;
 	if (parse_range_end(text, (size_t)(dots - text), "start", &a, why, whylen) ||
 	    parse_range_end(dots + 2, strlen(dots + 2), "end", &b, why, whylen))
 		return -1;
@@ -445,6 +501,17 @@ static int parse_range(const char *text, const char *dots, struct period *p,
 	}
 	*p = range_as_typed(a, b);
 	return 0;
+}
+
+/* "-Q1".."-Q4" when s is exactly one of them (any case), else "". */
+static const char *fy_quarter_suffix(const char *s)
+{
+	static const char *const q[4] = { "-Q1", "-Q2", "-Q3", "-Q4" };
+
+	if (s[0] == '-' && (s[1] == 'Q' || s[1] == 'q') && s[2] >= '1' && s[2] <= '4' &&
+	    s[3] == '\0')
+		return q[s[2] - '1'];
+	return "";
 }
 
 /* FY2568 or FY2568-Q1; s points after "FY". */
@@ -464,6 +531,13 @@ static int parse_fiscal(const char *s, struct period *p, char *why, size_t whyle
 		return -1;
 	}
 	scan_digits(s, (int)nd, &be);
+	if (be < FY_MIN && be + BE_OFFSET >= FY_MIN) {
+		/* FY2025: a C.E. fiscal year ending in September 2025 is FY2568 */
+		snprintf(why, whylen, "fiscal years are buddhist era years (b.e. = c.e. + "
+			 "543): for the year ending in september %d use FY%d%s", be,
+			 be + BE_OFFSET, fy_quarter_suffix(s + nd));
+		return -1;
+	}
 	if (be < FY_MIN) {
 		snprintf(why, whylen, "fiscal years are buddhist era years, e.g. FY2568 "
 			 "(b.e. = c.e. + 543)");
@@ -495,6 +569,23 @@ static int parse_calendar(const char *s, struct period *p, char *why, size_t why
 	if (scan_digits(s, 4, &year)) {
 		snprintf(why, whylen, "unrecognised form");
 		return -1;
+	}
+	if (year > CE_MAX) {
+		/* 2568, 2568-03 or a lone date 2568-03-15: B.E. typed for C.E. */
+		char ce[DATE_ISO_LEN + 8];
+
+		if (s[4] == '\0')
+			snprintf(ce, sizeof(ce), "%04d", year - BE_OFFSET);
+		else if (s[4] == '-' && scan_digits(s + 5, 2, &month) == 0 && s[7] == '\0')
+			snprintf(ce, sizeof(ce), "%04d-%02d", year - BE_OFFSET, month);
+		else if (scan_iso_shape(s, &d) == 0)
+			snprintf(ce, sizeof(ce), "%04d-%02d-%02d", year - BE_OFFSET, d.month, d.day);
+		else
+			ce[0] = '\0';
+		if (ce[0]) {
+			be_hint(year, ce, why, whylen);
+			return -1;
+		}
 	}
 	if (s[4] == '\0') {
 		*p = period_year(year);
@@ -544,7 +635,7 @@ static int parse_relative(const char *text, struct civil_date today, struct peri
 int period_parse(const char *text, struct civil_date today, struct period *out,
 		 char *err, size_t errlen)
 {
-	char shown[64], why[160];
+	char shown[64], why[256];
 	const char *dots;
 	struct period p;
 	int rc;
@@ -776,4 +867,82 @@ void period_month_short(int year, int month, int thai, char *buf, size_t len)
 	else
 		snprintf(tmp, sizeof(tmp), "%s %02ld", name, (y % 100 + 100) % 100);
 	copy_utf8(buf, len, tmp);
+}
+
+/* Reads 1-2 ASCII digits at *s, advancing it; -1 if there are none. */
+static int tz_number(const char **s)
+{
+	int v = 0, n = 0;
+
+	while (n < 3 && **s >= '0' && **s <= '9') {
+		v = v * 10 + (**s - '0');
+		(*s)++;
+		n++;
+	}
+	return n >= 1 && n <= 2 ? v : -1;
+}
+
+int period_tz_check(const char *tz, char *err, size_t errlen, char *hint, size_t hintlen)
+{
+	char shown[64], tmp[256];
+	const char *s = tz;
+	int sign = 0, hours, minutes = 0, letters = 0;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (hint && hintlen)
+		hint[0] = '\0';
+	if (!tz)
+		return DK_OK;
+	/* an optional name of letters (UTC, GMT, ICT, ...), then an offset */
+	while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
+		s++, letters++;
+	if (*s == '+' || *s == '-')
+		sign = *s++ == '+' ? 1 : -1;
+	if ((hours = tz_number(&s)) < 0)
+		return DK_OK;
+	if (*s == ':') {
+		s++;
+		if ((minutes = tz_number(&s)) < 0)
+			return DK_OK;
+		if (*s == ':') {
+			s++;
+			if (tz_number(&s) < 0)
+				return DK_OK;
+		}
+	}
+	if (*s != '\0')
+		return DK_OK;       /* a daylight part or something else: not ours */
+	quote_text(tz, shown, sizeof(shown));
+	if (letters == 0)
+		snprintf(tmp, sizeof(tmp), "time zone '%s' is a bare offset, which "
+			 "postgresql reads as east in one place and west in another", shown);
+	else
+		/* the offset it really is, against what it reads as (ISO 8601) */
+		snprintf(tmp, sizeof(tmp), "time zone '%s' is a posix offset, which counts "
+			 "hours west of greenwich: it means utc%s%d:%02d, not utc%s%d:%02d",
+			 shown, sign > 0 ? "-" : "+", hours, minutes, sign < 0 ? "-" : "+",
+			 hours, minutes);
+	copy_utf8(err, errlen, tmp);
+	if (minutes == 0 && hours <= 12)
+		snprintf(tmp, sizeof(tmp), "use a zone name such as Asia/Bangkok; for a fixed "
+			 "offset of utc%s%d write Etc/GMT%s%d (the Etc/GMT zones invert the "
+			 "sign as posix does)", sign < 0 ? "-" : "+", hours,
+			 sign < 0 ? "+" : "-", hours);
+	else
+		snprintf(tmp, sizeof(tmp), "use a zone name such as Asia/Bangkok "
+			 "(see pg_timezone_names)");
+	copy_utf8(hint, hintlen, tmp);
+	return DK_USAGE;
+}
+
+int period_tz_refuse(const char *tz)
+{
+	char err[256], hint[256];
+
+	if (period_tz_check(tz, err, sizeof(err), hint, sizeof(hint)) == DK_OK)
+		return DK_OK;
+	log_error("%s", err);
+	log_hint("%s", hint);
+	return DK_USAGE;
 }

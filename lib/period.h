@@ -191,4 +191,26 @@ void period_month_short(int year, int month, int thai, char *buf, size_t len);
  * "March") or abbreviated ("มี.ค.", "Mar"); NULL for another month. */
 const char *period_month_name(int month, int thai, int abbreviated);
 
+/*
+ * Checks a --tz value for the POSIX sign trap: "UTC+7", "GMT+7",
+ * "UTC+07:00", "+07:00", "7" (any letters before an offset, any case) mean
+ * seven hours WEST of Greenwich to PostgreSQL (POSIX counts hours west),
+ * and "+7" means east in SET TimeZone but west in AT TIME ZONE, so none
+ * of them says what a reader of "UTC+7" expects. Zone names (Asia/Bangkok,
+ * UTC, Etc/GMT-7) and full POSIX rules with a daylight part or an angle
+ * bracket name ("<+07>-7") pass: whoever writes those knows the sign.
+ * Returns DK_OK, or DK_USAGE with a one-line message in err and a hint in
+ * hint (each NUL-terminated within its length; NULL with length 0 is
+ * fine), e.g. err "time zone 'UTC+7' is a posix offset: it means utc-7,
+ * seven hours west of greenwich", hint "use a zone name such as
+ * Asia/Bangkok, or Etc/GMT-7 for a fixed utc+7 (the Etc/GMT zones invert
+ * the sign too)".
+ */
+int period_tz_check(const char *tz, char *err, size_t errlen, char *hint, size_t hintlen);
+
+/* period_tz_refuse() is period_tz_check() that prints the message and the
+ * hint (log.h); returns DK_OK or DK_USAGE. db_set_timezone() calls it, so
+ * every --tz (load, kpi, compare, chart, report) is checked. */
+int period_tz_refuse(const char *tz);
+
 #endif

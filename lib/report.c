@@ -206,6 +206,11 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 	/* the snapshot begins with its first query: note its time first */
 	if ((st = gather_snapshot(db, req, d)) || (st = gather_services(db, d)))
 		goto out;
+	if (req->fresh)
+		d->fresh = *req->fresh;
+	else if ((st = freshness_gather(db, req->tz, req->period.start, req->period.end,
+					&d->fresh)))
+		goto out;
 
 	kr.periods = &d->period;
 	kr.nperiods = 1;

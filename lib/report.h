@@ -7,6 +7,7 @@
 #include "chartdata.h"
 #include "compare.h"
 #include "db.h"
+#include "freshness.h"
 #include "kpi.h"
 #include "period.h"
 #include "template.h"
@@ -28,6 +29,9 @@ struct report_request {
 	long min_cell;             /* small-cell threshold (kpi --min-cell) */
 	int window_months;         /* before/after window W (compare --window) */
 	int trend_months;          /* the trend's least number of months */
+	const struct freshness *fresh; /* the period's data freshness, from
+				    * freshness_period() in the same snapshot;
+				    * NULL: report_gather() finds it */
 };
 
 struct report_service {
@@ -66,6 +70,8 @@ struct report_data {
 	char *database;            /* current_database() */
 	char generated[24];        /* the clock when the data was complete, as
 				      snapshot */
+	struct freshness fresh;    /* the newest record of each log relation:
+				      the cover's "data as of" */
 	struct kpi_result *cur;    /* the period: all, and each breakdown needed */
 	struct kpi_result *past;   /* periods 0: previous, 1: year ago; all only */
 	struct kpi_result *trend;  /* the months; all only; NULL without a trend */

@@ -248,11 +248,54 @@ static void note_wrap(struct sheet *s, lxw_row_t r, lxw_col_t c, const char *tex
 
 /* ---- cells ---- */
 
+/* Excel's limits, in UTF-16 code units (what Excel counts): a cell's
+ * text, a chart's title, a sheet's name. */
+#define XL_CELL_MAX 32767
+#define XL_TITLE_MAX 255
+#define XL_SHEET_MAX 31
+
+/*
+ * text cut to at most max UTF-16 units, at a UTF-8 character boundary,
+ * ending in "…" when cut (issue 10 item 7: a 40,000-character service
+ * name put in by a site view or psql must not fail the workbook). Returns
+ * text itself when it fits, else a copy that lives until the workbook is
+ * closed. Not valid UTF-8 (the loader refuses it) is cut bytewise.
+ */
+static const char *xl_cut(struct xw *x, const char *text, size_t max)
+{
+	size_t units = 0, keep = 0, i = 0;
+
+	if (!text)
+		return "";
+	while (text[i]) {
+		unsigned char c = (unsigned char)text[i];
+		size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+		size_t u = len == 4 ? 2 : 1;  /* beyond the BMP: a surrogate pair */
+
+		for (size_t k = 1; k < len; k++)
+			if (((unsigned char)text[i + k] & 0xC0) != 0x80) {
+				len = 1;
+				break;
+			}
+		if (units + u > max - 1 && !keep)
+			keep = i;       /* room for the ellipsis from here */
+		units += u;
+		if (units > max)
+			return pf(x, "%.*s\xe2\x80\xa6", (int)keep, text);
+		i += len;
+	}
+	return text;
+}
+
+static const char *cell_text(struct xw *x, const char *text)
+{
+	return xl_cut(x, text, XL_CELL_MAX);
+}
+
 static void put_text(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c,
 		     const char *text, lxw_format *f)
 {
-	if (!text)
-		text = "";
+	text = cell_text(x, text);
 	check(x, worksheet_write_string(s->ws, r, c, text, f), "a text cell");
 	fit(s, c, text_cols(text) + 1.5);
 }
@@ -261,8 +304,7 @@ static void put_text(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c,
 static void put_text_capped(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c,
 			    const char *text, double cap)
 {
-	if (!text)
-		text = "";
+	text = cell_text(x, text);
 	if (text_cols(text) + 1.5 <= cap) {
 		put_text(x, s, r, c, text, x->f.text);
 		return;
@@ -276,14 +318,15 @@ static void put_text_capped(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_
 static void put_long(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c,
 		     const char *text, lxw_format *f)
 {
-	check(x, worksheet_write_string(s->ws, r, c, text ? text : "", f), "a text cell");
+	check(x, worksheet_write_string(s->ws, r, c, cell_text(x, text), f), "a text cell");
 }
 
 /* Text that wraps within its column (the row grows to fit). */
 static void put_wrap(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c, const char *text)
 {
-	check(x, worksheet_write_string(s->ws, r, c, text ? text : "", x->f.wrap), "a text cell");
-	note_wrap(s, r, c, text ? text : "");
+	text = cell_text(x, text);
+	check(x, worksheet_write_string(s->ws, r, c, text, x->f.wrap), "a text cell");
+	note_wrap(s, r, c, text);
 }
 
 /* Text across the columns c..the table's last, wrapping there (so that a
@@ -295,9 +338,10 @@ static void put_span(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c, co
 		put_long(x, s, r, c, text, f);
 		return;
 	}
-	check(x, worksheet_merge_range(s->ws, r, c, r, s->ncols - 1, text ? text : "", f),
+	text = cell_text(x, text);
+	check(x, worksheet_merge_range(s->ws, r, c, r, s->ncols - 1, text, f),
 	      "a merged cell");
-	note_wrap_span(s, r, c, s->ncols - c, text ? text : "");
+	note_wrap_span(s, r, c, s->ncols - c, text);
 }
 
 static void put_note(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c, const char *text)
@@ -309,8 +353,10 @@ static void put_note(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c, co
 static void put_header(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c,
 		       const char *text)
 {
-	double w = text_cols(text) + 2;
+	double w;
 
+	text = cell_text(x, text);
+	w = text_cols(text) + 2;
 	check(x, worksheet_write_string(s->ws, r, c, text, c == 0 ? x->f.header_left
 								  : x->f.header), "a header");
 	note_wrap(s, r, c, text);
@@ -800,7 +846,7 @@ static lxw_chart *chart_new(struct xw *x, uint8_t type, const char *title)
 		check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a chart");
 		return NULL;
 	}
-	chart_title_set_name(ch, title);
+	chart_title_set_name(ch, xl_cut(x, title, XL_TITLE_MAX));
 	chart_title_set_name_font(ch, &tf);
 	chart_axis_set_num_font(ch->x_axis, &af);
 	chart_axis_set_num_font(ch->y_axis, &af);
@@ -952,9 +998,16 @@ static const char *stamp_human(struct xw *x, const char *ts)
 		       : pf(x, "%d %s %d %02d:%02d", d, period_month_name(mo, 0, 1), y, h, mi);
 }
 
-static const char *snapshot_human(struct xw *x)
+/* The newest record of the log relations (the snapshot's time when they
+ * are all empty): what the data is as of. */
+static const char *data_as_of(const struct xw *x)
 {
-	return stamp_human(x, x->d->snapshot);
+	return x->d->fresh.newest_all[0] ? x->d->fresh.newest_all : x->d->snapshot;
+}
+
+static const char *as_of_human(struct xw *x)
+{
+	return stamp_human(x, data_as_of(x));
 }
 
 /* ---- the summary sheet ---- */
@@ -1002,7 +1055,30 @@ static int write_summary(struct xw *x, struct sheet *s)
 				  month ? T(x, "เดือนเดียวกันปีก่อน", "same month last year")
 					: T(x, "ช่วงเดียวกันปีก่อน", "same period last year")),
 		 x->f.text);
+	/* "data as of" is the newest record, not the snapshot: a feed that
+	 * stopped must show on the cover (issue 10 item 16) */
 	put_text(x, s, r, 0, T(x, "ข้อมูล ณ", "Data as of"), x->f.label);
+	put_timestamp(x, s, r++, 1, data_as_of(x));
+	for (i = 0; i < FRESH_COUNT; i++) {
+		static const char *const th[FRESH_COUNT] = {
+			"การยืนยันตัวตนล่าสุด", "คำขอรับบริการล่าสุด", "การประเมินความพึงพอใจล่าสุด"
+		};
+		static const char *const en[FRESH_COUNT] = {
+			"Newest authentication event", "Newest service request",
+			"Newest satisfaction response"
+		};
+
+		put_text(x, s, r, 0, T(x, th[i], en[i]), x->f.label);
+		if (d->fresh.newest[i][0])
+			put_timestamp(x, s, r, 1, d->fresh.newest[i]);
+		else
+			put_text(x, s, r, 1, T(x, "ไม่มีข้อมูล", "no data"), x->f.bad_text);
+		if (d->fresh.short_[i])
+			put_long(x, s, r, 2, T(x, "สิ้นสุดก่อนสิ้นช่วงเวลาที่รายงาน",
+					       "ends before the reporting period does"), x->f.bad_text);
+		r++;
+	}
+	put_text(x, s, r, 0, T(x, "สแนปช็อตฐานข้อมูล", "Database snapshot"), x->f.label);
 	put_timestamp(x, s, r++, 1, d->snapshot);
 	put_text(x, s, r, 0, T(x, "จัดทำเมื่อ", "Generated"), x->f.label);
 	put_timestamp(x, s, r++, 1, x->d->generated);
@@ -1178,7 +1254,7 @@ static int trend_picture(struct xw *x, struct sheet *s, const struct tpl_chart *
 	c.title = tc->title[x->th] ? tc->title[x->th] : (x->thai ? def->label_th : def->label_en);
 	c.subtitle = T(x, "รายเดือน  เส้นประแนวตั้ง = วันที่บริการเริ่มรับ Digital ID",
 		       "By month  dashed lines: the day a service began accepting Digital ID");
-	c.source = pf(x, "%s  %s %s", dept(x), T(x, "ข้อมูล ณ", "data as of"), snapshot_human(x));
+	c.source = pf(x, "%s  %s %s", dept(x), T(x, "ข้อมูล ณ", "data as of"), as_of_human(x));
 	c.categories = cats;
 	c.ncategories = n;
 	c.series = &ser;
@@ -1391,7 +1467,7 @@ static int compare_picture(struct xw *x, struct sheet *s, const struct tpl_chart
 		     x->thai ? m->label_th : m->label_en);
 	c.subtitle = T(x, "รายบริการ เส้นแนวตั้ง = ช่วงความเชื่อมั่น 95% ของการเปลี่ยนแปลง",
 		       "By service; whiskers: 95% confidence interval of the change");
-	c.source = pf(x, "%s  %s %s", dept(x), T(x, "ข้อมูล ณ", "data as of"), snapshot_human(x));
+	c.source = pf(x, "%s  %s %s", dept(x), T(x, "ข้อมูล ณ", "data as of"), as_of_human(x));
 	c.categories = cats;
 	c.ncategories = n;
 	c.series = ser;
@@ -1535,7 +1611,7 @@ static int write_compare(struct xw *x, struct sheet *s)
 				    "%s%s%d months before and after the day each service began "
 				    "accepting Digital ID  ·  data as of %s"),
 			       dept(x), *dept(x) ? "  ·  " : "", x->o->window_months,
-			       snapshot_human(x)));
+			       as_of_human(x)));
 	header = s->row;
 	for (c = 0; c < ncols; c++)
 		put_header(x, s, header, c, x->thai ? heads_th[c] : heads_en[c]);
@@ -2316,7 +2392,8 @@ int xlsx_write_report(const char *path, const struct template *t,
 		struct sheet *s = &sheets[i];
 
 		s->tpl = &t->sheets[i];
-		s->name = xlsx_sheet_name(s->tpl, x.thai);
+		/* template.c checks names; the cut keeps a bad one from failing */
+		s->name = xl_cut(&x, xlsx_sheet_name(s->tpl, x.thai), XL_SHEET_MAX);
 		s->ws = workbook_add_worksheet(x.wb, s->name);
 		if (!s->ws) {
 			log_error("cannot add sheet '%s' (from [sheet %s] in %s)", s->name, s->tpl->id,

@@ -256,11 +256,11 @@ eq "no file for empty data" "no" "$([ -e "$O/empty.png" ] && echo yes || echo no
 run 65 "default period (this-fy) has no fixture data" C methods -o "$O/empty.png"
 run 65 "methods of a service without log-ins" C methods -p FY2568 -s s_b -o "$O/empty.png"
 run 65 "compare with no adoption in the period" C compare -p 2023 -o "$O/empty.png"
-run 65 "a period wholly in the future" C channels -p 2999 -o "$O/empty.png"
+run 65 "a period wholly in the future" C channels -p 2400 -o "$O/empty.png"
 run 0 "--allow-empty draws the chart" C trend -p 2023-01 --allow-empty --lang en -o "$O/empty.pdf"
 pdftotext "$O/empty.pdf" "$W/empty.txt"
 has "the empty chart says no data" '^No data$' "$W/empty.txt"
-run 0 "--allow-empty PNG" C methods -p 2999 --allow-empty -o "$O/empty.png"
+run 0 "--allow-empty PNG" C methods -p 2400 --allow-empty -o "$O/empty.png"
 info=$(pnginfo "$O/empty.png")
 eq "the empty chart has text but no data colour" "0" "${info##* }"
 

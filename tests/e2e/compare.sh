@@ -162,7 +162,7 @@ run 64 "an unknown service is a usage error" C --service s_nope
 has "it is named" "unknown service 's_nope'" "$W/err"
 
 # Windows and the ramp; month arithmetic clamps like PostgreSQL.
-run 0 "--window 1m" C --format csv --window 1m --service s_eom
+run 0 "--window 1m (no data in its windows: --allow-empty)" C --format csv --window 1m --service s_eom --allow-empty
 eq "31 March - 1 month = 29 Feb 2024, + 1 month = 30 April" "2024-02-29,2024-03-31,2024-03-31,2024-04-30" \
 	"$(grep '^s_eom,requests_per_month,' "$W/out" | cut -d, -f3-6)"
 eq "PostgreSQL agrees" "2024-02-29 2024-04-30" \

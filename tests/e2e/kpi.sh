@@ -83,7 +83,7 @@ line "staff unit of 3 suppressed" "$P,staff_training_coverage,unit,unit-a,,,,,tr
 
 # Empty period: counts 0, rates empty with 0/0, medians empty over 0.
 E='2025-06,2025-06-01,2025-07-01'
-run 0 "an empty month" K --period 2025-06 --format csv
+run 0 "an empty month (--allow-empty)" K --period 2025-06 --allow-empty --format csv
 line "empty: count 0" "$E,requests,all,,0,0,,,false"
 line "empty: rate" "$E,completion_rate,all,,,0,0,,false"
 line "empty: mean" "$E,satisfaction_mean,all,,,0,0,,false"

@@ -55,7 +55,7 @@ static void check_parse(const char *text, struct civil_date today,
 /* Parses text expecting DK_USAGE; returns the message. */
 static const char *check_reject(const char *text)
 {
-	static char err[160];
+	static char err[256];
 	struct period p;
 	int rc;
 
@@ -270,9 +270,12 @@ static void test_parse_forms(void **state)
 		    "2025-04-01", "2025-03-01..2025-04-01");
 	check_parse("2024-10-01..2025-10-01", t, PERIOD_RANGE, "2024-10-01",
 		    "2025-10-01", "2024-10-01..2025-10-01");
-	check_parse("9999-12-30..9999-12-31", t, PERIOD_RANGE, "9999-12-30",
-		    "9999-12-31", "9999-12-30..9999-12-31");
-	check_parse("9999-11", t, PERIOD_MONTH, "9999-11-01", "9999-12-01", "9999-11");
+	/* the last C.E. years accepted: later ones are taken for B.E. */
+	check_parse("2400-12-30..2400-12-31", t, PERIOD_RANGE, "2400-12-30",
+		    "2400-12-31", "2400-12-30..2400-12-31");
+	check_parse("2400-11", t, PERIOD_MONTH, "2400-11-01", "2400-12-01", "2400-11");
+	check_parse("2400", t, PERIOD_YEAR, "2400-01-01", "2401-01-01", "2400");
+	check_parse("FY9999", t, PERIOD_FISCAL_YEAR, "9455-10-01", "9456-10-01", "FY9999");
 }
 
 struct relative_case {
@@ -356,12 +359,52 @@ static void test_parse_reject_messages(void **state)
 	assert_string_equal(check_reject("FY99"),
 			    "invalid period 'FY99': fiscal years are buddhist era years, "
 			    "e.g. FY2568 (b.e. = c.e. + 543)");
+	/* a C.E. fiscal year gets its B.E. name (issue 10 item 17) */
 	assert_string_equal(check_reject("FY2025"),
-			    "invalid period 'FY2025': fiscal years are buddhist era "
-			    "years, e.g. FY2568 (b.e. = c.e. + 543)");
+			    "invalid period 'FY2025': fiscal years are buddhist era years "
+			    "(b.e. = c.e. + 543): for the year ending in september 2025 use "
+			    "FY2568");
+	assert_string_equal(check_reject("FY2025-q1"),
+			    "invalid period 'FY2025-q1': fiscal years are buddhist era years "
+			    "(b.e. = c.e. + 543): for the year ending in september 2025 use "
+			    "FY2568-Q1");
 	assert_string_equal(check_reject("FY2399"),
-			    "invalid period 'FY2399': fiscal years are buddhist era "
-			    "years, e.g. FY2568 (b.e. = c.e. + 543)");
+			    "invalid period 'FY2399': fiscal years are buddhist era years "
+			    "(b.e. = c.e. + 543): for the year ending in september 2399 use "
+			    "FY2942");
+	assert_string_equal(check_reject("FY1856"),
+			    "invalid period 'FY1856': fiscal years are buddhist era years, "
+			    "e.g. FY2568 (b.e. = c.e. + 543)");
+	/* a year above 2400 is a B.E. year typed for C.E. (issue 10 item 17) */
+	assert_string_equal(check_reject("2568-03"),
+			    "invalid period '2568-03': 2568 looks like a buddhist era year: "
+			    "periods take c.e. years (b.e. - 543), so 2025-03; only FY takes "
+			    "b.e. years, as in FY2568");
+	assert_string_equal(check_reject("2568"),
+			    "invalid period '2568': 2568 looks like a buddhist era year: "
+			    "periods take c.e. years (b.e. - 543), so 2025; only FY takes "
+			    "b.e. years, as in FY2568");
+	assert_string_equal(check_reject("2568-03-01..2568-04-01"),
+			    "invalid period '2568-03-01..2568-04-01': 2568 looks like a "
+			    "buddhist era year: periods take c.e. years (b.e. - 543), so "
+			    "2025-03-01..2025-04-01; only FY takes b.e. years, as in FY2568");
+	assert_string_equal(check_reject("2025-03-01..2568-04-01"),
+			    "invalid period '2025-03-01..2568-04-01': 2568 looks like a "
+			    "buddhist era year: periods take c.e. years (b.e. - 543), so "
+			    "2025-03-01..2025-04-01; only FY takes b.e. years, as in FY2568");
+	/* 29 Feb 2567 B.E. is no date, its C.E. year 2024 has one */
+	assert_string_equal(check_reject("2567-02-29..2567-03-01"),
+			    "invalid period '2567-02-29..2567-03-01': 2567 looks like a "
+			    "buddhist era year: periods take c.e. years (b.e. - 543), so "
+			    "2024-02-29..2024-03-01; only FY takes b.e. years, as in FY2567");
+	assert_string_equal(check_reject("2568-03-15"),
+			    "invalid period '2568-03-15': 2568 looks like a buddhist era year: "
+			    "periods take c.e. years (b.e. - 543), so 2025-03-15; only FY takes "
+			    "b.e. years, as in FY2568");
+	assert_string_equal(check_reject("2401"),
+			    "invalid period '2401': 2401 looks like a buddhist era year: "
+			    "periods take c.e. years (b.e. - 543), so 1858; only FY takes "
+			    "b.e. years, as in FY2401");
 	assert_string_equal(check_reject("FY2568-Q5"),
 			    "invalid period 'FY2568-Q5': quarter must be Q1-Q4");
 	assert_string_equal(check_reject("FY2568-Q0"),
@@ -390,8 +433,12 @@ static void test_parse_reject_messages(void **state)
 	assert_string_equal(check_reject("2025-02-30"),
 			    "invalid period '2025-02-30': date 2025-02-30 does not exist");
 	assert_string_equal(check_reject("9999"),
-			    "invalid period '9999': outside the supported dates "
-			    "0001-01-01..9999-12-31");
+			    "invalid period '9999': year 9999 is out of range (a year above "
+			    "2400 is taken for a buddhist era year typed by mistake)");
+	assert_string_equal(check_reject("9999-12-30..9999-12-31"),
+			    "invalid period '9999-12-30..9999-12-31': year 9999 is out of "
+			    "range (a year above 2400 is taken for a buddhist era year typed "
+			    "by mistake)");
 	assert_string_equal(check_reject("2025x"),
 			    "invalid period '2025x': unrecognised form");
 	assert_string_equal(check_reject("FY"),
@@ -428,6 +475,8 @@ static void test_parse_reject_all(void **state)
 		"2025-03-01 ..2025-04-01", "2025-03..2025-04",
 		"2025-03-01..9999-12-32", "0000-12-31..0001-01-02",
 		"2025-03-01", "2025-02-30",
+		"2568-03", "2568", "2568-03-01..2568-04-01", "2401-01", "3111-03",
+		"2400-12-01..2401-01-01", "FY2025", "FY2025-Q1",
 		"next-month", "this-month ", "this-monthx", "this-fyx", "last-year",
 		"this_month", "last-month\n", "month", "",
 	};
@@ -854,6 +903,58 @@ static void test_split_labels_human(void **state)
 	free(s);
 }
 
+/* period_tz_check(): the POSIX sign trap (issue 10 item 17). */
+static void check_tz(const char *tz, int want, const char *err_part, const char *hint_part)
+{
+	char err[256], hint[256];
+
+	assert_int_equal(period_tz_check(tz, err, sizeof(err), hint, sizeof(hint)), want);
+	if (want == DK_OK) {
+		assert_string_equal(err, "");
+		assert_string_equal(hint, "");
+		return;
+	}
+	if (!strstr(err, err_part))
+		fail_msg("%s: '%s' lacks '%s'", tz, err, err_part);
+	if (!strstr(hint, hint_part))
+		fail_msg("%s: '%s' lacks '%s'", tz, hint, hint_part);
+}
+
+static void test_tz_check(void **state)
+{
+	char err[8], hint[8];
+
+	(void)state;
+	check_tz("UTC+7", DK_USAGE, "it means utc-7:00, not utc+7:00", "Etc/GMT-7");
+	check_tz("utc+7", DK_USAGE, "it means utc-7:00", "Etc/GMT-7");
+	check_tz("GMT+7", DK_USAGE, "it means utc-7:00", "Etc/GMT-7");
+	check_tz("GMT-3", DK_USAGE, "it means utc+3:00, not utc-3:00", "Etc/GMT+3");
+	check_tz("UTC+07:00", DK_USAGE, "it means utc-7:00", "Etc/GMT-7");
+	check_tz("UTC-05:30", DK_USAGE, "it means utc+5:30, not utc-5:30", "Asia/Bangkok");
+	check_tz("UTC+7:00:00", DK_USAGE, "posix offset", "Etc/GMT-7");
+	check_tz("UT+7", DK_USAGE, "posix offset", "Etc/GMT-7");
+	check_tz("+07:00", DK_USAGE, "bare offset", "Etc/GMT-7");
+	check_tz("+7", DK_USAGE, "bare offset", "Etc/GMT-7");
+	check_tz("7", DK_USAGE, "bare offset", "Etc/GMT-7");
+	check_tz("UTC+14", DK_USAGE, "utc-14:00", "pg_timezone_names");
+	/* zone names and full POSIX rules pass; the server judges them */
+	check_tz("Asia/Bangkok", DK_OK, NULL, NULL);
+	check_tz("UTC", DK_OK, NULL, NULL);
+	check_tz("GMT", DK_OK, NULL, NULL);
+	check_tz("Etc/GMT-7", DK_OK, NULL, NULL);
+	check_tz("<+07>-7", DK_OK, NULL, NULL);
+	check_tz("EST5EDT", DK_OK, NULL, NULL);
+	check_tz("UTC+7x", DK_OK, NULL, NULL);
+	check_tz("UTC+123", DK_OK, NULL, NULL);
+	check_tz("", DK_OK, NULL, NULL);
+	check_tz(NULL, DK_OK, NULL, NULL);
+	/* small buffers are cut, NULL ones allowed */
+	assert_int_equal(period_tz_check("UTC+7", err, sizeof(err), hint, sizeof(hint)), DK_USAGE);
+	assert_string_equal(err, "time zo");
+	assert_string_equal(hint, "use a z");
+	assert_int_equal(period_tz_check("UTC+7", NULL, 0, NULL, 0), DK_USAGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -885,6 +986,7 @@ int main(void)
 		cmocka_unit_test(test_month_short),
 		cmocka_unit_test(test_month_names),
 		cmocka_unit_test(test_split_labels_human),
+		cmocka_unit_test(test_tz_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
