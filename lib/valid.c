@@ -304,6 +304,10 @@ static int digit_value(unsigned int cp)
 
 	if (cp < 0x80)
 		return cp >= '0' && cp <= '9' ? (int)(cp - '0') : -1;
+	if (cp >= 0xE00 && cp <= 0xE7F)      /* Thai text: the common case */
+		return cp >= 0xE50 && cp <= 0xE59 ? (int)(cp - 0xE50) : -1;
+	if (cp < 0x660)
+		return -1;
 	if (cp >= 0x1D7CE && cp <= 0x1D7FF)  /* mathematical bold, double-struck... */
 		return (int)((cp - 0x1D7CE) % 10);
 	for (i = 0; i < sizeof(zeros) / sizeof(zeros[0]); i++)
