@@ -39,7 +39,13 @@ BEGIN
 END
 $$;
 
+-- Dropped first, so that re-applying this version (after a failed or
+-- hand-undone upgrade) cannot fail on a constraint that already exists.
 ALTER TABLE didkpi.kpi_targets
+	DROP CONSTRAINT IF EXISTS kpi_targets_kpi,
+	DROP CONSTRAINT IF EXISTS kpi_targets_target_min,
+	DROP CONSTRAINT IF EXISTS kpi_targets_rate_max,
+	DROP CONSTRAINT IF EXISTS kpi_targets_score_range,
 	ADD CONSTRAINT kpi_targets_kpi CHECK (kpi IN ('requests', 'active_users',
 		'digital_id_enrolments', 'digital_id_enrolment_rate', 'satisfaction_mean',
 		'satisfaction_csat', 'service_time_median_hours', 'service_time_p90_hours',
