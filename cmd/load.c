@@ -29,6 +29,8 @@ static const char usage[] =
 	"      --pseudonymize=KEYFILE replace raw Thai national IDs in user_key and\n"
 	"                             staff_key by their HMAC-SHA-256 under the key\n"
 	"                             in KEYFILE (hex); without it they are rejected\n"
+	"      --allow-future         load timestamps more than a day ahead and dates\n"
+	"                             after year 2400 (refused as B.E. mistakes)\n"
 	"  -q, --quiet                no summary and no progress\n"
 	CMD_DB_HELP
 	"  -h, --help                 show this help\n\n"
@@ -37,13 +39,14 @@ static const char usage[] =
 
 int cmd_load(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	enum { OPT_TZ = 256, OPT_MAX, OPT_REJECTS, OPT_PSEUDO };
+	enum { OPT_TZ = 256, OPT_MAX, OPT_REJECTS, OPT_PSEUDO, OPT_FUTURE };
 	static const struct option opts[] = {
 		{ "tz", required_argument, NULL, OPT_TZ },
 		{ "max-errors", required_argument, NULL, OPT_MAX },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "pseudonymize", required_argument, NULL, OPT_PSEUDO },
 		{ "pseudonymise", required_argument, NULL, OPT_PSEUDO },
+		{ "allow-future", no_argument, NULL, OPT_FUTURE },
 		{ "quiet", no_argument, NULL, 'q' },
 		CMD_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
@@ -65,6 +68,7 @@ int cmd_load(int argc, char **argv, struct cmd_ctx *ctx)
 			break;
 		case OPT_REJECTS: o.rejects_path = optarg; break;
 		case OPT_PSEUDO: o.keyfile = optarg; break;
+		case OPT_FUTURE: o.allow_future = 1; break;
 		case 'q': quiet = 1; break;
 		case 'd': ctx->dbname = optarg; break;
 		case 'v': log_verbose = 1; break;

@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "csvin.h"
+#include "kpi.h"
 #include "load.h"
 #include "log.h"
 #include "pseudo.h"
@@ -195,16 +197,32 @@ static int reject(struct loader *L, long line, const char *reason,
 {
 	int st, i;
 
+	char *masked;
+
+	/* No raw national ID leaves in a message or a rejected row: each one,
+	 * in any written form, is masked (valid_redact_ids()). */
 	L->stats->rejected++;
+	if (!(masked = valid_redact_ids(reason, strlen(reason)))) {
+		log_error("out of memory");
+		return DK_SOFTWARE;
+	}
 	if (L->stats->rejected <= REJECTS_SHOWN)
-		log_error("%s:%ld: %s", L->name, line, reason);
-	if ((st = rejects_open(L)))
+		log_error("%s:%ld: %s", L->name, line, masked);
+	if ((st = rejects_open(L))) {
+		free(masked);
 		return st;
+	}
 	fprintf(L->rejects, "%ld,", line);
-	csv_put(L->rejects, reason, strlen(reason));
+	csv_put(L->rejects, masked, strlen(masked));
+	free(masked);
 	for (i = 0; i < nf; i++) {
 		fputc(',', L->rejects);
-		csv_put(L->rejects, f[i].s, f[i].n);
+		if (!(masked = valid_redact_ids(f[i].s, f[i].n))) {
+			log_error("out of memory");
+			return DK_SOFTWARE;
+		}
+		csv_put(L->rejects, masked, strlen(masked));
+		free(masked);
 	}
 	fputc('\n', L->rejects);
 	return DK_OK;
@@ -294,6 +312,10 @@ static const char *check_enum(enum rel_check chk, const char *v)
 		    strcmp(v, "cancelled"))
 			return "must be pending, completed, rejected or cancelled";
 		break;
+	case RC_KPI:
+		if (kpi_find(v) < 0)
+			return "is not a KPI name (see 'didkpi kpi --help' or didkpi-kpi(1))";
+		break;
 	default:
 		break;
 	}
@@ -303,22 +325,63 @@ static const char *check_enum(enum rel_check chk, const char *v)
 /*
  * Validate one field for relation column c; on success *val points to the
  * text to load. Returns NULL or the rule broken, written into why.
+ * Messages may quote the value: reject() masks any national ID in them.
  */
 static const char *check_field(struct loader *L, int c, const struct csvin_field *f,
 			       const char **val, char *why, size_t whylen)
 {
 	const struct rel_column *col = &L->rel->cols[c];
 	const char *v = f->s, *bad;
+	char id[VALID_ID_BUF], hint[96];
+	size_t chars;
 	long lv;
 	int b;
 
 	*val = v;
 	if ((bad = valid_text(v, f->n)))
 		goto fail;
+	/* A national ID in any written form: a person's key is pseudonymised
+	 * (the bare digits, so every form gives the same pseudonym) or
+	 * refused; anywhere else it must not be stored at all. */
+	if (col->check == RC_PERSON && valid_id_normalize(v, f->n, id)) {
+		if (!L->pseudo) {
+			snprintf(why, whylen, "column '%s': looks like a raw Thai national ID "
+				 "(13 digits with a valid check digit), which must not be stored; "
+				 "use --pseudonymize KEYFILE", col->name);
+			return why;
+		}
+		if (pseudo_hex(L->pseudo, id, 13, L->norm[c])) {
+			snprintf(why, whylen, "column '%s': cannot compute its pseudonym", col->name);
+			return why;
+		}
+		*val = L->norm[c];
+		return NULL;
+	}
+	if (valid_has_id(v, f->n)) {
+		snprintf(why, whylen, "column '%s': contains what looks like a raw Thai national "
+			 "ID (13 digits with a valid check digit), which must not be stored%s",
+			 col->name, col->check == RC_PERSON ?
+			 "; --pseudonymize replaces only a key that is an ID as a whole" :
+			 "; remove it from the source");
+		return why;
+	}
 	switch (col->type) {
 	case RT_TEXT:
+		if ((bad = valid_no_controls(v, f->n, col->multiline)))
+			goto fail_quiet;
+		chars = valid_chars(v, f->n);
+		if (col->max && chars > (size_t)col->max) {
+			snprintf(why, whylen, "column '%s': is %zu characters long; at most %ld are "
+				 "allowed", col->name, chars, col->max);
+			return why;
+		}
 		break;
 	case RT_CODE:
+		if (col->max && f->n > (size_t)col->max) {
+			snprintf(why, whylen, "column '%s': is %zu characters long; at most %ld are "
+				 "allowed", col->name, f->n, col->max);
+			return why;
+		}
 		if ((bad = valid_code(v, f->n)) || (bad = check_enum(col->check, v)))
 			goto fail;
 		if ((col->check == RC_REF_SERVICE && !refset_has(&L->services, v)) ||
@@ -349,34 +412,39 @@ static const char *check_field(struct loader *L, int c, const struct csvin_field
 	case RT_DATE:
 		if ((bad = valid_date(v, f->n, L->norm[c])))
 			goto fail;
+		/* A year past 2400 is a Buddhist-era year written for a C.E. one. */
+		if (!L->o->allow_future && strtol(L->norm[c], NULL, 10) > VALID_YEAR_MAX) {
+			valid_be_hint((int)strtol(L->norm[c], NULL, 10), hint, sizeof(hint));
+			snprintf(why, whylen, "column '%s': year after %d: '%s'%s%s "
+				 "(--allow-future loads it anyway)", col->name, VALID_YEAR_MAX, v,
+				 hint[0] ? "; " : "", hint);
+			return why;
+		}
 		*val = L->norm[c];
 		break;
 	case RT_TIMESTAMP:
 		if ((bad = valid_timestamp(v, f->n, L->norm[c])))
 			goto fail;
+		if (!L->o->allow_future && valid_future(L->norm[c], (long long)time(NULL))) {
+			valid_be_hint((int)strtol(L->norm[c], NULL, 10), hint, sizeof(hint));
+			snprintf(why, whylen, "column '%s': more than a day in the future: '%s'%s%s "
+				 "(--allow-future loads it anyway)", col->name, v,
+				 hint[0] ? "; " : "", hint);
+			return why;
+		}
 		*val = L->norm[c];
 		break;
-	}
-	if (col->check == RC_PERSON && valid_national_id(v, f->n)) {
-		if (!L->pseudo) {
-			snprintf(why, whylen, "column '%s': looks like a raw Thai national ID "
-				 "(13 digits with a valid check digit), which must not be stored; "
-				 "use --pseudonymize KEYFILE", col->name);
-			return why;
-		}
-		if (pseudo_hex(L->pseudo, v, f->n, L->norm[c])) {
-			snprintf(why, whylen, "column '%s': cannot compute its pseudonym", col->name);
-			return why;
-		}
-		*val = L->norm[c];
 	}
 	return NULL;
 fail:
 	/* Show the value only when it is printable text. */
-	if (valid_text(v, f->n) || f->n > 60)
+	if (valid_text(v, f->n) || valid_no_controls(v, f->n, 0) || f->n > 60)
 		snprintf(why, whylen, "column '%s': %s", col->name, bad);
 	else
 		snprintf(why, whylen, "column '%s': %s: '%s'", col->name, bad, v);
+	return why;
+fail_quiet:
+	snprintf(why, whylen, "column '%s': %s", col->name, bad);
 	return why;
 }
 

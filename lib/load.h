@@ -13,6 +13,7 @@ struct load_options {
 	const char *rejects_path;  /* NULL: PATH.rejects.csv, or RELATION.rejects.csv for "-" */
 	const char *keyfile;       /* --pseudonymize: HMAC key for raw national IDs, or NULL */
 	int progress;              /* show progress on stderr */
+	int allow_future;          /* load timestamps over a day ahead, years after 2400 */
 };
 
 struct load_stats {

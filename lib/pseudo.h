@@ -10,9 +10,12 @@ struct pseudo;
 
 /*
  * pseudo_new() reads the key from keyfile: its bytes, less one trailing
- * newline (LF or CRLF). An empty or unreadable file is refused: returns
- * DK_USAGE after printing why, else DK_OK and *out (free with
- * pseudo_free(), which wipes the key).
+ * newline (LF or CRLF). Refused, as ssh refuses a private key: a symbolic
+ * link, anything but a regular file, a file owned by another user than
+ * this one or root, a file readable or writable by group or others (mode
+ * must be 0600 or stricter), and an empty, short or unreadable file.
+ * Returns DK_USAGE after printing why (with a chmod hint), else DK_OK and
+ * *out (free with pseudo_free(), which wipes the key).
  */
 int pseudo_new(const char *keyfile, struct pseudo **out);
 void pseudo_free(struct pseudo *ps);

@@ -1,80 +1,108 @@
 /* The relations of the data contract (SPEC section 2) as the loader sees them. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "kpi.h"
 #include "relation.h"
 
-#define COL(n, t, r, c) { n, t, r, c, 0, 0 }
+#define COL(n, t, r, c) { n, t, r, c, 0, 0, 0 }
+/* Free text of at most REL_NAME_MAX characters on one line. */
+#define NAME(n, r, c) { n, RT_TEXT, r, c, 0, REL_NAME_MAX, 0 }
+#define CODE(n, r, c) { n, RT_CODE, r, c, 0, REL_CODE_MAX, 0 }
 
 static const struct rel_column services_cols[] = {
-	COL("service_code", RT_CODE, 1, RC_NONE),
-	COL("name_th", RT_TEXT, 1, RC_NONE),
-	COL("name_en", RT_TEXT, 1, RC_NONE),
-	COL("owner_unit", RT_TEXT, 1, RC_NONE),
+	CODE("service_code", 1, RC_NONE),
+	NAME("name_th", 1, RC_NONE),
+	NAME("name_en", 1, RC_NONE),
+	NAME("owner_unit", 1, RC_NONE),
 	COL("is_eservice", RT_BOOL, 1, RC_NONE),
 	COL("digital_id_since", RT_DATE, 0, RC_NONE),
 };
 
 static const struct rel_column channels_cols[] = {
-	COL("channel", RT_CODE, 1, RC_NONE),
-	COL("name_th", RT_TEXT, 1, RC_NONE),
-	COL("name_en", RT_TEXT, 1, RC_NONE),
+	CODE("channel", 1, RC_NONE),
+	NAME("name_th", 1, RC_NONE),
+	NAME("name_en", 1, RC_NONE),
 	COL("is_digital", RT_BOOL, 1, RC_NONE),
 };
 
 static const struct rel_column auth_methods_cols[] = {
-	COL("method", RT_CODE, 1, RC_NONE),
-	COL("name_th", RT_TEXT, 1, RC_NONE),
-	COL("name_en", RT_TEXT, 1, RC_NONE),
+	CODE("method", 1, RC_NONE),
+	NAME("name_th", 1, RC_NONE),
+	NAME("name_en", 1, RC_NONE),
 	COL("is_digital_id", RT_BOOL, 1, RC_NONE),
 };
 
 static const struct rel_column auth_events_cols[] = {
-	COL("event_id", RT_TEXT, 1, RC_NONE),
+	NAME("event_id", 1, RC_NONE),
 	COL("occurred_at", RT_TIMESTAMP, 1, RC_NONE),
-	COL("user_key", RT_TEXT, 0, RC_PERSON),
-	COL("step", RT_CODE, 1, RC_STEP),
-	COL("method", RT_CODE, 1, RC_REF_METHOD),
-	COL("outcome", RT_CODE, 1, RC_OUTCOME),
-	COL("failure_reason", RT_TEXT, 0, RC_NONE),
-	{ "latency_ms", RT_INT, 0, RC_NONE, 0, 2147483647L },
-	COL("channel", RT_CODE, 1, RC_REF_CHANNEL),
-	COL("service_code", RT_CODE, 0, RC_REF_SERVICE),
+	NAME("user_key", 0, RC_PERSON),
+	CODE("step", 1, RC_STEP),
+	CODE("method", 1, RC_REF_METHOD),
+	CODE("outcome", 1, RC_OUTCOME),
+	{ "failure_reason", RT_TEXT, 0, RC_NONE, 0, REL_REASON_MAX, 1 },
+	{ "latency_ms", RT_INT, 0, RC_NONE, 0, 2147483647L, 0 },
+	CODE("channel", 1, RC_REF_CHANNEL),
+	CODE("service_code", 0, RC_REF_SERVICE),
 };
 
 static const struct rel_column service_requests_cols[] = {
-	COL("request_id", RT_TEXT, 1, RC_NONE),
-	COL("service_code", RT_CODE, 1, RC_REF_SERVICE),
-	COL("user_key", RT_TEXT, 0, RC_PERSON),
-	COL("channel", RT_CODE, 1, RC_REF_CHANNEL),
+	NAME("request_id", 1, RC_NONE),
+	CODE("service_code", 1, RC_REF_SERVICE),
+	NAME("user_key", 0, RC_PERSON),
+	CODE("channel", 1, RC_REF_CHANNEL),
 	COL("via_single_window", RT_BOOL, 1, RC_NONE),
-	COL("auth_method", RT_CODE, 0, RC_REF_METHOD),
+	CODE("auth_method", 0, RC_REF_METHOD),
 	COL("submitted_at", RT_TIMESTAMP, 1, RC_NONE),
 	COL("closed_at", RT_TIMESTAMP, 0, RC_NONE),
-	COL("status", RT_CODE, 1, RC_STATUS),
+	CODE("status", 1, RC_STATUS),
 };
 
 static const struct rel_column satisfaction_cols[] = {
-	COL("response_id", RT_TEXT, 1, RC_NONE),
-	COL("request_id", RT_TEXT, 0, RC_NONE),
-	COL("service_code", RT_CODE, 1, RC_REF_SERVICE),
-	COL("channel", RT_CODE, 1, RC_REF_CHANNEL),
+	NAME("response_id", 1, RC_NONE),
+	NAME("request_id", 0, RC_NONE),
+	CODE("service_code", 1, RC_REF_SERVICE),
+	CODE("channel", 1, RC_REF_CHANNEL),
 	COL("answered_at", RT_TIMESTAMP, 1, RC_NONE),
-	{ "score", RT_INT, 1, RC_NONE, 1, 5 },
+	{ "score", RT_INT, 1, RC_NONE, 1, 5, 0 },
 };
 
 static const struct rel_column staff_cols[] = {
-	COL("staff_key", RT_TEXT, 1, RC_PERSON),
-	COL("unit", RT_TEXT, 1, RC_NONE),
+	NAME("staff_key", 1, RC_PERSON),
+	NAME("unit", 1, RC_NONE),
 	COL("is_frontline", RT_BOOL, 1, RC_NONE),
 	COL("trained_on", RT_DATE, 0, RC_NONE),
 };
 
 static const struct rel_column kpi_targets_cols[] = {
-	COL("kpi", RT_CODE, 1, RC_NONE),
+	CODE("kpi", 1, RC_KPI),
 	COL("valid_from", RT_DATE, 1, RC_NONE),
 	COL("valid_to", RT_DATE, 1, RC_NONE),
 	COL("target", RT_DECIMAL, 1, RC_NONE),
 };
+
+/* A target is a share for a rate, a score for the mean score, else at
+ * least 0; its validity must not end before it starts (SPEC section 4). */
+static const char *kpi_targets_row(const char *const *vals)
+{
+	const char *kpi = vals[0], *from = vals[1], *to = vals[2], *target = vals[3];
+	int k = kpi ? kpi_find(kpi) : -1;
+	double t;
+
+	if (from && to && strcmp(to, from) < 0)
+		return "valid_to is before valid_from";
+	if (!target || k < 0)
+		return NULL;
+	/* valid_decimal() has checked the text: strtod reads it whole. */
+	t = strtod(target, NULL);
+	if (t < 0)
+		return "column 'target': must be at least 0";
+	if (kpi_defs[k].kind == KIND_RATE && t > 1)
+		return "column 'target': a rate's target is a fraction from 0 to 1 (0.8, not 80)";
+	if (kpi_defs[k].kind == KIND_MEAN && (t < 1 || t > 5))
+		return "column 'target': a mean score's target is from 1 to 5";
+	return NULL;
+}
 
 /* closed_at is set iff the request is no longer pending (SPEC section 2). */
 static const char *service_requests_row(const char *const *vals)
@@ -101,7 +129,7 @@ static const struct relation relations[] = {
 	REL(service_requests, 1, "load.sql#check_service_requests", service_requests_row),
 	REL(satisfaction, 1, NULL, NULL),
 	REL(staff, 1, NULL, NULL),
-	REL(kpi_targets, 2, "load.sql#check_kpi_targets", NULL),
+	REL(kpi_targets, 2, "load.sql#check_kpi_targets", kpi_targets_row),
 };
 
 const struct relation *relation_find(const char *name)

@@ -21,15 +21,23 @@ enum rel_check {
 	RC_REF_SERVICE,  /* a service_code of services */
 	RC_REF_CHANNEL,  /* a channel of channels */
 	RC_REF_METHOD,   /* a method of auth_methods */
-	RC_PERSON        /* a person's key: no raw Thai national ID */
+	RC_PERSON,       /* a person's key: no raw Thai national ID */
+	RC_KPI           /* a KPI name of lib/kpi_def.c */
 };
+
+/* Most characters of free text every output can carry (an Excel cell holds
+ * 32,767): names, units and keys, and failure reasons. Codes are shorter. */
+#define REL_NAME_MAX 200
+#define REL_REASON_MAX 1000
+#define REL_CODE_MAX 64
 
 struct rel_column {
 	const char *name;
 	enum rel_type type;
 	int required;
 	enum rel_check check;
-	long min, max;   /* RT_INT only */
+	long min, max;   /* RT_INT: the range; RT_TEXT, RT_CODE: max = most characters */
+	int multiline;   /* RT_TEXT: tab and line breaks allowed (other controls never) */
 };
 
 struct relation {

@@ -46,4 +46,67 @@ const char *valid_timestamp(const char *s, size_t n, char *out);
  */
 int valid_national_id(const char *s, size_t n);
 
+/* Length of the bare digits of a national ID and its NUL. */
+#define VALID_ID_BUF 14
+
+/*
+ * valid_id_normalize() recognises a Thai national ID in the forms people
+ * write it: "1-1037-02071-83-8" as on the card, with spaces, dots or
+ * slashes, leading or trailing blanks, zero-width and other format
+ * characters, Thai (U+0E50..) or full-width (U+FF10..) or other Unicode
+ * decimal digits, and a leading label ("ID", "id:", "NID", "PID", "CID",
+ * "เลขประจำตัวประชาชน", "เลขบัตรประชาชน"). When s as a whole is such a
+ * form of 13 digits with a valid check digit, it writes the 13 ASCII
+ * digits and a NUL to out (VALID_ID_BUF bytes) and returns 1; else 0.
+ * The same person thus always normalises to the same digits.
+ */
+int valid_id_normalize(const char *s, size_t n, char *out);
+
+/*
+ * valid_has_id() returns 1 when a national ID in any of those forms (the
+ * label aside) appears anywhere in s: a run of digits and separators in
+ * which some consecutive digit groups hold exactly 13 digits with a valid
+ * check digit. Any bytes are accepted (invalid UTF-8 is skipped over).
+ */
+int valid_has_id(const char *s, size_t n);
+
+/* What valid_redact_ids() puts in place of an ID. */
+#define VALID_ID_MASK "[national ID]"
+
+/*
+ * valid_redact_ids() returns a NUL-terminated copy of s[0..n) in which
+ * every national ID valid_has_id() finds is replaced by VALID_ID_MASK.
+ * The caller frees it; NULL when out of memory.
+ */
+char *valid_redact_ids(const char *s, size_t n);
+
+/* Number of characters (code points) of valid UTF-8 s[0..n). */
+size_t valid_chars(const char *s, size_t n);
+
+/*
+ * valid_no_controls() returns NULL when s has no control character
+ * (U+0000..U+001F, U+007F..U+009F), else a phrase; with multiline, tab,
+ * line feed and carriage return are allowed.
+ */
+const char *valid_no_controls(const char *s, size_t n, int multiline);
+
+/* Latest year a loaded date may have (larger years are B.E. mistakes). */
+#define VALID_YEAR_MAX 2400
+
+/*
+ * valid_future() returns 1 when ts, a timestamp as valid_timestamp()
+ * writes it, is more than one day after now (seconds since the epoch),
+ * else 0. A timestamp without an offset is taken in the earliest time zone
+ * (UTC+14:00), so it counts as future only when it is more than a day
+ * ahead wherever the load's time zone is.
+ */
+int valid_future(const char *ts, long long now);
+
+/*
+ * valid_be_hint() writes to buf (len bytes) a hint for a year that looks
+ * like a Buddhist-era year (2401..2699): "2568 looks like a Buddhist-era
+ * year: 2568 - 543 = 2025"; for other years, an empty string.
+ */
+void valid_be_hint(int year, char *buf, size_t len);
+
 #endif

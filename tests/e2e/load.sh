@@ -84,8 +84,10 @@ has "rejects written where asked" "^line,reason,staff_key,unit,is_frontline,trai
 printf 'staff_key,unit,is_frontline,trained_on\n1234567890121,u,t,\n' >"$W/nid.csv"
 run 65 "a raw national ID is refused" "$BIN" -d "$DB" load staff "$W/nid.csv"
 printf 'key' >"$W/short.key"
+chmod 600 "$W/short.key"
 run 64 "a short key is refused" "$BIN" -d "$DB" load --pseudonymize "$W/short.key" staff "$W/nid.csv"
 printf '%s\n' "0123456789abcdef0123456789abcdef" >"$W/hmac.key"
+chmod 600 "$W/hmac.key"
 run 0 "--pseudonymize loads the hash instead" "$BIN" -d "$DB" load --pseudonymize "$W/hmac.key" staff "$W/nid.csv"
 # Reference value: the HMAC computed by another implementation.
 want=$(printf '1234567890121' | openssl dgst -sha256 -hmac "0123456789abcdef0123456789abcdef" | sed 's/.*= //')

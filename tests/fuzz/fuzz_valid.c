@@ -31,5 +31,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 	}
 	(void)valid_national_id(s, size);
+	(void)valid_chars(s, size);
+	(void)valid_no_controls(s, size, 1);
+	/* A whole-value ID is found by the scan too; a redacted copy has none. */
+	{
+		char id[VALID_ID_BUF], *r;
+
+		if (valid_id_normalize(s, size, id) &&
+		    (!valid_has_id(s, size) || !valid_national_id(id, 13)))
+			__builtin_trap();
+		if ((r = valid_redact_ids(s, size))) {
+			if (valid_has_id(r, strlen(r)))
+				__builtin_trap();
+			free(r);
+		}
+	}
 	return 0;
 }

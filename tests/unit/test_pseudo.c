@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pseudo.h"
@@ -81,12 +82,61 @@ static void test_bad_keys(void **state)
 	pseudo_free(NULL);
 }
 
+/* A key others can read or write, or that is not the user's own regular
+ * file, is refused as ssh refuses such a private key. */
+static void test_key_secrecy(void **state)
+{
+	static const mode_t open_modes[] = { 0644, 0640, 0604, 0620, 0602, 0666, 0660 };
+	struct pseudo *ps = NULL;
+	char dir[] = "/tmp/didkpi-keydir.XXXXXX", link[128], fifo[128];
+	char *path;
+	size_t i;
+
+	(void)state;
+	path = write_key("0123456789abcdef0123456789abcdef\n", 33);
+	for (i = 0; i < sizeof(open_modes) / sizeof(open_modes[0]); i++) {
+		assert_int_equal(chmod(path, open_modes[i]), 0);
+		assert_int_equal(pseudo_new(path, &ps), DK_USAGE);
+		assert_null(ps);
+	}
+	assert_int_equal(chmod(path, 0400), 0);
+	assert_int_equal(pseudo_new(path, &ps), DK_OK);
+	pseudo_free(ps);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(pseudo_new(path, &ps), DK_OK);
+	pseudo_free(ps);
+
+	/* A symbolic link to a good key, a directory, a FIFO: refused. */
+	assert_non_null(mkdtemp(dir));
+	snprintf(link, sizeof(link), "%s/link", dir);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(pseudo_new(link, &ps), DK_USAGE);
+	assert_null(ps);
+	assert_int_equal(chmod(dir, 0700), 0);
+	assert_int_equal(pseudo_new(dir, &ps), DK_USAGE);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(pseudo_new(fifo, &ps), DK_USAGE);  /* and does not block */
+
+	/* Owned by another user (as root, give it to uid 1): refused. */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(path, 1, 1), 0);
+		assert_int_equal(pseudo_new(path, &ps), DK_USAGE);
+		assert_null(ps);
+	}
+	unlink(fifo);
+	unlink(link);
+	rmdir(dir);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc4231),
 		cmocka_unit_test(test_trailing_newline),
 		cmocka_unit_test(test_bad_keys),
+		cmocka_unit_test(test_key_secrecy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,8 +4,12 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "kpi.h"
+#include "sqlres.h"
 #include "valid.h"
 
 #define S(x) x, strlen(x)
@@ -161,6 +165,181 @@ static void test_national_id(void **state)
 	assert_int_equal(valid_national_id(S("1000000000009")), 1);
 }
 
+/* The written forms of one ID (1-1037-02071-83-8) all normalise to it. */
+static void test_id_forms(void **state)
+{
+	static const char *const forms[] = {
+		"1103702071838",
+		"1-1037-02071-83-8",
+		"1 1037 02071 83 8",
+		"  1103702071838  ",
+		"1103702071838\xe2\x80\x8b",                       /* zero-width space */
+		"\xe2\x80\x8b" "1103\xe2\x80\x8c" "702071838",    /* ZWSP, ZWNJ */
+		"\xef\xbb\xbf" "1103702071838",                    /* BOM */
+		"\xe0\xb9\x91\xe0\xb9\x91\xe0\xb9\x90\xe0\xb9\x93\xe0\xb9\x97\xe0\xb9\x90"
+		"\xe0\xb9\x92\xe0\xb9\x90\xe0\xb9\x97\xe0\xb9\x91\xe0\xb9\x98\xe0\xb9\x93"
+		"\xe0\xb9\x98",                                    /* Thai digits */
+		"\xef\xbc\x91\xef\xbc\x91\xef\xbc\x90\xef\xbc\x93\xef\xbc\x97\xef\xbc\x90"
+		"\xef\xbc\x92\xef\xbc\x90\xef\xbc\x97\xef\xbc\x91\xef\xbc\x98\xef\xbc\x93"
+		"\xef\xbc\x98",                                    /* full-width digits */
+		"ID 1103702071838",
+		"id:1103702071838",
+		"ID: 1-1037-02071-83-8",
+		"NID#1103702071838",
+		"1.1037.02071.83.8",
+		"1/1037/02071/83/8",
+		"1\xe2\x80\x93" "1037\xe2\x80\x93" "02071\xe2\x80\x93" "83\xe2\x80\x93" "8", /* en dash */
+		"\xc2\xa0" "1103702071838\t",                      /* no-break space, tab */
+		"\xe0\xb9\x80\xe0\xb8\xa5\xe0\xb8\x82\xe0\xb8\x9a\xe0\xb8\xb1\xe0\xb8\x95"
+		"\xe0\xb8\xa3\xe0\xb8\x9b\xe0\xb8\xa3\xe0\xb8\xb0\xe0\xb8\x8a\xe0\xb8\xb2"
+		"\xe0\xb8\x8a\xe0\xb8\x99 1103702071838",         /* เลขบัตรประชาชน label */
+	};
+	char out[VALID_ID_BUF];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		memset(out, 0, sizeof(out));
+		if (!valid_id_normalize(S(forms[i]), out))
+			fail_msg("form %zu not recognised: %s", i, forms[i]);
+		assert_string_equal(out, "1103702071838");
+		assert_int_equal(valid_has_id(S(forms[i])), 1);
+	}
+}
+
+/* Not IDs: a wrong check digit, 12 or 14 digits, other text around. */
+static void test_id_not(void **state)
+{
+	static const char *const others[] = {
+		"1103702071839",                  /* wrong check digit */
+		"1-1037-02071-83-9",
+		"110370207183",                   /* 12 digits */
+		"11037020718380",                 /* 14 digits */
+		"u-1103702071838",                /* a key that holds one is not one */
+		"1103702071838x",
+		"ID 1103702071838 (old)",
+		"2025-03-01 10:00:00+07:00",
+		"",
+		"idid1103702071838",
+	};
+	char out[VALID_ID_BUF];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		if (valid_id_normalize(S(others[i]), out))
+			fail_msg("%s taken for an ID", others[i]);
+}
+
+/* IDs inside free text, in any form; ordinary numbers are left alone. */
+static void test_has_id(void **state)
+{
+	(void)state;
+	assert_int_equal(valid_has_id(S("card 1-1037-02071-83-8 expired")), 1);
+	assert_int_equal(valid_has_id(S("\xe0\xb8\x9a\xe0\xb8\xb1\xe0\xb8\x95\xe0\xb8\xa3"
+					 "1103702071838\xe0\xb8\xab\xe0\xb8\xa1\xe0\xb8\x94")), 1);
+	assert_int_equal(valid_has_id(S("user 12 1103702071838")), 1);   /* a group alone */
+	assert_int_equal(valid_has_id(S("x1103702071838y")), 1);
+	assert_int_equal(valid_has_id(S("ref 11037 0207 1838 ok")), 1);  /* groups 5+4+4 */
+	assert_int_equal(valid_has_id(S("1103702071839")), 0);
+	assert_int_equal(valid_has_id(S("timeout after 30000 ms on 2025-03-01 10:00:00")), 0);
+	assert_int_equal(valid_has_id(S("11037020718380")), 0);          /* 14 digits */
+	assert_int_equal(valid_has_id(S("e-2025-03-01-000123")), 0);
+	assert_int_equal(valid_has_id(S("550e8400-e29b-41d4-a716-446655440000")), 0);
+	assert_int_equal(valid_has_id(S("\xff\xfe" "1103702071838")), 1); /* bad UTF-8 before */
+	assert_int_equal(valid_has_id("1103702071838", 12), 0);
+}
+
+static void test_redact(void **state)
+{
+	char *r;
+
+	(void)state;
+	r = valid_redact_ids(S("card 1-1037-02071-83-8 expired"));
+	assert_string_equal(r, "card " VALID_ID_MASK " expired");
+	free(r);
+	r = valid_redact_ids(S("1103702071838,1103702071838"));
+	assert_string_equal(r, VALID_ID_MASK "," VALID_ID_MASK);
+	free(r);
+	/* Two IDs sharing digits: both hidden, as one masked run. */
+	r = valid_redact_ids(S("110370 2071838 000000 end"));  /* 6+7 and 7+6 */
+	assert_string_equal(r, VALID_ID_MASK " end");
+	free(r);
+	r = valid_redact_ids(S("no id here, 1103702071839"));
+	assert_string_equal(r, "no id here, 1103702071839");
+	free(r);
+	r = valid_redact_ids("ab\0c", 4);
+	assert_memory_equal(r, "ab\0c", 5);
+	free(r);
+	r = valid_redact_ids("", 0);
+	assert_string_equal(r, "");
+	free(r);
+}
+
+static void test_chars_controls(void **state)
+{
+	(void)state;
+	assert_int_equal(valid_chars(S("abc")), 3);
+	assert_int_equal(valid_chars(S("\xe0\xb8\x81\xe0\xb8\x82")), 2);  /* กข */
+	assert_int_equal(valid_chars(S("\xf0\x9f\x98\x80")), 1);
+	assert_null(valid_no_controls(S("plain \xe0\xb8\x81"), 0));
+	assert_non_null(valid_no_controls(S("a\tb"), 0));
+	assert_null(valid_no_controls(S("a\tb\r\nc"), 1));
+	assert_non_null(valid_no_controls(S("a\x1b[31mb"), 1));         /* ESC */
+	assert_non_null(valid_no_controls(S("a\x7f"), 1));
+	assert_non_null(valid_no_controls(S("a\xc2\x85"), 1));           /* U+0085 */
+	assert_null(valid_no_controls(S("\xc2\xa0"), 0));                /* U+00A0 */
+	assert_non_null(valid_no_controls("a\0", 2, 1));
+}
+
+static void test_future(void **state)
+{
+	/* 2025-03-01 00:00:00 UTC */
+	const long long now = 1740787200LL;
+
+	(void)state;
+	assert_int_equal(valid_future("2025-03-01 00:00:00+00:00", now), 0);
+	assert_int_equal(valid_future("2025-03-02 00:00:00+00:00", now), 0);  /* exactly a day */
+	assert_int_equal(valid_future("2025-03-02 00:00:01+00:00", now), 1);
+	assert_int_equal(valid_future("2025-03-02 07:00:01+07:00", now), 1);
+	assert_int_equal(valid_future("2025-03-02 07:00:00.5+07:00", now), 0);
+	assert_int_equal(valid_future("2025-03-01 23:00:00-02:00", now), 1);
+	/* Without an offset: future only when ahead in the earliest zone, +14. */
+	assert_int_equal(valid_future("2025-03-02 14:00:00", now), 0);
+	assert_int_equal(valid_future("2025-03-02 14:00:01", now), 1);
+	assert_int_equal(valid_future("2568-03-15 10:00:00", now), 1);
+	assert_int_equal(valid_future("2024-12-31 23:59:59.123456", now), 0);
+}
+
+static void test_be_hint(void **state)
+{
+	char buf[96];
+
+	(void)state;
+	valid_be_hint(2568, buf, sizeof(buf));
+	assert_string_equal(buf, "2568 looks like a Buddhist-era year: 2568 - 543 = 2025");
+	valid_be_hint(2025, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	valid_be_hint(9999, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+}
+
+/* The schema's target checks name every KPI (a new KPI needs a migration). */
+static void test_schema_kpis(void **state)
+{
+	const char *sql = sqlres_get("schema/003_target_checks.sql");
+	char quoted[80];
+	int k;
+
+	(void)state;
+	assert_non_null(sql);
+	for (k = 0; k < KPI_COUNT; k++) {
+		snprintf(quoted, sizeof(quoted), "'%s'", kpi_defs[k].name);
+		if (!strstr(sql, quoted))
+			fail_msg("KPI %s missing from schema/003_target_checks.sql", kpi_defs[k].name);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +351,14 @@ int main(void)
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_timestamp),
 		cmocka_unit_test(test_national_id),
+		cmocka_unit_test(test_id_forms),
+		cmocka_unit_test(test_id_not),
+		cmocka_unit_test(test_has_id),
+		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_chars_controls),
+		cmocka_unit_test(test_future),
+		cmocka_unit_test(test_be_hint),
+		cmocka_unit_test(test_schema_kpis),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
