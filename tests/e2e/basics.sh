@@ -88,7 +88,7 @@ has "names the missing privilege" "permission denied for table services" "$W/err
 has "hints at the roles" "grant this login role didkpi_read .* didkpi_load" "$W/err"
 run 77 "a role granted nothing: exit 77, not 70" "$BIN" -d "host=$SOCK user=dk_eve dbname=t_roles" kpi --period 2025-03
 has "says permission denied" "permission denied for (schema|table)" "$W/err"
-has "didkpi(1) lists exit status 77" "^77$" "$TOP/man/didkpi.1"
+has "didkpi(1) lists exit status 77" "^\.B 77$" "$TOP/man/didkpi.1"
 
 # ---- the private cluster's home, as root: no chown through links ----
 if [ "$(id -u)" = 0 ]; then
