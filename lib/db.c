@@ -374,9 +374,10 @@ int db_connect_opts(const char *conninfo, const struct db_options *opts, struct 
 	vals[n] = NULL;
 
 	for (attempt = 0;; attempt++) {
+		free(why);
+		why = NULL;
 		if (dir && !cluster_is_running(dir)) {
 			retry = 1;
-			free(why);
 			if (asprintf(&why, "no database configured and the private cluster "
 				     "in %s is not running", dir) < 0)
 				why = NULL;
@@ -388,9 +389,8 @@ int db_connect_opts(const char *conninfo, const struct db_options *opts, struct 
 		wait = attempt < 6 ? 1 << attempt : RETRY_MAX_WAIT;
 		if (wait > RETRY_MAX_WAIT)
 			wait = RETRY_MAX_WAIT;
-		log_warning("cannot connect to the database: %s; retrying in %d s "
-			    "(%d of %d)", why ? why : "out of memory", wait, attempt + 1,
-			    opts->retries);
+		log_warning("cannot connect to the database, retrying in %d s (%d of %d): %s",
+			    wait, attempt + 1, opts->retries, why ? why : "out of memory");
 		sleep((unsigned)wait);
 	}
 	if (!conn) {
