@@ -16,6 +16,7 @@ struct cmd_ctx {
 	const char *name;    /* the command's name, for messages */
 	unsigned flags;      /* from the table */
 	const char *dbname;  /* -d/--dbname, before or after the command name */
+	struct db_options dbopts; /* --timeout, --retry (before the command name) */
 	struct db *db;       /* set by cmd_open() */
 };
 
@@ -53,7 +54,9 @@ int cmd_bad_option(const struct cmd_ctx *ctx);
 	"  -d, --dbname=CONNINFO  database to use (conninfo string or URI);\n" \
 	"                         default: $DIDKPI_DB, the PG* environment, or the\n" \
 	"                         private cluster (didkpi db start)\n" \
-	"  -v, --verbose          say more on stderr\n"
+	"  -v, --verbose          say more on stderr\n" \
+	"  (before the command: didkpi --timeout SECONDS --retry N COMMAND ...,\n" \
+	"   see didkpi --help)\n"
 
 int cmd_help(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_version(int argc, char **argv, struct cmd_ctx *ctx);

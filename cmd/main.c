@@ -36,7 +36,7 @@ int cmd_open(struct cmd_ctx *ctx)
 
 	if (!(ctx->flags & CMD_DB) || ctx->db)
 		return DK_OK;
-	st = db_connect(ctx->dbname, &ctx->db);
+	st = db_connect_opts(ctx->dbname, &ctx->dbopts, &ctx->db);
 	if (st != DK_OK)
 		return st;
 	if (ctx->flags & CMD_SNAPSHOT)
@@ -92,7 +92,16 @@ static void usage(FILE *f)
 	const struct cmd_entry *c;
 
 	fputs("didkpi: Digital ID KPIs from PostgreSQL to CSV, charts and workbooks.\n\n"
-	      "Usage:\n  didkpi [-d CONNINFO] [-v] COMMAND [OPTION]... [ARG]...\n\n"
+	      "Usage:\n  didkpi [-d CONNINFO] [--timeout SECONDS] [--retry N] [-v] COMMAND\n"
+	      "         [OPTION]... [ARG]...\n\n"
+	      "Global options:\n"
+	      "  -d, --dbname=CONNINFO  database (conninfo string or URI, no password)\n"
+	      "      --timeout=SECONDS  longest wait for one answer of the server\n"
+	      "                         (default $DIDKPI_TIMEOUT, else 900; 0: no limit);\n"
+	      "                         connecting waits at most 10 s\n"
+	      "      --retry=N          try connecting N more times, 1, 2, 4 ... s apart\n"
+	      "                         (default $DIDKPI_RETRY, else 0)\n"
+	      "  -v, --verbose          say more on stderr\n\n"
 	      "Commands:\n", f);
 	for (c = cmd_table; c->name; c++)
 		fprintf(f, "  %-9s %s\n", c->name, c->summary);
@@ -148,6 +157,23 @@ static int open_std_fds(void)
 	return 0;
 }
 
+/* A count of seconds or attempts from an option or the environment. */
+static int parse_count(const char *what, const char *text, long max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < 0 || v > max) {
+		log_error("%s must be a whole number from 0 to %ld, not '%s'", what, max, text);
+		log_hint("try 'didkpi --help'");
+		return DK_USAGE;
+	}
+	*out = (int)v;
+	return DK_OK;
+}
+
 /* A full disk must not look like success: check stdout's fate. */
 static int close_stdout(void)
 {
@@ -167,16 +193,26 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "retry", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct cmd_ctx ctx = { .name = "help" };
+	struct cmd_ctx ctx = { .name = "help",
+			       .dbopts = { .timeout = DB_TIMEOUT_DEFAULT, .retries = 0 } };
 	const struct cmd_entry *c;
+	const char *v;
 	int ch, st, st2;
 
 	if (open_std_fds() < 0)
 		return DK_SOFTWARE;
 	setlocale(LC_CTYPE, "");
 	interrupt_init();
+	if ((v = getenv("DIDKPI_TIMEOUT")) && *v &&
+	    parse_count("DIDKPI_TIMEOUT", v, 86400 * 7, &ctx.dbopts.timeout))
+		return DK_USAGE;
+	if ((v = getenv("DIDKPI_RETRY")) && *v &&
+	    parse_count("DIDKPI_RETRY", v, 100, &ctx.dbopts.retries))
+		return DK_USAGE;
 	/* Options before the command name are global: stop at the first word. */
 	while ((ch = getopt_long(argc, argv, "+d:vhV", opts, NULL)) != -1) {
 		switch (ch) {
@@ -185,6 +221,14 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			log_verbose = 1;
+			break;
+		case 'T':
+			if (parse_count("--timeout", optarg, 86400 * 7, &ctx.dbopts.timeout))
+				return DK_USAGE;
+			break;
+		case 'R':
+			if (parse_count("--retry", optarg, 100, &ctx.dbopts.retries))
+				return DK_USAGE;
 			break;
 		case 'h':
 			usage(stdout);

@@ -174,33 +174,45 @@ static int make_dirs(const char *path, mode_t mode)
 	return rc;
 }
 
-/* Write the settings of a private cluster: socket only, in dir/run. */
+/*
+ * Write the settings of a private cluster: socket only, in dir/run.
+ * Durability is PostgreSQL's default (fsync, full_page_writes and
+ * synchronous_commit on): a load that reported success survives a crash.
+ * What the cluster trades for speed is memory only. Opened without
+ * following a link: as root we write in a directory postgres owns.
+ */
 static int write_settings(const char *data, const char *sock)
 {
 	char *conf = path_join(data, "postgresql.auto.conf");
-	FILE *f;
+	struct stat sb;
+	FILE *f = NULL;
 	const char *c;
-	int rc;
+	int fd, rc;
 
 	if (!conf)
 		return -1;
-	f = fopen(conf, "a");
+	fd = open(conf, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 	free(conf);
-	if (!f)
+	if (fd < 0)
 		return -1;
-	fputs("# didkpi private cluster: Unix socket only\n"
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || !(f = fdopen(fd, "a"))) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	fputs("# didkpi private cluster: Unix socket only; durable commits\n"
 	      "listen_addresses = ''\n"
 	      "unix_socket_permissions = 0700\n"
-	      "synchronous_commit = off\n"
 	      "shared_buffers = '512MB'\n"
 	      "work_mem = '64MB'\n"
 	      "maintenance_work_mem = '256MB'\n"
 	      "max_wal_size = '4GB'\n"
 	      "jit = off\n"
 	      "unix_socket_directories = '", f);
+	/* a quoted value of postgresql.conf: '' for a quote, \\ for a backslash */
 	for (c = sock; *c; c++) {
-		if (*c == '\'')
-			fputc('\'', f);
+		if (*c == '\'' || *c == '\\')
+			fputc(*c == '\'' ? '\'' : '\\', f);
 		fputc(*c, f);
 	}
 	fputs("'\n", f);
@@ -210,32 +222,184 @@ static int write_settings(const char *data, const char *sock)
 	return 0;
 }
 
-/* Create the didkpi database in a just-started cluster, if missing. */
+/* A conninfo value in single quotes: \\ before a quote or backslash. */
+static char *conninfo_quote(const char *v)
+{
+	char *q = malloc(2 * strlen(v) + 3), *o = q;
+
+	if (!q)
+		return NULL;
+	*o++ = '\'';
+	for (; *v; v++) {
+		if (*v == '\'' || *v == '\\')
+			*o++ = '\\';
+		*o++ = *v;
+	}
+	*o++ = '\'';
+	*o = '\0';
+	return q;
+}
+
+/*
+ * Create the didkpi database in a just-started cluster, if missing; and
+ * undo synchronous_commit = off, which clusters made by didkpi before 0.2
+ * were given (an acknowledged load could vanish in a crash).
+ */
 static int create_database(const char *sock)
 {
-	char *conninfo = NULL;
+	char *conninfo = NULL, *host = conninfo_quote(sock);
 	const char *p[1] = { CLUSTER_DBNAME };
 	struct db *db = NULL;
 	PGresult *res = NULL;
 	int st;
 
-	if (asprintf(&conninfo, "host='%s' dbname=postgres user=" CLUSTER_USER, sock) < 0) {
+	if (!host || asprintf(&conninfo, "host=%s dbname=postgres user=" CLUSTER_USER, host) < 0) {
+		free(host);
 		log_error("out of memory");
 		return DK_SOFTWARE;
 	}
-	if (strchr(sock, '\'') || strchr(sock, '\\')) {
-		log_error("cannot use a cluster directory whose name holds a quote: %s", sock);
-		free(conninfo);
-		return DK_CANTCREAT;
-	}
+	free(host);
 	if ((st = db_connect(conninfo, &db)) == DK_OK &&
 	    (st = db_query(db, "cluster.sql#has_database", 1, p, &res)) == DK_OK &&
 	    PQntuples(res) == 0)
 		st = db_query(db, "cluster.sql#create_database", 0, NULL, NULL);
 	PQclear(res);
+	res = NULL;
+	if (st == DK_OK &&
+	    (st = db_query(db, "cluster.sql#commit_not_durable", 0, NULL, &res)) == DK_OK &&
+	    PQntuples(res) > 0) {
+		log_info("setting synchronous_commit back to on");
+		if ((st = db_query(db, "cluster.sql#reset_synchronous_commit", 0, NULL, NULL)) == DK_OK)
+			st = db_query(db, "cluster.sql#reload", 0, NULL, NULL);
+	}
+	PQclear(res);
 	db_close(db);
 	free(conninfo);
 	return st;
+}
+
+/*
+ * Check, or create, the cluster's home dir and its run/ and hand them to
+ * pw (the server's user, when we are root), never through a symbolic
+ * link: the home must not be a link, nor writable by group or others
+ * unless we just made it, nor owned by a third user; run/ is opened
+ * without following a link and changed through its descriptor.
+ */
+static int home_prepare(const char *dir, const struct passwd *pw)
+{
+	struct stat sb;
+	char *parent = strdup(dir), *slash;
+	int fresh = 0, dfd = -1, rfd = -1, st = DK_CANTCREAT;
+
+	if (!parent) {
+		log_error("out of memory");
+		return DK_SOFTWARE;
+	}
+	if (lstat(dir, &sb) != 0) {
+		if (errno != ENOENT) {
+			log_error("cannot use %s: %s", dir, strerror(errno));
+			goto out;
+		}
+		slash = strrchr(parent, '/');
+		if (slash && slash != parent) {
+			*slash = '\0';
+			if (make_dirs(parent, 0755)) {
+				log_error("cannot create %s: %s", parent, strerror(errno));
+				goto out;
+			}
+		}
+		if (mkdir(dir, 0700)) {
+			log_error("cannot create %s: %s", dir, strerror(errno));
+			goto out;
+		}
+		fresh = 1;
+	} else if (S_ISLNK(sb.st_mode)) {
+		log_error("refusing the cluster directory %s: it is a symbolic link", dir);
+		log_hint("name the directory it points to, if it is yours (DIDKPI_HOME or --dir)");
+		goto out;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0 || fstat(dfd, &sb)) {
+		log_error("cannot use the cluster directory %s: %s", dir,
+			  errno == ENOTDIR || errno == ELOOP ? "not a directory" : strerror(errno));
+		goto out;
+	}
+	if (!fresh && (sb.st_mode & (S_IWGRP | S_IWOTH))) {
+		log_error("refusing the cluster directory %s: it is writable by %s (mode %04o)",
+			  dir, sb.st_mode & S_IWOTH ? "others" : "its group",
+			  (unsigned)(sb.st_mode & 07777));
+		log_hint("chmod go-w %s (or let didkpi create a new directory)", dir);
+		goto out;
+	}
+	if (!fresh && sb.st_uid != geteuid() && (!pw || sb.st_uid != pw->pw_uid)) {
+		log_error("refusing the cluster directory %s: it belongs to another user (uid %ld)",
+			  dir, (long)sb.st_uid);
+		goto out;
+	}
+	if (fresh && fchmod(dfd, 0700)) {
+		log_error("cannot set the mode of %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (mkdirat(dfd, "run", 0700) && errno != EEXIST) {
+		log_error("cannot create %s/run: %s", dir, strerror(errno));
+		goto out;
+	}
+	rfd = openat(dfd, "run", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (rfd < 0 || fstat(rfd, &sb)) {
+		log_error("refusing %s/run: %s", dir, errno == ENOTDIR || errno == ELOOP ?
+			  "not a directory (a symbolic link?)" : strerror(errno));
+		goto out;
+	}
+	if ((sb.st_mode & 07777) != 0700 && fchmod(rfd, 0700)) {
+		log_error("cannot set the mode of %s/run: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (pw && (fchown(dfd, pw->pw_uid, pw->pw_gid) || fchown(rfd, pw->pw_uid, pw->pw_gid))) {
+		log_error("cannot give %s to user %s: %s", dir, pw->pw_name, strerror(errno));
+		goto out;
+	}
+	st = DK_OK;
+out:
+	if (rfd >= 0)
+		close(rfd);
+	if (dfd >= 0)
+		close(dfd);
+	free(parent);
+	return st;
+}
+
+/* Names the server cannot take: refused before anything is started. */
+static int dir_usable(const char *dir, const char *sock)
+{
+	const char *c;
+
+	for (c = dir; *c; c++) {
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			log_error("refusing the cluster directory %s: its name holds a "
+				  "control character", dir);
+			return DK_USAGE;
+		}
+	}
+	/* sun_path holds 108 bytes with its NUL: DIR/run/.s.PGSQL.5432 */
+	if (strlen(sock) + strlen("/.s.PGSQL.5432") >= 108) {
+		log_error("refusing the cluster directory %s: its name is too long for "
+			  "a Unix socket (at most %zu bytes)", dir,
+			  108 - 1 - strlen("/run/.s.PGSQL.5432"));
+		log_hint("choose a shorter DIDKPI_HOME or --dir");
+		return DK_USAGE;
+	}
+	return DK_OK;
+}
+
+/* Stop a cluster this run started and then failed to set up. */
+static void stop_after_failure(const struct passwd *pw, const char *pg_ctl, const char *data)
+{
+	char *argv[] = { (char *)pg_ctl, "stop", "-w", "-s", "-m", "fast", "-D", (char *)data, NULL };
+
+	if (run_program(pw, NULL, argv) != 0)
+		log_error("cannot stop the private cluster again: it may still be running");
+	else
+		log_detail("the private cluster was stopped again");
 }
 
 int cluster_start(const char *dir)
@@ -245,10 +409,14 @@ int cluster_start(const char *dir)
 	     *sock = path_join(dir, "run"), *logf = path_join(dir, "server.log"),
 	     *version = data ? path_join(data, "PG_VERSION") : NULL,
 	     *initdb = NULL, *pg_ctl = NULL;
-	int st = DK_SOFTWARE;
+	int st = DK_SOFTWARE, oom = 1;
 
 	if (!bindir || !data || !sock || !logf || !version)
 		goto out;
+	oom = 0;
+	if ((st = dir_usable(dir, sock)))
+		goto out;
+	st = DK_SOFTWARE;
 	if (cluster_is_running(dir)) {
 		log_info("private cluster in %s is already running", dir);
 		st = create_database(sock);
@@ -256,8 +424,10 @@ int cluster_start(const char *dir)
 	}
 	initdb = program(bindir, "initdb");
 	pg_ctl = program(bindir, "pg_ctl");
-	if (!initdb || !pg_ctl)
+	if (!initdb || !pg_ctl) {
+		oom = 1;
 		goto out;
+	}
 	if (*bindir == '\0') {
 		log_error("cannot start the private cluster: PostgreSQL server programs not found");
 		log_hint("install the Debian package postgresql, or set DIDKPI_PG_BINDIR");
@@ -274,16 +444,9 @@ int cluster_start(const char *dir)
 			goto out;
 		}
 	}
-	if (make_dirs(dir, 0700) || make_dirs(sock, 0700)) {
-		log_error("cannot create %s: %s", dir, strerror(errno));
-		st = DK_CANTCREAT;
+	if ((st = home_prepare(dir, pw)))
 		goto out;
-	}
-	if (pw && (chown(dir, pw->pw_uid, pw->pw_gid) || chown(sock, pw->pw_uid, pw->pw_gid))) {
-		log_error("cannot give %s to user %s: %s", dir, pw->pw_name, strerror(errno));
-		st = DK_CANTCREAT;
-		goto out;
-	}
+	st = DK_SOFTWARE;
 	if (access(version, F_OK) != 0) {
 		char *argv[] = { initdb, "-D", data, "-U", CLUSTER_USER, "--auth=trust",
 				 "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions", NULL };
@@ -311,13 +474,17 @@ int cluster_start(const char *dir)
 		if (run_program(pw, NULL, argv) != 0) {
 			log_error("cannot start the private cluster in %s", dir);
 			log_detail("see %s", logf);
+			/* pg_ctl gave up waiting: a server still coming up must not stay */
+			if (cluster_is_running(dir))
+				stop_after_failure(pw, pg_ctl, data);
 			st = DK_UNAVAILABLE;
 			goto out;
 		}
 	}
-	st = create_database(sock);
+	if ((st = create_database(sock)))
+		stop_after_failure(pw, pg_ctl, data);
 out:
-	if (st == DK_SOFTWARE)
+	if (st == DK_SOFTWARE && oom)
 		log_error("cannot start the private cluster: out of memory");
 	free(bindir);
 	free(data);

@@ -1,7 +1,13 @@
 /* The one place that talks to libpq. */
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cluster.h"
 #include "db.h"
@@ -11,9 +17,14 @@
 #include "sqlres.h"
 #include "status.h"
 
+#define RETRY_MAX_WAIT 60 /* seconds between connection attempts, at most */
+
 struct db {
 	PGconn *conn;
 	PGcancel *cancel; /* registered with interrupt: a signal cancels the query */
+	int timeout;      /* seconds an answer may take, 0: no limit */
+	int dead;         /* the server stopped answering: do not wait again */
+	int checks_client; /* the server stops our query if we go away */
 };
 
 /* Libpq's messages end in a newline; ours must not. */
@@ -33,6 +44,14 @@ static int env_set(const char *name)
 	return v && *v;
 }
 
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* The notice processor: server NOTICEs go to stderr only with -v. */
 static void db_notice(void *arg, const char *msg)
 {
@@ -41,28 +60,274 @@ static void db_notice(void *arg, const char *msg)
 		fputs(msg, stderr);
 }
 
-/* 1 when a conninfo string or URI carries a password. */
-static int has_password(const char *conninfo)
+/* The value of keyword in a conninfo string or URI, malloc'd; NULL when
+ * absent, empty or when conninfo does not parse. */
+static char *conninfo_value(const char *conninfo, const char *keyword)
 {
 	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL), *o;
-	int found = 0;
+	char *v = NULL;
 
 	for (o = opts; o && o->keyword; o++)
-		if (!strcmp(o->keyword, "password") && o->val && *o->val)
-			found = 1;
+		if (!strcmp(o->keyword, keyword) && o->val && *o->val)
+			v = strdup(o->val);
 	PQconninfoFree(opts);
-	return found;
+	return v;
+}
+
+/*
+ * 1 when a conninfo string or URI carries a password. The text is searched
+ * as well as parsed: a conninfo with a typo does not parse, and its
+ * password is on argv all the same.
+ */
+static int has_password(const char *conninfo)
+{
+	const char *p, *end, *at;
+	char *v = conninfo_value(conninfo, "password");
+
+	free(v);
+	if (v)
+		return 1;
+	for (p = conninfo; (p = strcasestr(p, "password")) != NULL; p += 8) {
+		const char *q = p + 8;
+
+		while (isspace((unsigned char)*q))
+			q++;
+		if (*q == '=')
+			return 1;
+	}
+	/* scheme://user:password@host/... */
+	if ((p = strstr(conninfo, "://")) != NULL) {
+		p += 3;
+		end = p + strcspn(p, "/?");
+		at = memchr(p, '@', (size_t)(end - p));
+		if (at && memchr(p, ':', (size_t)(at - p)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Wait until the socket can be read (or written, when for_write) or the
+ * deadline passes: DK_OK, or DK_UNAVAILABLE (not printed) with errno
+ * ETIMEDOUT for the deadline. */
+static int db_wait(struct db *db, int for_write, double deadline)
+{
+	struct pollfd p;
+	double left;
+	int ms, r;
+
+	p.fd = PQsocket(db->conn);
+	p.events = POLLIN | (for_write ? POLLOUT : 0);
+	if (p.fd < 0) {
+		errno = EBADF;
+		return DK_UNAVAILABLE;
+	}
+	for (;;) {
+		ms = -1;
+		if (db->timeout > 0) {
+			left = deadline - now_seconds();
+			if (left <= 0) {
+				errno = ETIMEDOUT;
+				return DK_UNAVAILABLE;
+			}
+			ms = (int)(left * 1000) + 1;
+		}
+		r = poll(&p, 1, ms);
+		if (r > 0)
+			return DK_OK;
+		if (r < 0 && errno != EINTR)
+			return DK_UNAVAILABLE;
+	}
+}
+
+static double db_deadline(const struct db *db)
+{
+	return db->timeout > 0 ? now_seconds() + db->timeout : 0;
+}
+
+/* Report a request that failed for want of an answer (or a connection). */
+static int db_lost(struct db *db, const char *label)
+{
+	char what[160];
+
+	snprintf(what, sizeof(what), "query '%s'", label);
+	if (errno == ETIMEDOUT) {
+		db->dead = 1;
+		log_error("%s: the server did not answer within %d s", what, db->timeout);
+		log_hint("the server may be stopped or overloaded; a longer --timeout "
+			 "(or DIDKPI_TIMEOUT) waits longer, 0 for ever");
+	} else if (db->dead) {
+		log_error("%s: the connection was abandoned after an earlier timeout", what);
+	} else {
+		log_pq_message(what, PQerrorMessage(db->conn));
+	}
+	return DK_UNAVAILABLE;
+}
+
+/* Send what libpq holds for the server, within the deadline. */
+static int db_flush(struct db *db, double deadline)
+{
+	int r;
+
+	while ((r = PQflush(db->conn)) != 0) {
+		if (r < 0 || db_wait(db, 1, deadline))
+			return DK_UNAVAILABLE;
+		/* libpq: read what the server sent, or it may block us both */
+		if (!PQconsumeInput(db->conn))
+			return DK_UNAVAILABLE;
+	}
+	return DK_OK;
+}
+
+/*
+ * Collect the results of the request just sent, as PQexec() does (the
+ * first error, else the last result; a COPY start at once), waiting at
+ * most the timeout for each. Returns DK_OK and *out (any status), or
+ * DK_UNAVAILABLE after printing why.
+ */
+static int db_collect(struct db *db, const char *label, double deadline, PGresult **out)
+{
+	PGresult *r, *keep = NULL;
+	ExecStatusType est;
+
+	*out = NULL;
+	errno = 0;
+	if (db_flush(db, deadline))
+		goto lost;
+	for (;;) {
+		while (PQisBusy(db->conn)) {
+			if (db_wait(db, 0, deadline) || !PQconsumeInput(db->conn))
+				goto lost;
+		}
+		if (!(r = PQgetResult(db->conn)))
+			break;
+		est = PQresultStatus(r);
+		if (est == PGRES_COPY_IN || est == PGRES_COPY_OUT || est == PGRES_COPY_BOTH) {
+			PQclear(keep);
+			*out = r;
+			return DK_OK;
+		}
+		if (keep && (PQresultStatus(keep) == PGRES_FATAL_ERROR ||
+			     PQresultStatus(keep) == PGRES_NONFATAL_ERROR)) {
+			PQclear(r);
+			continue;
+		}
+		PQclear(keep);
+		keep = r;
+		/* a new deadline for each answer */
+		deadline = db_deadline(db);
+	}
+	if (!keep) {
+		errno = 0;
+		goto lost;
+	}
+	*out = keep;
+	return DK_OK;
+lost:
+	PQclear(keep);
+	return db_lost(db, label);
+}
+
+/*
+ * Send sql (with parameters when nparams >= 0, else as a possibly
+ * multi-statement script) and collect its result: DK_OK and *out, or
+ * DK_UNAVAILABLE after printing why.
+ */
+static int db_exec(struct db *db, const char *label, const char *sql, int nparams,
+		   const char *const *params, PGresult **out)
+{
+	double deadline = db_deadline(db);
+	int sent;
+
+	*out = NULL;
+	if (db->dead) {
+		errno = 0;
+		return db_lost(db, label);
+	}
+	if (nparams >= 0)
+		sent = PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	else
+		sent = PQsendQuery(db->conn, sql);
+	if (!sent) {
+		errno = 0;
+		return db_lost(db, label);
+	}
+	return db_collect(db, label, deadline, out);
+}
+
+/* One connection attempt. Returns the connection, or NULL with *why (a
+ * malloc'd message) and *retry set when trying again may help: the server
+ * did not answer within ct seconds, refused the connection, or is
+ * starting or stopping (an answer that rejects us is final). */
+static PGconn *db_try(const char *const *keys, const char *const *vals, int ct,
+		      char **why, int *retry)
+{
+	double t0 = now_seconds();
+	PGconn *conn = PQconnectdbParams(keys, vals, 1);
+	const char *msg;
+	size_t n;
+	PGPing ping;
+
+	*why = NULL;
+	*retry = 0;
+	if (conn && PQstatus(conn) == CONNECTION_OK)
+		return conn;
+	if (!conn) {
+		*why = strdup("out of memory");
+		return NULL;
+	}
+	msg = PQerrorMessage(conn);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	if (ct > 0 && now_seconds() - t0 >= ct - 0.5) {
+		*retry = 1;
+		if (asprintf(why, "the server did not answer within %d s", ct) < 0)
+			*why = NULL;
+	} else {
+		ping = PQpingParams(keys, vals, 1);
+		*retry = ping == PQPING_NO_RESPONSE || ping == PQPING_REJECT;
+		if (asprintf(why, "%.*s", (int)n, msg) < 0)
+			*why = NULL;
+	}
+	PQfinish(conn);
+	return NULL;
+}
+
+/* Settings every session starts with (see sql/session.sql). */
+static int db_setup(struct db *db)
+{
+	PGresult *res;
+	int st;
+
+	if ((st = db_exec(db, "session.sql#setup", sqlres_get("session.sql#setup"), 0, NULL, &res)))
+		return st;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		log_pq_message("cannot set up the session", PQresultErrorMessage(res));
+		PQclear(res);
+		return DK_UNAVAILABLE;
+	}
+	db->checks_client = !strcmp(PQgetvalue(res, 0, 1), "t");
+	PQclear(res);
+	return DK_OK;
 }
 
 int db_connect(const char *conninfo, struct db **out)
 {
-	const char *keys[6], *vals[6];
-	char *dir = NULL, *sock = NULL;
+	return db_connect_opts(conninfo, NULL, out);
+}
+
+int db_connect_opts(const char *conninfo, const struct db_options *opts, struct db **out)
+{
+	static const struct db_options defaults = { DB_TIMEOUT_DEFAULT, 0 };
+	const char *keys[7], *vals[7];
+	char *dir = NULL, *sock = NULL, *ctval = NULL, *why = NULL, ctbuf[16];
 	struct db *db = NULL;
-	PGresult *res;
-	int n = 0, st = DK_UNAVAILABLE;
+	PGconn *conn = NULL;
+	int n = 0, st = DK_UNAVAILABLE, attempt, retry, wait, ct;
 
 	*out = NULL;
+	if (!opts)
+		opts = &defaults;
 	/* A password on the command line is visible to every user in ps. */
 	if (conninfo && has_password(conninfo)) {
 		log_error("refusing a password on the command line: every user of this "
@@ -84,13 +349,6 @@ int db_connect(const char *conninfo, struct db **out)
 			log_error("cannot connect: out of memory");
 			goto out;
 		}
-		if (!cluster_is_running(dir)) {
-			log_error("cannot connect: no database configured and the "
-				  "private cluster in %s is not running", dir);
-			log_hint("start it with 'didkpi db start', or name a "
-				 "database with -d/--dbname or DIDKPI_DB");
-			goto out;
-		}
 		keys[n] = "host";
 		vals[n++] = sock;
 		keys[n] = "dbname";
@@ -98,32 +356,68 @@ int db_connect(const char *conninfo, struct db **out)
 		keys[n] = "user";
 		vals[n++] = CLUSTER_USER;
 	}
+	/* A connect timeout, unless the user chose one (libpq: 2 s at least). */
+	if (conninfo && (ctval = conninfo_value(conninfo, "connect_timeout"))) {
+		ct = (int)strtol(ctval, NULL, 10);
+	} else if (env_set("PGCONNECT_TIMEOUT")) {
+		ct = (int)strtol(getenv("PGCONNECT_TIMEOUT"), NULL, 10);
+	} else {
+		ct = DB_CONNECT_TIMEOUT;
+		if (opts->timeout > 0 && opts->timeout < ct)
+			ct = opts->timeout < 2 ? 2 : opts->timeout;
+		snprintf(ctbuf, sizeof(ctbuf), "%d", ct);
+		keys[n] = "connect_timeout";
+		vals[n++] = ctbuf;
+	}
 	keys[n] = "fallback_application_name";
 	vals[n++] = "didkpi";
 	keys[n] = NULL;
 	vals[n] = NULL;
 
-	db = calloc(1, sizeof(*db));
-	if (!db) {
+	for (attempt = 0;; attempt++) {
+		free(why);
+		why = NULL;
+		if (dir && !cluster_is_running(dir)) {
+			retry = 1;
+			if (asprintf(&why, "no database configured and the private cluster "
+				     "in %s is not running", dir) < 0)
+				why = NULL;
+		} else if ((conn = db_try(keys, vals, ct, &why, &retry)) != NULL) {
+			break;
+		}
+		if (!retry || attempt >= opts->retries)
+			break;
+		wait = attempt < 6 ? 1 << attempt : RETRY_MAX_WAIT;
+		if (wait > RETRY_MAX_WAIT)
+			wait = RETRY_MAX_WAIT;
+		log_warning("cannot connect to the database, retrying in %d s (%d of %d): %s",
+			    wait, attempt + 1, opts->retries, why ? why : "out of memory");
+		sleep((unsigned)wait);
+	}
+	if (!conn) {
+		log_error("cannot connect to the database: %s", why ? why : "out of memory");
+		if (dir && retry)
+			log_hint("start it with 'didkpi db start', or name a "
+				 "database with -d/--dbname or DIDKPI_DB");
+		else if (retry && opts->retries == 0)
+			log_hint("--retry N tries again, for a server that is restarting");
+		goto out;
+	}
+	if (!(db = calloc(1, sizeof(*db)))) {
 		log_error("cannot connect: out of memory");
+		PQfinish(conn);
 		goto out;
 	}
-	db->conn = PQconnectdbParams(keys, vals, 1);
-	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
-		log_pq_message("cannot connect to the database",
-			       db->conn ? PQerrorMessage(db->conn) : "out of memory");
-		goto out;
-	}
+	db->conn = conn;
+	db->timeout = opts->timeout;
 	PQsetNoticeProcessor(db->conn, db_notice, NULL);
-	/* As PostgreSQL's own client programs do: no schema is searched
-	 * implicitly, so objects created by others cannot capture our names. */
-	res = PQexec(db->conn, "SELECT pg_catalog.set_config('search_path', '', false)");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		log_pq_message("cannot set search_path", PQerrorMessage(db->conn));
-		PQclear(res);
+	/* Every wait for the server is ours to bound (poll with a deadline). */
+	if (PQsetnonblocking(db->conn, 1)) {
+		log_pq_message("cannot connect to the database", PQerrorMessage(db->conn));
 		goto out;
 	}
-	PQclear(res);
+	if ((st = db_setup(db)))
+		goto out;
 	if ((db->cancel = PQgetCancel(db->conn)))
 		interrupt_set_cancel(db->cancel);
 	*out = db;
@@ -131,6 +425,8 @@ int db_connect(const char *conninfo, struct db **out)
 	st = DK_OK;
 out:
 	db_close(db);
+	free(why);
+	free(ctval);
 	free(sock);
 	free(dir);
 	return st;
@@ -147,7 +443,11 @@ void db_close(struct db *db)
 		interrupt_set_cancel(NULL);
 		PQfreeCancel(db->cancel);
 	}
-	if (db->conn && PQtransactionStatus(db->conn) == PQTRANS_ACTIVE) {
+	/* A query still running: a server that checks for its client stops it
+	 * when we close; an older one needs a cancel request, which would wait
+	 * for ever on a server that stopped answering. */
+	if (db->conn && !db->dead && !db->checks_client &&
+	    PQtransactionStatus(db->conn) == PQTRANS_ACTIVE) {
 		cancel = PQgetCancel(db->conn);
 		if (cancel) {
 			(void)PQcancel(cancel, buf, sizeof(buf));
@@ -168,10 +468,12 @@ static int db_fail(struct db *db, const char *label, PGresult *res)
 	int st = DK_SOFTWARE;
 
 	if (PQstatus(db->conn) != CONNECTION_OK ||
-	    (state && (!strncmp(state, "08", 2) || !strncmp(state, "57P", 3))))
+	    (state && (!strncmp(state, "08", 2) || !strncmp(state, "57", 2))))
 		st = DK_UNAVAILABLE;
 	else if (state && (!strncmp(state, "22", 2) || !strncmp(state, "23", 2)))
 		st = DK_DATAERR;
+	else if (state && (!strcmp(state, "42501") || !strncmp(state, "28", 2)))
+		st = DK_NOPERM;
 	snprintf(what, sizeof(what), "query '%s' failed", label);
 	if (res && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY))
 		log_error("%s: %s", what, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
@@ -179,6 +481,9 @@ static int db_fail(struct db *db, const char *label, PGresult *res)
 		log_pq_message(what, msg && *msg ? msg : PQerrorMessage(db->conn));
 	if (detail)
 		log_detail("%s", detail);
+	if (st == DK_NOPERM)
+		log_hint("grant this login role didkpi_read (to read) or didkpi_load "
+			 "(to load), made by 'didkpi init --roles'; see didkpi-init(1)");
 	PQclear(res);
 	return st;
 }
@@ -188,10 +493,12 @@ int db_query_text(struct db *db, const char *label, const char *sql,
 {
 	PGresult *r;
 	ExecStatusType est;
+	int st;
 
 	if (res)
 		*res = NULL;
-	r = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	if ((st = db_exec(db, label, sql, nparams, params, &r)))
+		return st;
 	est = PQresultStatus(r);
 	if (est != PGRES_TUPLES_OK && est != PGRES_COMMAND_OK)
 		return db_fail(db, label, r);
@@ -208,11 +515,13 @@ int db_query_tolerant(struct db *db, const char *label, const char *sql,
 	PGresult *r;
 	ExecStatusType est;
 	const char *state;
+	int st;
 
 	*hit = 0;
 	if (res)
 		*res = NULL;
-	r = PQexecParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	if ((st = db_exec(db, label, sql, 0, NULL, &r)))
+		return st;
 	est = PQresultStatus(r);
 	if (est != PGRES_TUPLES_OK && est != PGRES_COMMAND_OK) {
 		state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
@@ -248,13 +557,15 @@ int db_script(struct db *db, const char *key)
 {
 	const char *sql = sqlres_get(key);
 	PGresult *r;
+	int st;
 
 	if (!sql) {
 		log_error("internal error: no SQL named '%s'", key);
 		return DK_SOFTWARE;
 	}
-	/* A script has no parameters; PQexec is needed for several statements. */
-	r = PQexec(db->conn, sql);
+	/* A script has no parameters, and may hold several statements. */
+	if ((st = db_exec(db, key, sql, -1, NULL, &r)))
+		return st;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
 		return db_fail(db, key, r);
 	PQclear(r);
@@ -285,11 +596,11 @@ void db_rollback(struct db *db)
 {
 	PGresult *r;
 
-	if (!db || PQstatus(db->conn) != CONNECTION_OK ||
+	if (!db || db->dead || PQstatus(db->conn) != CONNECTION_OK ||
 	    PQtransactionStatus(db->conn) == PQTRANS_IDLE)
 		return;
-	r = PQexec(db->conn, "ROLLBACK");
-	PQclear(r);
+	if (db_exec(db, "ROLLBACK", "ROLLBACK", 0, NULL, &r) == DK_OK)
+		PQclear(r);
 }
 
 char *db_quote_ident(struct db *db, const char *ident)
@@ -311,8 +622,11 @@ char *db_quote_ident(struct db *db, const char *ident)
 
 int db_copy_begin(struct db *db, const char *label, const char *sql)
 {
-	PGresult *r = PQexec(db->conn, sql);
+	PGresult *r;
+	int st;
 
+	if ((st = db_exec(db, label, sql, -1, NULL, &r)))
+		return st;
 	if (PQresultStatus(r) != PGRES_COPY_IN)
 		return db_fail(db, label, r);
 	PQclear(r);
@@ -321,48 +635,67 @@ int db_copy_begin(struct db *db, const char *label, const char *sql)
 
 int db_copy_put(struct db *db, const char *buf, size_t len)
 {
-	if (PQputCopyData(db->conn, buf, (int)len) != 1) {
+	double deadline = db_deadline(db);
+	int r;
+
+	errno = 0;
+	if (db->dead)
+		return db_lost(db, "copy");
+	while ((r = PQputCopyData(db->conn, buf, (int)len)) == 0)
+		if (db_wait(db, 1, deadline) || !PQconsumeInput(db->conn))
+			return db_lost(db, "copy");
+	if (r < 0) {
 		log_pq_message("cannot send COPY data", PQerrorMessage(db->conn));
 		return DK_UNAVAILABLE;
 	}
+	/* Non-blocking libpq would buffer without bound: send it now. */
+	if (db_flush(db, deadline))
+		return db_lost(db, "copy");
 	return DK_OK;
 }
 
 int db_copy_end(struct db *db, const char *abort_msg, long *rows)
 {
+	double deadline = db_deadline(db);
 	PGresult *r;
-	int st = DK_OK;
+	int st;
 
-	if (PQputCopyEnd(db->conn, abort_msg) != 1) {
+	errno = 0;
+	if (db->dead)
+		return abort_msg ? DK_UNAVAILABLE : db_lost(db, "copy");
+	while ((st = PQputCopyEnd(db->conn, abort_msg)) == 0)
+		if (db_wait(db, 1, deadline) || !PQconsumeInput(db->conn))
+			return db_lost(db, "copy");
+	if (st < 0) {
 		log_pq_message("cannot finish COPY", PQerrorMessage(db->conn));
 		return DK_UNAVAILABLE;
 	}
-	while ((r = PQgetResult(db->conn)) != NULL) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-			if (abort_msg) {
-				PQclear(r);
-				st = DK_DATAERR;
-				continue;
-			}
-			st = db_fail(db, "copy", r);
-			continue;
+	if ((st = db_collect(db, "copy", deadline, &r)))
+		return st;
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		if (abort_msg) {
+			PQclear(r);
+			return DK_DATAERR;
 		}
-		if (rows)
-			*rows = strtol(PQcmdTuples(r), NULL, 10);
-		PQclear(r);
+		return db_fail(db, "copy", r);
 	}
-	return st;
+	if (rows)
+		*rows = strtol(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return DK_OK;
 }
 
 int db_set_timezone(struct db *db, const char *tz)
 {
 	const char *p[1] = { tz };
 	PGresult *r;
+	int st;
 
 	if (period_tz_refuse(tz))
 		return DK_USAGE;
-	r = PQexecParams(db->conn, "SELECT pg_catalog.set_config('TimeZone', $1, false)",
-			 1, NULL, p, NULL, NULL, 0);
+	if ((st = db_exec(db, "set time zone",
+			  "SELECT pg_catalog.set_config('TimeZone', $1, false)", 1, p, &r)))
+		return st;
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		if (PQstatus(db->conn) != CONNECTION_OK)
 			return db_fail(db, "set time zone", r);

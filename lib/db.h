@@ -7,20 +7,47 @@
 
 struct db;
 
+/* How long to wait for the server, and how often to retry connecting. */
+struct db_options {
+	int timeout; /* seconds the server may take to answer one request
+		      * (connect, query, COPY data); 0: no limit */
+	int retries; /* connection attempts after the first, with backoff */
+};
+
+/* The defaults: DB_TIMEOUT_DEFAULT for answers, at most
+ * DB_CONNECT_TIMEOUT for connecting, no retries. */
+#define DB_TIMEOUT_DEFAULT 900
+#define DB_CONNECT_TIMEOUT 10
+
 /*
  * db_connect() opens a connection. conninfo is a libpq conninfo string or
  * URI (the -d/--dbname option) or NULL; then DIDKPI_DB; then, when any of
  * PGHOST, PGHOSTADDR, PGDATABASE or PGSERVICE is set, libpq's own defaults;
  * else the private cluster of cluster_dir() (see cluster.h).
  * Right after connecting the search_path is emptied, so every SQL text
- * names its schema. A conninfo from the command line that holds a
- * password is refused with DK_USAGE: every user can read argv. Returns
- * DK_OK and *out, or DK_UNAVAILABLE after printing why. Free with
- * db_close().
+ * names its schema, and client_connection_check_interval is set (when the
+ * server has it and nobody set it), so a backend whose client died stops
+ * its query and releases its locks.
+ * A conninfo from the command line that mentions a password (even one
+ * that does not parse) is refused with DK_USAGE: every user can read argv.
+ * Connecting waits at most DB_CONNECT_TIMEOUT seconds (or opts->timeout
+ * when shorter) unless the conninfo names connect_timeout or
+ * PGCONNECT_TIMEOUT is set. A failure to reach the server (no answer,
+ * refused, starting up) is retried opts->retries times after 1, 2, 4 ...
+ * (at most 60) seconds; an answer that refuses us (authentication, no such
+ * database) is not. Every later request on the connection waits at most
+ * opts->timeout seconds for the server: on expiry it prints "the server
+ * did not answer within N s" and returns DK_UNAVAILABLE, and the
+ * connection is then unusable (later calls fail at once, db_close() does
+ * not wait). opts NULL means the defaults. Returns DK_OK and *out, or
+ * DK_UNAVAILABLE after printing why. Free with db_close().
  */
+int db_connect_opts(const char *conninfo, const struct db_options *opts,
+		    struct db **out);
 int db_connect(const char *conninfo, struct db **out);
 
-/* db_close() cancels any running query and closes; NULL is fine. */
+/* db_close() stops any running query and closes without waiting on a
+ * server that stopped answering; NULL is fine. */
 void db_close(struct db *db);
 
 /*
@@ -28,9 +55,12 @@ void db_close(struct db *db);
  * sqlres.h) with text parameters (NULL = SQL NULL). On success returns
  * DK_OK and the result in *res (free with PQclear) when res is not NULL.
  * On failure prints the server's message and the query's name, clears
- * everything and returns DK_UNAVAILABLE when the connection is gone,
- * DK_DATAERR for data exceptions (SQLSTATE classes 22 and 23) and
- * DK_SOFTWARE otherwise.
+ * everything and returns DK_UNAVAILABLE when the connection is gone, the
+ * server did not answer in time or cancelled the statement (SQLSTATE
+ * classes 08, 57), DK_DATAERR for data exceptions (classes 22 and 23),
+ * DK_NOPERM for a missing privilege (42501, class 28: the message names
+ * the object, a hint names the roles of sql/roles.sql) and DK_SOFTWARE
+ * otherwise.
  */
 int db_query(struct db *db, const char *key, int nparams,
 	     const char *const *params, PGresult **res);

@@ -69,6 +69,7 @@ const char *dk_status_str(enum dk_status st)
 	case DK_UNAVAILABLE: return "database unavailable";
 	case DK_SOFTWARE: return "internal error";
 	case DK_CANTCREAT: return "cannot create output";
+	case DK_NOPERM: return "permission denied";
 	}
 	return "unknown status";
 }

@@ -13,7 +13,8 @@ enum dk_status {
 	DK_DATAERR = 65,     /* bad input data: rejected rows, bad template */
 	DK_UNAVAILABLE = 69, /* database unavailable */
 	DK_SOFTWARE = 70,    /* internal error, unexpected server error */
-	DK_CANTCREAT = 73    /* cannot create or write an output file */
+	DK_CANTCREAT = 73,   /* cannot create or write an output file */
+	DK_NOPERM = 77       /* permission denied: a missing database privilege */
 };
 
 /* Short lower-case name of a status, for messages ("bad input data"). */
