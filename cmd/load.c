@@ -1,4 +1,5 @@
 /* didkpi load: validate a CSV file and load it into a relation. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +35,26 @@ static const char usage[] =
 	"  -q, --quiet                no summary and no progress\n"
 	CMD_DB_HELP
 	"  -h, --help                 show this help\n\n"
-	"Exit status: 0 loaded; 64 usage; 65 rejected rows or bad CSV (nothing\n"
-	"loaded); 69 database unavailable; 73 cannot write the rejects file.\n";
+	"Exit status: 0 loaded (and durable); 64 usage; 65 rejected rows or bad CSV;\n"
+	"69 database unavailable; 73 cannot write the rejects file or the summary.\n"
+	"Any status but 0 means nothing was loaded.\n";
+
+/* The summary line, written and flushed just before COMMIT: when it
+ * cannot be written the load is rolled back (load_options.before_commit). */
+static int print_summary(const struct load_stats *s, void *arg)
+{
+	const struct load_options *o = arg;
+
+	printf("%s: read %ld, loaded %ld, duplicate %ld, rejected %ld\n", o->rel->name,
+	       s->read, s->loaded, s->duplicate, s->rejected);
+	if (fflush(stdout) || ferror(stdout)) {
+		log_error("cannot write standard output: %s: nothing loaded", strerror(errno));
+		/* said once: main() must not report the same failure again */
+		clearerr(stdout);
+		return DK_CANTCREAT;
+	}
+	return DK_OK;
+}
 
 int cmd_load(int argc, char **argv, struct cmd_ctx *ctx)
 {
@@ -84,12 +103,14 @@ int cmd_load(int argc, char **argv, struct cmd_ctx *ctx)
 				       relation_names());
 	o.path = argv[optind + 1];
 	o.progress = !quiet && isatty(STDERR_FILENO);
+	if (!quiet) {
+		o.before_commit = print_summary;
+		o.arg = &o;
+	}
 	if ((st = cmd_open(ctx)))
 		return st;
 	st = load_run(ctx->db, &o, &s);
 	if (st == DK_OK && !quiet) {
-		printf("%s: read %ld, loaded %ld, duplicate %ld, rejected %ld\n", o.rel->name,
-		       s.read, s.loaded, s.duplicate, s.rejected);
 		if (s.read > 0 && s.loaded == 0 && s.rejected == 0)
 			fprintf(stderr, "didkpi: nothing new: every row of %s is already loaded\n",
 				strcmp(o.path, "-") ? o.path : "<stdin>");

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <csv.h>
 
@@ -47,6 +49,7 @@ static void on_field(void *s, size_t n, void *data)
 
 	if (rec->line == 0)
 		rec->line = r->line;
+	rec->total++;
 	if (n > CSVIN_FIELD_MAX) {
 		if (r->status == DK_OK)
 			log_error("%s:%ld: field longer than %d bytes", r->name, rec->line,
@@ -99,6 +102,7 @@ static void on_record(int c, void *data)
 	}
 	r->rec.line = 0;
 	r->rec.nfields = 0;
+	r->rec.total = 0;
 	r->rec.too_many = 0;
 	r->used = 0;
 	r->overflow = 0;
@@ -120,15 +124,47 @@ static int parse_error(struct csv_parser *p, const char *name, long line)
 	return DK_DATAERR;
 }
 
+/*
+ * A last record without its newline is complete only when f is a regular
+ * file read to its end (or a memory stream, which has no descriptor): from
+ * a pipe it is what a producer killed mid-row leaves.
+ */
+static int read_to_the_end(FILE *f)
+{
+	struct stat sb;
+	off_t pos;
+	int fd = fileno(f);
+
+	if (fd < 0)
+		return 1;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode))
+		return 0;
+	pos = lseek(fd, 0, SEEK_CUR);
+	return pos >= 0 && pos == sb.st_size;
+}
+
+/* The next byte c at or after start in buf[0..have), or have when none;
+ * *cache keeps the answer while start has not passed it, so that a file
+ * with one kind of line end is scanned once for the other. */
+static size_t next_byte(const char *buf, size_t start, size_t have, int c, long *cache)
+{
+	const char *p;
+
+	if (*cache < 0 || (size_t)*cache < start) {
+		p = memchr(buf + start, c, have - start);
+		*cache = p ? (long)(p - buf) : (long)have;
+	}
+	return (size_t)*cache;
+}
+
 int csvin_read(FILE *f, const char *name, csvin_fn fn, void *arg, long *lines)
 {
 	struct csv_parser p;
 	struct reader r = { .name = name, .fn = fn, .arg = arg, .line = 1 };
 	char *buf = malloc(READ_SIZE);
-	size_t have = 0, n, start, len;
-	long total = 0, rec_start = 0;
-	int st = DK_OK, first = 1, eof = 0;
-	char *nl;
+	size_t have = 0, n, start, len, lf, cr, end;
+	long total = 0, rec_start = 0, lf_at, cr_at;
+	int st = DK_OK, first = 1, eof = 0, brk, last = '\n';
 
 	r.size = 4096;
 	r.store = malloc(r.size);
@@ -151,6 +187,8 @@ int csvin_read(FILE *f, const char *name, csvin_fn fn, void *arg, long *lines)
 				goto out;
 			}
 			eof = 1;
+		} else {
+			last = (unsigned char)buf[have + n - 1];
 		}
 		have += n;
 		if (first && have > 0) {
@@ -161,13 +199,27 @@ int csvin_read(FILE *f, const char *name, csvin_fn fn, void *arg, long *lines)
 			}
 		}
 		/* Feed libcsv one physical line at a time, so a record's first line
-		 * is known: it is the line on which libcsv left its idle state. */
+		 * is known: it is the line on which libcsv left its idle state.
+		 * A line ends at LF, CRLF or a lone CR (old Mac files). */
 		start = 0;
+		lf_at = cr_at = -1;
 		while (start < have && r.status == DK_OK) {
-			nl = memchr(buf + start, '\n', have - start);
-			if (!nl && !eof)
-				break;
-			len = nl ? (size_t)(nl - (buf + start)) + 1 : have - start;
+			lf = next_byte(buf, start, have, '\n', &lf_at);
+			cr = next_byte(buf, start, have, '\r', &cr_at);
+			end = lf < cr ? lf : cr;
+			brk = end < have;
+			if (!brk) {
+				if (!eof)
+					break;
+				len = have - start;
+			} else if (end == cr) {
+				/* a CR last in the buffer may be the first half of CRLF */
+				if (cr + 1 == have && !eof)
+					break;
+				len = cr - start + 1 + (cr + 1 < have && buf[cr + 1] == '\n');
+			} else {
+				len = lf - start + 1;
+			}
 			if (p.pstate == 0)
 				r.rec.line = 0;
 			rec_start = r.rec.line ? r.rec.line : r.line;
@@ -179,24 +231,24 @@ int csvin_read(FILE *f, const char *name, csvin_fn fn, void *arg, long *lines)
 			if (p.pstate != 0 && r.rec.line == 0)
 				r.rec.line = rec_start;
 			start += len;
-			if (nl) {
+			if (brk)
 				r.line++;
-				total++;
-			} else {
-				total++;
-			}
+			total++;
 		}
 		memmove(buf, buf + start, have - start);
 		have -= start;
 		if (have == READ_SIZE) {
-			/* A line longer than the buffer: feed it in pieces. */
-			if (csv_parse(&p, buf, have, on_field, on_record, &r) != have) {
+			/* A line longer than the buffer: feed it in pieces, keeping a
+			 * last CR back in case its LF comes next. */
+			len = buf[have - 1] == '\r' ? have - 1 : have;
+			if (csv_parse(&p, buf, len, on_field, on_record, &r) != len) {
 				st = parse_error(&p, name, r.rec.line ? r.rec.line : r.line);
 				goto out;
 			}
 			if (r.rec.line == 0)
 				r.rec.line = r.line;
-			have = 0;
+			memmove(buf, buf + len, have - len);
+			have -= len;
 		}
 	}
 	if (r.status != DK_OK) {
@@ -205,6 +257,14 @@ int csvin_read(FILE *f, const char *name, csvin_fn fn, void *arg, long *lines)
 	}
 	if (first) {
 		log_error("%s: empty file: a header row naming the columns is required", name);
+		st = DK_DATAERR;
+		goto out;
+	}
+	if (last != '\n' && last != '\r' && !read_to_the_end(f)) {
+		log_error("%s:%ld: the input ends inside a record (no final newline): was the "
+			  "producer cut off?", name, r.rec.line ? r.rec.line : r.line);
+		log_hint("a last record without its newline is accepted only from a "
+			 "regular file read to its end");
 		st = DK_DATAERR;
 		goto out;
 	}

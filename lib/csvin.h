@@ -17,8 +17,9 @@ struct csvin_field {
 
 struct csvin_record {
 	long line;       /* the line the record starts on, from 1 */
-	int nfields;
+	int nfields;     /* fields kept in f, at most CSVIN_FIELDS_MAX */
 	int too_many;    /* more than CSVIN_FIELDS_MAX fields: the rest dropped */
+	long total;      /* fields in the record, the dropped ones included */
 	struct csvin_field f[CSVIN_FIELDS_MAX];
 };
 
@@ -30,8 +31,13 @@ typedef int (*csvin_fn)(const struct csvin_record *rec, void *arg);
 
 /*
  * csvin_read() reads f to its end: a UTF-8 BOM at the start is skipped,
- * records end at LF or CRLF, the last may lack its newline, and empty
- * lines between records are skipped. name is the file's name for messages.
+ * records end at LF, CRLF or CR (lines are counted for each), and empty
+ * lines between records are skipped. The last record may lack its newline
+ * only when f is a regular file read to its end (its offset then equals its
+ * size) or a memory stream: from a pipe, a terminal or a socket that is
+ * what a producer cut off mid-row leaves, and it is an error (DK_DATAERR,
+ * "NAME:LINE: the input ends inside a record ...") before the record
+ * reaches fn. name is the file's name for messages.
  * Returns DK_OK; DK_DATAERR after printing "NAME:LINE: why" for a quote
  * that is never closed, a stray quote, a field over CSVIN_FIELD_MAX or an
  * empty (0-byte) file; DK_SOFTWARE/DK_CANTCREAT-free read errors as

@@ -539,6 +539,45 @@ int db_query_tolerant(struct db *db, const char *label, const char *sql,
 	return DK_OK;
 }
 
+int db_query_each(struct db *db, const char *label, const char *sql,
+		  int nparams, const char *const *params,
+		  int (*fn)(const PGresult *res, int row, void *arg), void *arg, long *nrows)
+{
+	PGresult *r;
+	ExecStatusType est;
+	char buf[256];
+	long n = 0;
+	int st = DK_OK, i;
+
+	if (nrows)
+		*nrows = 0;
+	if (!PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0))
+		return db_fail(db, label, NULL);
+	/* Should it fail, the rows come in one result: slower, still right. */
+	(void)PQsetSingleRowMode(db->conn);
+	while ((r = PQgetResult(db->conn)) != NULL) {
+		est = PQresultStatus(r);
+		if (est != PGRES_SINGLE_TUPLE && est != PGRES_TUPLES_OK && est != PGRES_COMMAND_OK) {
+			/* after our own cancel the error is expected: ours wins */
+			if (st == DK_OK)
+				st = db_fail(db, label, r);
+			else
+				PQclear(r);
+			continue;
+		}
+		for (i = 0; st == DK_OK && i < PQntuples(r); i++) {
+			if ((st = fn(r, i, arg)) == DK_OK)
+				n++;
+			else if (db->cancel) /* no more wanted: stop the server sending */
+				(void)PQcancel(db->cancel, buf, sizeof(buf));
+		}
+		PQclear(r);
+	}
+	if (nrows)
+		*nrows = n;
+	return st;
+}
+
 int db_query(struct db *db, const char *key, int nparams,
 	     const char *const *params, PGresult **res)
 {

@@ -78,6 +78,18 @@ int db_query_text(struct db *db, const char *label, const char *sql,
 int db_query_tolerant(struct db *db, const char *label, const char *sql,
 		      const char *sqlstate, int *hit, PGresult **res);
 
+/*
+ * db_query_each() runs sql (label names it in messages) and hands its rows
+ * to fn one at a time as they arrive (libpq's single-row mode), so that a
+ * result of any size takes constant memory: fn(res, row, arg) reads row
+ * row of res, valid during the call only. A nonzero return from fn cancels
+ * the query, discards the rest and is returned. *nrows (when not NULL)
+ * receives the number of rows fn accepted. Errors as db_query().
+ */
+int db_query_each(struct db *db, const char *label, const char *sql,
+		  int nparams, const char *const *params,
+		  int (*fn)(const PGresult *res, int row, void *arg), void *arg, long *nrows);
+
 /* db_script() runs a parameterless multi-statement SQL file KEY. */
 int db_script(struct db *db, const char *key);
 

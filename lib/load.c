@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include "kpi.h"
 #include "load.h"
 #include "log.h"
+#include "outfile.h"
 #include "pseudo.h"
 #include "sqlres.h"
 #include "status.h"
@@ -41,8 +43,8 @@ struct loader {
 	char *copybuf;
 	size_t copylen;
 	char norm[CSVIN_FIELDS_MAX][NORM_MAX];
-	FILE *rejects;
-	char *rejects_tmp;
+	struct outfile *rejects_out;      /* the rejects file, open from the first reject */
+	FILE *rejects;                    /* its stream */
 	char rejects_final[4096];
 	struct csvin_record header;       /* a copy of the header's names */
 	char *header_store;
@@ -153,35 +155,68 @@ static void csv_put(FILE *f, const char *s, size_t n)
 	fputc('"', f);
 }
 
-/* Open the rejects file (a temporary beside its destination) on first use. */
-static int rejects_open(struct loader *L)
+/* The rejects file's name: --rejects, else beside the input. */
+static void rejects_name(struct loader *L)
 {
 	const char *dest = L->o->rejects_path;
-	int fd, i;
 
-	if (L->rejects)
-		return DK_OK;
 	if (dest)
 		snprintf(L->rejects_final, sizeof(L->rejects_final), "%s", dest);
 	else if (!strcmp(L->o->path, "-"))
 		snprintf(L->rejects_final, sizeof(L->rejects_final), "%s.rejects.csv", L->rel->name);
 	else
 		snprintf(L->rejects_final, sizeof(L->rejects_final), "%s.rejects.csv", L->o->path);
-	if (asprintf(&L->rejects_tmp, "%s.XXXXXX", L->rejects_final) < 0) {
-		L->rejects_tmp = NULL;
-		return DK_SOFTWARE;
-	}
-	fd = mkstemp(L->rejects_tmp);
-	if (fd < 0 || !(L->rejects = fdopen(fd, "w"))) {
-		log_error("cannot create rejects file %s: %s", L->rejects_final, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(L->rejects_tmp);
-		}
-		free(L->rejects_tmp);
-		L->rejects_tmp = NULL;
+}
+
+/*
+ * Before anything is read: refuse a rejects path whose replacement would
+ * destroy something, the input itself (same device and inode, whatever the
+ * name), a symbolic link, or what is not a regular file (a device such as
+ * /dev/null, a FIFO, a directory). outfile_open() checks the last two again
+ * when the file is written; the early check means no load is wasted on it.
+ */
+static int rejects_check(struct loader *L, FILE *in)
+{
+	struct stat rs, is;
+	const char *why = NULL;
+
+	if (lstat(L->rejects_final, &rs)) {
+		if (errno == ENOENT)
+			return DK_OK;
+		log_error("cannot create rejects file '%s': %s", L->rejects_final, strerror(errno));
 		return DK_CANTCREAT;
 	}
+	if (S_ISLNK(rs.st_mode))
+		why = "it is a symbolic link, and didkpi never writes through a link";
+	else if (!S_ISREG(rs.st_mode))
+		why = S_ISDIR(rs.st_mode) ? "it is a directory" :
+		      "it is not a regular file (a device or a FIFO)";
+	else if (fstat(fileno(in), &is) == 0 && is.st_dev == rs.st_dev && is.st_ino == rs.st_ino)
+		why = "it is the input file itself";
+	if (!why)
+		return DK_OK;
+	log_error("refusing rejects file '%s': %s", L->rejects_final, why);
+	log_hint("name another file with --rejects FILE");
+	return DK_CANTCREAT;
+}
+
+/* Open the rejects file on first use, through lib/outfile: a private
+ * temporary renamed into place, never through a link. */
+static int rejects_open(struct loader *L)
+{
+	mode_t mask;
+	int st, i;
+
+	if (L->rejects)
+		return DK_OK;
+	/* Rejected rows are raw input: a new rejects file is private (0600),
+	 * as it was when it came from mkstemp; a replaced one keeps its mode. */
+	mask = umask(077);
+	st = outfile_open(L->rejects_final, &L->rejects_out);
+	umask(mask);
+	if (st)
+		return st;
+	L->rejects = outfile_stream(L->rejects_out);
 	fputs("line,reason", L->rejects);
 	for (i = 0; i < L->header.nfields; i++) {
 		fputc(',', L->rejects);
@@ -463,8 +498,8 @@ static int on_record(const struct csvin_record *rec, void *arg)
 	if (L->o->progress && L->stats->read % PROGRESS_EVERY == 0)
 		fprintf(stderr, "\r%s: %ld rows read", rel->name, L->stats->read);
 	if (rec->nfields != L->nin || rec->too_many) {
-		snprintf(why, sizeof(why), "has %d field%s, the header has %d",
-			 rec->nfields, rec->nfields == 1 ? "" : "s", L->nin);
+		snprintf(why, sizeof(why), "has %ld field%s, the header has %d",
+			 rec->total, rec->total == 1 ? "" : "s", L->nin);
 		return reject(L, rec->line, why, rec->f, rec->nfields);
 	}
 	for (c = 0; c < rel->ncols; c++)
@@ -620,22 +655,29 @@ static int idents_build(struct db *db, const struct relation *rel, struct idents
 	return DK_OK;
 }
 
-static int run_template(struct loader *L, const struct idents *id, const char *key,
-			int nparams, const char *const *params, PGresult **res)
+/* The SQL section key with its identifiers put in (malloc'd), or NULL. */
+static char *template_sql(const struct idents *id, const char *key)
 {
 	static const char *const names[] = { "table", "cols", "s_cols", "t_cols", "pk_join",
 					     "pk_text" };
 	const char *values[] = { id->table, id->cols, id->s_cols, id->t_cols, id->pk_join,
 				 id->pk_text };
 	const char *text = sqlres_get(key);
-	char *sql;
-	int st;
 
 	if (!text) {
 		log_error("internal error: no SQL named '%s'", key);
-		return DK_SOFTWARE;
+		return NULL;
 	}
-	if (!(sql = render(text, names, values, 6)))
+	return render(text, names, values, 6);
+}
+
+static int run_template(struct loader *L, const struct idents *id, const char *key,
+			int nparams, const char *const *params, PGresult **res)
+{
+	char *sql = template_sql(id, key);
+	int st;
+
+	if (!sql)
 		return DK_SOFTWARE;
 	st = db_query_text(L->db, key, sql, nparams, params, res);
 	free(sql);
@@ -667,50 +709,55 @@ static int insert_rows(struct loader *L, const struct idents *id, PGresult **res
 	return run_template(L, id, "load.sql#insert", 0, NULL, res);
 }
 
-/*
- * Rows rejected by the server (columns: line, reason, then the relation's
- * columns): count them and write them to the rejects file in input order.
- */
-static int server_rejects(struct loader *L, PGresult *res)
+/* One row rejected by the server (columns: line, reason, then the
+ * relation's columns), written to the rejects file. */
+static int server_reject(const PGresult *res, int row, void *arg)
 {
+	struct loader *L = arg;
 	struct csvin_field f[CSVIN_FIELDS_MAX];
-	int r, i, st;
+	int i;
 
-	for (r = 0; r < PQntuples(res); r++) {
-		for (i = 0; i < L->nin; i++) {
-			int col = 2 + L->map[i];
+	for (i = 0; i < L->nin; i++) {
+		int col = 2 + L->map[i];
 
-			f[i].s = PQgetvalue(res, r, col);
-			f[i].n = PQgetisnull(res, r, col) ? 0 : strlen(f[i].s);
-		}
-		st = reject(L, strtol(PQgetvalue(res, r, 0), NULL, 10), PQgetvalue(res, r, 1),
-			    f, L->nin);
-		if (st)
-			return st;
+		f[i].s = PQgetvalue(res, row, col);
+		f[i].n = PQgetisnull(res, row, col) ? 0 : strlen(f[i].s);
 	}
-	return DK_OK;
+	return reject(L, strtol(PQgetvalue(res, row, 0), NULL, 10), PQgetvalue(res, row, 1), f,
+		      L->nin);
 }
 
-/* Move the rejects file into place, or drop a stale one when none. */
+/*
+ * Run a query of rows the server rejects (in input order) and write them
+ * to the rejects file as they arrive: a reload of two million changed rows
+ * must not hold two million rows in memory. *n receives how many.
+ */
+static int server_rejects(struct loader *L, const struct idents *id, const char *key,
+			  long *n)
+{
+	char *sql = template_sql(id, key);
+	int st;
+
+	*n = 0;
+	if (!sql)
+		return DK_SOFTWARE;
+	st = db_query_each(L->db, key, sql, 0, NULL, server_reject, L, n);
+	free(sql);
+	return st;
+}
+
+/* Move the rejects file into place. */
 static int rejects_finish(struct loader *L)
 {
-	int err;
+	int st;
 
-	if (!L->rejects)
+	if (!L->rejects_out)
 		return DK_OK;
-	err = ferror(L->rejects);
-	if (fclose(L->rejects) || err) {
-		L->rejects = NULL;
-		log_error("cannot write rejects file %s: %s", L->rejects_final, strerror(errno));
-		unlink(L->rejects_tmp);
-		return DK_CANTCREAT;
-	}
+	st = outfile_commit(L->rejects_out);
+	L->rejects_out = NULL;
 	L->rejects = NULL;
-	if (rename(L->rejects_tmp, L->rejects_final)) {
-		log_error("cannot create rejects file %s: %s", L->rejects_final, strerror(errno));
-		unlink(L->rejects_tmp);
-		return DK_CANTCREAT;
-	}
+	if (st)
+		return st;
 	snprintf(L->stats->rejects_file, sizeof(L->stats->rejects_file), "%s", L->rejects_final);
 	return DK_OK;
 }
@@ -722,7 +769,7 @@ int load_run(struct db *db, const struct load_options *o, struct load_stats *sta
 	PGresult *res = NULL;
 	const char *p1[1];
 	FILE *in = NULL;
-	long staged = 0, inserted = 0;
+	long staged = 0, inserted = 0, bad;
 	int st;
 
 	memset(stats, 0, sizeof(*stats));
@@ -744,12 +791,17 @@ int load_run(struct db *db, const struct load_options *o, struct load_stats *sta
 		st = DK_DATAERR;
 		goto out;
 	}
+	rejects_name(L);
+	if ((st = rejects_check(L, in)))
+		goto out;
 	if (!(L->copybuf = malloc(COPY_CHUNK))) {
 		st = DK_SOFTWARE;
 		goto out;
 	}
 	p1[0] = L->rel->name;
-	if ((st = db_begin(db)) || (st = db_set_timezone(db, o->tz)) ||
+	if ((st = db_begin(db)) ||
+	    (st = db_query(db, "load.sql#synchronous_commit", 0, NULL, NULL)) ||
+	    (st = db_set_timezone(db, o->tz)) ||
 	    (st = db_query(db, "load.sql#lock", 1, p1, NULL)) ||
 	    (st = refset_load(db, "load.sql#ref_services", &L->services)) ||
 	    (st = refset_load(db, "load.sql#ref_channels", &L->channels)) ||
@@ -786,12 +838,9 @@ int load_run(struct db *db, const struct load_options *o, struct load_stats *sta
 		goto out;
 
 	if (L->rel->check) {
-		if ((st = run_template(L, &id, L->rel->check, 0, NULL, &res)) ||
-		    (st = server_rejects(L, res)))
+		if ((st = server_rejects(L, &id, L->rel->check, &bad)))
 			goto out;
-		staged -= PQntuples(res);
-		PQclear(res);
-		res = NULL;
+		staged -= bad;
 	}
 	/* Try the plain insert first; ON CONFLICT costs a speculative insertion
 	 * per row, worth paying only when some key is already present. */
@@ -802,12 +851,9 @@ int load_run(struct db *db, const struct load_options *o, struct load_stats *sta
 	res = NULL;
 	/* Every staged row was new: no duplicates, no conflicts to look for. */
 	if (inserted < staged) {
-		if ((st = run_template(L, &id, "load.sql#conflicts", 0, NULL, &res)) ||
-		    (st = server_rejects(L, res)))
+		if ((st = server_rejects(L, &id, "load.sql#conflicts", &bad)))
 			goto out;
-		staged -= PQntuples(res);
-		PQclear(res);
-		res = NULL;
+		staged -= bad;
 	}
 	stats->loaded = inserted;
 	stats->duplicate = staged - inserted;
@@ -823,6 +869,11 @@ int load_run(struct db *db, const struct load_options *o, struct load_stats *sta
 		st = DK_DATAERR;
 		goto out;
 	}
+	/* The summary goes out before COMMIT: when it cannot be written (a
+	 * full disk, /dev/full) the load is rolled back, so that any failure
+	 * status means nothing was loaded. */
+	if (o->before_commit && (st = o->before_commit(stats, o->arg)))
+		goto out;
 	if ((st = db_commit(db)))
 		goto out;
 	stats->committed = 1;
@@ -830,10 +881,7 @@ out:
 	PQclear(res);
 	if (!stats->committed)
 		db_rollback(db);
-	if (L->rejects) {
-		fclose(L->rejects);
-		unlink(L->rejects_tmp);
-	}
+	outfile_abort(L->rejects_out);
 	if (in && in != stdin)
 		fclose(in);
 	idents_free(&id);
@@ -841,7 +889,6 @@ out:
 	refset_free(&L->channels);
 	refset_free(&L->methods);
 	pseudo_free(L->pseudo);
-	free(L->rejects_tmp);
 	free(L->header_store);
 	free(L->copybuf);
 	free(L);

@@ -5,6 +5,8 @@
 #include "db.h"
 #include "relation.h"
 
+struct load_stats;
+
 struct load_options {
 	const struct relation *rel;
 	const char *path;          /* the CSV file, "-" for standard input */
@@ -14,6 +16,10 @@ struct load_options {
 	const char *keyfile;       /* --pseudonymize: HMAC key for raw national IDs, or NULL */
 	int progress;              /* show progress on stderr */
 	int allow_future;          /* load timestamps over a day ahead, years after 2400 */
+	/* Called with the final counts just before COMMIT, or NULL: a nonzero
+	 * return rolls the load back and is what load_run() returns. */
+	int (*before_commit)(const struct load_stats *stats, void *arg);
+	void *arg;
 };
 
 struct load_stats {
@@ -34,7 +40,11 @@ struct load_stats {
  * Returns DK_OK (stats filled in); DK_DATAERR when rows were rejected
  * beyond max_errors or the file is not valid CSV (nothing loaded);
  * DK_USAGE for a bad time zone or key file; DK_UNAVAILABLE when the
- * database goes away; DK_CANTCREAT when the rejects file cannot be written.
+ * database goes away; DK_CANTCREAT when the rejects file cannot be written
+ * or, before anything is read, when its path is the input itself, a
+ * symbolic link or not a regular file. The transaction commits with
+ * synchronous_commit on, so DK_OK means the rows survive a server crash.
+ * Memory stays bounded whatever the number of rows, rejected ones included.
  */
 int load_run(struct db *db, const struct load_options *o, struct load_stats *stats);
 

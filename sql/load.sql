@@ -5,6 +5,12 @@
 -- prefixed with s./t., {{pk_join}} the key equality of s and t,
 -- {{pk_text}} the key as one text value. Values are always parameters.
 
+-- name: synchronous_commit
+-- A load that reports success must survive a server crash the moment after
+-- (SPEC section 10), whatever the server's setting: the private cluster
+-- runs with synchronous_commit off. For the load's transaction only.
+SET LOCAL synchronous_commit = on;
+
 -- name: ref_services
 -- The service codes rows may refer to. Parameters: none.
 SELECT service_code FROM didkpi.services ORDER BY 1;

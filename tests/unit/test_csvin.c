@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csvin.h"
 #include "status.h"
@@ -184,6 +185,132 @@ static void test_long_file_line_numbers(void **state)
 	free(data);
 }
 
+static void test_cr_only_lines(void **state)
+{
+	struct seen s = { 0 };
+
+	(void)state;
+	/* Old Mac files: each lone CR ends a line, and lines are counted. */
+	assert_int_equal(PARSE("a,b\r1,2\r3,4\r", &s), DK_OK);
+	assert_string_equal(s.text, "1:a|b;2:1|2;3:3|4");
+}
+
+static void test_mixed_line_ends(void **state)
+{
+	struct seen s = { 0 };
+
+	(void)state;
+	/* LF, CRLF, CR, and a CR inside quotes: each one line. */
+	assert_int_equal(PARSE("a,b\n1,2\r\n\"x\ry\",3\r4,5\n", &s), DK_OK);
+	assert_string_equal(s.text, "1:a|b;2:1|2;3:x\ry|3;5:4|5");
+}
+
+static void test_crlf_across_reads(void **state)
+{
+	/* A CRLF whose CR is the last byte of one read and its LF the first
+	 * of the next is one line end, not two. */
+	size_t rows = 100000, i, len = 0;
+	char *data = malloc(rows * 3 + 16);
+	struct seen s = { 0 };
+
+	(void)state;
+	assert_non_null(data);
+	len += sprintf(data, "a\n");
+	for (i = 0; i < rows; i++)
+		len += sprintf(data + len, "%zu\r\n", i % 10);
+	assert_int_equal(data[2 + 3 * 87380 + 1], '\r'); /* at byte 262143 */
+	assert_int_equal(parse(data, len, &s), DK_OK);
+	assert_int_equal(s.records, (int)rows + 1);
+	assert_int_equal(s.last_line, (long)rows + 1);
+	free(data);
+}
+
+/* Parse data coming through a pipe (a producer that may be cut off). */
+static int parse_pipe(const char *data, struct seen *s)
+{
+	int fds[2], st;
+	FILE *f;
+
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], data, strlen(data)), (ssize_t)strlen(data));
+	close(fds[1]);
+	f = fdopen(fds[0], "rb");
+	assert_non_null(f);
+	st = csvin_read(f, "<stdin>", collect, s, NULL);
+	fclose(f);
+	return st;
+}
+
+static void test_pipe_cut_mid_record(void **state)
+{
+	struct seen s = { 0 };
+
+	(void)state;
+	assert_int_equal(parse_pipe("a,b\n1,2\nwrong pa", &s), DK_DATAERR);
+	/* the cut record never reaches the callback */
+	assert_string_equal(s.text, "1:a|b;2:1|2");
+}
+
+static void test_pipe_complete(void **state)
+{
+	struct seen s = { 0 };
+
+	(void)state;
+	assert_int_equal(parse_pipe("a,b\n1,2\r3,4\r\n", &s), DK_OK);
+	assert_string_equal(s.text, "1:a|b;2:1|2;3:3|4");
+}
+
+static void test_regular_file_without_final_newline(void **state)
+{
+	struct seen s = { 0 };
+	FILE *f = tmpfile();
+
+	(void)state;
+	assert_non_null(f);
+	fputs("a,b\n1,2\n3,4", f);
+	rewind(f);
+	assert_int_equal(csvin_read(f, "t.csv", collect, &s, NULL), DK_OK);
+	fclose(f);
+	assert_string_equal(s.text, "1:a|b;2:1|2;3:3|4");
+}
+
+/* The record's true number of fields, past CSVIN_FIELDS_MAX. */
+static int count_fields(const struct csvin_record *rec, void *arg)
+{
+	long *total = arg;
+
+	if (rec->line == 2) {
+		*total = rec->total;
+		assert_int_equal(rec->nfields, CSVIN_FIELDS_MAX);
+		assert_true(rec->too_many);
+	} else {
+		assert_int_equal(rec->total, rec->nfields);
+	}
+	return DK_OK;
+}
+
+static void test_field_total(void **state)
+{
+	size_t n = 100001, i, len = 0;
+	char *data = malloc(n + 16);
+	long total = 0;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(data);
+	len += sprintf(data, "a\nx");
+	for (i = 1; i < n; i++)
+		data[len++] = ',';
+	data[len++] = '\n';
+	len += sprintf(data + len, "y\n");
+	f = fmemopen(data, len, "rb");
+	assert_non_null(f);
+	assert_int_equal(csvin_read(f, "t.csv", count_fields, &total, NULL), DK_OK);
+	fclose(f);
+	assert_int_equal(total, (long)n);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +325,13 @@ int main(void)
 		cmocka_unit_test(test_field_at_limit),
 		cmocka_unit_test(test_callback_stops),
 		cmocka_unit_test(test_long_file_line_numbers),
+		cmocka_unit_test(test_cr_only_lines),
+		cmocka_unit_test(test_mixed_line_ends),
+		cmocka_unit_test(test_crlf_across_reads),
+		cmocka_unit_test(test_pipe_cut_mid_record),
+		cmocka_unit_test(test_pipe_complete),
+		cmocka_unit_test(test_regular_file_without_final_newline),
+		cmocka_unit_test(test_field_total),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
