@@ -543,6 +543,7 @@ int db_query_each(struct db *db, const char *label, const char *sql,
 		  int nparams, const char *const *params,
 		  int (*fn)(const PGresult *res, int row, void *arg), void *arg, long *nrows)
 {
+	double deadline = db_deadline(db);
 	PGresult *r;
 	ExecStatusType est;
 	char buf[256];
@@ -551,11 +552,29 @@ int db_query_each(struct db *db, const char *label, const char *sql,
 
 	if (nrows)
 		*nrows = 0;
+	if (db->dead) {
+		errno = 0;
+		return db_lost(db, label);
+	}
 	if (!PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0))
 		return db_fail(db, label, NULL);
 	/* Should it fail, the rows come in one result: slower, still right. */
 	(void)PQsetSingleRowMode(db->conn);
-	while ((r = PQgetResult(db->conn)) != NULL) {
+	errno = 0;
+	if (db_flush(db, deadline))
+		return db_lost(db, label);
+	for (;;) {
+		/* each row (or the end) must come within the timeout */
+		while (PQisBusy(db->conn)) {
+			if (db_wait(db, 0, deadline) || !PQconsumeInput(db->conn)) {
+				if (errno != ETIMEDOUT)
+					errno = 0;
+				return db_lost(db, label);
+			}
+		}
+		if (!(r = PQgetResult(db->conn)))
+			break;
+		deadline = db_deadline(db);
 		est = PQresultStatus(r);
 		if (est != PGRES_SINGLE_TUPLE && est != PGRES_TUPLES_OK && est != PGRES_COMMAND_OK) {
 			/* after our own cancel the error is expected: ours wins */
