@@ -54,4 +54,21 @@ void outfile_abort(struct outfile *o);
 /* outfile_path() is the destination given to outfile_open(). */
 const char *outfile_path(const struct outfile *o);
 
+/* A placeholder of an output name: {name} becomes value. */
+struct outfile_var {
+	const char *name;  /* without braces: "period" */
+	const char *value;
+};
+
+/*
+ * outfile_expand() replaces each {NAME} in pattern by the value of the
+ * variable NAME among vars[0..nvars) (an output name like
+ * "didkpi-{period}.csv" given to a cron job). A "{" that does not start a
+ * "{...}" is kept as it is. Returns DK_OK and *out (malloc'd); DK_USAGE
+ * after a message naming an unknown {name} and the known ones;
+ * DK_SOFTWARE when memory runs out.
+ */
+int outfile_expand(const char *pattern, const struct outfile_var *vars, size_t nvars,
+		   char **out);
+
 #endif
