@@ -103,6 +103,28 @@ interrupt "chart SIGTERM" TERM c.svg chart trend -p FY2568 -o "$O/c.svg"
 interrupt "kpi -o SIGINT" INT k.csv kpi -p $P -o "$O/k.csv"
 interrupt "compare -o SIGTERM" TERM cmp.csv compare -o "$O/cmp.csv"
 
+# A frozen server (its postmaster and the run's backend stopped) cannot
+# answer the cancel request: the run still ends, of its own signal, and
+# leaves nothing.
+printf 'old\n' >"$O/z.csv"
+lock_table service_requests || not_ok "frozen: table locked"
+exec "${BG[@]}" kpi -p $P -o "$O/z.csv" >"$W/out" 2>"$W/err" &
+pid=$!
+wait_for_waiter || not_ok "frozen: the run waits inside its query"
+bpid=$(q "$DBNAME" -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'didkpi'
+	AND wait_event_type = 'Lock'")
+pm=$(ps -o ppid= -p "$bpid" | tr -d ' ')
+kill -STOP "$pm" "$bpid"
+kill -TERM "$pid"
+for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+kill -CONT "$pm" "$bpid"
+wait "$pid"
+eq "frozen server: the run dies of SIGTERM within 60 s" "143" "$?"
+eq "frozen server: nothing left beside the file" "" "$(hidden_left z.csv)"
+eq "frozen server: the old file untouched" "old" "$(cat "$O/z.csv")"
+unlock_table
+
 # A run killed with -9 leaves its lock and temporary directory; the next
 # run removes them, and the temporary files of the versions before
 # (".NAME.XXXXXX" beside the file), but not a file a person named so.
