@@ -17,6 +17,7 @@
 #include "format.h"
 #include "kpi.h"
 #include "log.h"
+#include "outfile.h"
 #include "period.h"
 #include "status.h"
 
@@ -24,7 +25,8 @@ static const char usage[] =
 	"Usage: didkpi chart KIND -o FILE [OPTION]...\n"
 	"Draw a chart of the department's KPIs (SPEC section 6) from one read-only\n"
 	"snapshot. FILE's extension chooses the format: .png, .svg or .pdf. The\n"
-	"file appears atomically (written beside it, then renamed).\n\n"
+	"file appears atomically (written beside it, then renamed), never through\n"
+	"a symbolic link.\n\n"
 	"Kinds:\n"
 	"  trend      a KPI by month, with its target and the adoption dates\n"
 	"  compare    one metric before and after each service adopted Digital ID,\n"
@@ -326,36 +328,6 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 	if (o->kind != K_COMPARE || o->period_given)
 		return cmd_period_check(o->period_text);
 	return DK_OK;
-}
-
-/* Fails early, before any query, when the file's directory is not there
- * or not writable (chart_write_file() would fail the same way later). */
-static int check_output_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	struct stat sb;
-	int st = DK_OK;
-
-	if (!slash)
-		dir = strdup(".");
-	else if (slash == path)
-		dir = strdup("/");
-	else
-		dir = strndup(path, (size_t)(slash - path));
-	if (!dir) {
-		log_error("out of memory");
-		return DK_SOFTWARE;
-	}
-	if (stat(dir, &sb) != 0 || access(dir, W_OK | X_OK) != 0) {
-		log_error("cannot create '%s': %s", path, strerror(errno));
-		st = DK_CANTCREAT;
-	} else if (!S_ISDIR(sb.st_mode)) {
-		log_error("cannot create '%s': %s", path, strerror(ENOTDIR));
-		st = DK_CANTCREAT;
-	}
-	free(dir);
-	return st;
 }
 
 /* What every kind needs to build its chart. */
@@ -949,7 +921,9 @@ static int resolve_period(struct build *b)
 	return DK_OK;
 }
 
-static int run(struct cmd_ctx *ctx, struct opts *o)
+/* Draws the chart into *of (opened by the caller); sets *of to NULL once
+ * chart_write_outfile() has consumed it. */
+static int run(struct cmd_ctx *ctx, struct opts *o, struct outfile **of)
 {
 	struct build b;
 	int st;
@@ -992,7 +966,8 @@ static int run(struct cmd_ctx *ctx, struct opts *o)
 		st = DK_DATAERR;
 		goto out;
 	}
-	st = chart_write_file(&b.chart, o->out, o->width, o->height);
+	st = chart_write_outfile(&b.chart, *of, o->width, o->height);
+	*of = NULL;
 	if (st == DK_OK)
 		log_info("wrote %s (%dx%d)", o->out, o->width, o->height);
 out:
@@ -1012,14 +987,20 @@ int cmd_chart(int argc, char **argv, struct cmd_ctx *ctx)
 		.metric = CMP_DIGITAL_CHANNEL_RATE, .thai = 1, .width = 1200, .height = 700,
 		.share = 1, .min_cell = 5, .window = 6, .ramp = 0, .tz = "Asia/Bangkok"
 	};
+	struct outfile *of = NULL;
 	int st, done;
 
 	st = parse_opts(argc, argv, ctx, &o, &done);
-	if (st == DK_OK && !done && (st = check_output_dir(o.out)) == DK_OK) {
+	/* The output first: a missing directory, a planted link or another
+	 * run writing the file fails the run before any query; the lock and
+	 * the private temporary file are held (and removed on a signal)
+	 * until the chart is renamed into place. */
+	if (st == DK_OK && !done && (st = outfile_open(o.out, &of)) == DK_OK) {
 		/* Refuse before any query rather than draw boxes for Thai. */
 		st = chart_font_check(o.thai);
 		if (st == DK_OK)
-			st = run(ctx, &o);
+			st = run(ctx, &o, &of);
+		outfile_abort(of);
 		chart_fonts_release();
 	}
 	opts_free(&o);

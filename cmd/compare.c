@@ -1,4 +1,5 @@
 /* didkpi compare: each service before and after it adopted Digital ID. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,10 @@
 #include "compare.h"
 #include "format.h"
 #include "freshness.h"
+#include "kpi.h"
 #include "log.h"
+#include "outfile.h"
+#include "period.h"
 #include "status.h"
 
 static const char usage[] =
@@ -33,12 +37,17 @@ static const char usage[] =
 	"                          (default: refuse with status 65)\n"
 	"      --require-complete  refuse (65) when the data ends more than a day\n"
 	"                          before the windows do (default: a warning)\n"
+	"  -o, --output=FILE       write to FILE, atomically: it appears whole or not\n"
+	"                          at all, never through a symbolic link (default\n"
+	"                          or '-': standard output); {date} becomes today's\n"
+	"                          date; the format defaults to FILE's extension\n"
+	"                          (.csv, .tsv, .json), else csv\n"
 	"      --list              list the metrics and exit\n"
 	CMD_DB_HELP
 	"  -h, --help              show this help\n\n"
 	"Exit status: 0 success; 64 usage; 65 no data in any service's windows (or\n"
 	"incomplete, with --require-complete); 69 database unavailable; 70 internal\n"
-	"error.\n";
+	"error; 73 cannot create the output file.\n";
 
 /* Split a comma-separated list in place into out[], at most max names. */
 static int split_list(struct cmd_ctx *ctx, const char *opt, char *list,
@@ -57,6 +66,28 @@ static int split_list(struct cmd_ctx *ctx, const char *opt, char *list,
 	return DK_OK;
 }
 
+/* The format of an output file named path: its extension's, else csv. */
+static int format_of_name(const char *path)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+
+	if (dot && (!slash || dot > slash)) {
+		if (!strcasecmp(dot, ".tsv"))
+			return OUT_TSV;
+		if (!strcasecmp(dot, ".json"))
+			return OUT_JSON;
+	}
+	return OUT_CSV;
+}
+
+/* Expands {date} in an output name (outfile_expand). */
+static int expand_output(const char *pattern, const char *date, char **out)
+{
+	const struct outfile_var vars[] = { { "date", date } };
+
+	return outfile_expand(pattern, vars, 1, out);
+}
+
 int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	enum { OPT_DID = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE };
@@ -69,6 +100,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "tz", required_argument, NULL, OPT_TZ },
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ "require-complete", no_argument, NULL, OPT_COMPLETE },
@@ -78,7 +110,10 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 	};
 	struct compare_request req = { .tz = "Asia/Bangkok", .window_months = 6, .level = 0.95 };
 	struct compare_result *res = NULL;
-	const char **services = NULL, *names[CMP_METRIC_COUNT * 4];
+	const char **services = NULL, *names[CMP_METRIC_COUNT * 4], *output = NULL;
+	struct outfile *of = NULL;
+	struct civil_date today;
+	char date[DATE_ISO_LEN], *path = NULL;
 	size_t n, k;
 	int ch, st, fmt = -1, thai = 1, m;
 	unsigned fresh = 0;
@@ -90,7 +125,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		log_error("out of memory");
 		return DK_SOFTWARE;
 	}
-	while ((ch = getopt_long(argc, argv, "s:w:r:m:f:d:vh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:w:r:m:f:o:d:vh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			if ((st = split_list(ctx, "--service", optarg, services, n, &req.nservices)))
@@ -142,6 +177,13 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 				goto out;
 			}
 			break;
+		case 'o':
+			if (!*optarg) {
+				st = cmd_usage_error(ctx, "--output needs a file name");
+				goto out;
+			}
+			output = strcmp(optarg, "-") ? optarg : NULL;
+			break;
 		case OPT_LIST:
 			for (m = 0; m < CMP_METRIC_COUNT; m++)
 				printf("%-26s %-34s %s\n", compare_metrics[m].name,
@@ -159,16 +201,41 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	if (fmt < 0)
-		fmt = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
-	if ((st = cmd_open(ctx)) || (st = db_set_timezone(ctx->db, req.tz)) ||
-	    (st = freshness_compare(ctx->db, &req, fresh)) ||
-	    (st = compare_compute(ctx->db, &req, &res)))
+		fmt = output ? format_of_name(output) : isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
+	/* a placeholder mistake shows now, before connecting */
+	if (output && (st = expand_output(output, "d", &path)))
 		goto out;
-	if (compare_write(stdout, res, fmt, thai)) {
-		log_error("cannot write the comparison to standard output");
+	free(path);
+	path = NULL;
+	if ((st = cmd_open(ctx)) || (st = db_set_timezone(ctx->db, req.tz)) ||
+	    (st = freshness_compare(ctx->db, &req, fresh)))
+		goto out;
+	/* The output file before the queries: its lock and private temporary
+	 * file are held (and removed on a signal) until it is complete. */
+	if (output) {
+		if ((st = kpi_today(ctx->db, req.tz, &today)))
+			goto out;
+		date_format_iso(today, date);
+		if ((st = expand_output(output, date, &path)) || (st = outfile_open(path, &of)))
+			goto out;
+	}
+	if ((st = compare_compute(ctx->db, &req, &res)))
+		goto out;
+	errno = 0;
+	if (compare_write(of ? outfile_stream(of) : stdout, res, fmt, thai)) {
+		if (of)
+			log_error("cannot write '%s': %s", path, strerror(errno ? errno : EIO));
+		else
+			log_error("cannot write the comparison to standard output");
 		st = DK_CANTCREAT;
 	}
+	if (st == DK_OK && of) {
+		st = outfile_commit(of);
+		of = NULL;
+	}
 out:
+	outfile_abort(of);
+	free(path);
 	compare_result_free(res);
 	free(services);
 	return st;

@@ -1,4 +1,5 @@
 /* didkpi kpi: compute the KPIs of a period, for people and for pipes. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "kpi.h"
 #include "kpiout.h"
 #include "log.h"
+#include "outfile.h"
 #include "period.h"
 #include "status.h"
 
@@ -36,11 +38,18 @@ static const char usage[] =
 	"                          (default: refuse it with status 65)\n"
 	"      --require-complete  refuse (65) when the data ends more than a day\n"
 	"                          before the period does (default: a warning)\n"
+	"  -o, --output=FILE       write to FILE, atomically: it appears whole or not\n"
+	"                          at all, never through a symbolic link (default\n"
+	"                          or '-': standard output); {period} becomes the\n"
+	"                          period's label (2025-03), {date} today's date;\n"
+	"                          the format defaults to FILE's extension (.csv,\n"
+	"                          .tsv, .json), else csv\n"
 	"      --list              list the KPIs and exit\n"
 	CMD_DB_HELP
 	"  -h, --help              show this help\n\n"
 	"Exit status: 0 success; 64 usage; 65 no data in the period (or incomplete,\n"
-	"with --require-complete); 69 database unavailable; 70 internal error.\n";
+	"with --require-complete); 69 database unavailable; 70 internal error;\n"
+	"73 cannot create the output file.\n";
 
 /* Parse a comma-separated list with fn (returns an index or -1). */
 static int parse_list(struct cmd_ctx *ctx, const char *opt, char *list,
@@ -71,6 +80,28 @@ static int find_breakdown(const char *s)
 	return b == BD_ALL ? -1 : b;
 }
 
+/* The format of an output file named path: its extension's, else csv. */
+static int format_of_name(const char *path)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+
+	if (dot && (!slash || dot > slash)) {
+		if (!strcasecmp(dot, ".tsv"))
+			return OUT_TSV;
+		if (!strcasecmp(dot, ".json"))
+			return OUT_JSON;
+	}
+	return OUT_CSV;
+}
+
+/* Expands {period} and {date} in an output name (outfile_expand). */
+static int expand_output(const char *pattern, const char *period, const char *date, char **out)
+{
+	const struct outfile_var vars[] = { { "period", period }, { "date", date } };
+
+	return outfile_expand(pattern, vars, 2, out);
+}
+
 static void list_kpis(void)
 {
 	for (int k = 0; k < KPI_COUNT; k++)
@@ -89,6 +120,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "tz", required_argument, NULL, OPT_TZ },
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ "require-complete", no_argument, NULL, OPT_COMPLETE },
@@ -101,12 +133,14 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 	struct period period, *series = NULL;
 	enum period_interval iv = INTERVAL_NONE;
 	struct civil_date today;
-	const char *period_text = "last-month";
+	const char *period_text = "last-month", *output = NULL;
+	struct outfile *of = NULL;
+	char date[DATE_ISO_LEN], *path = NULL;
 	int ch, st, fmt = -1, thai = 1, list[KPI_COUNT], n, by[BD_COUNT];
 	unsigned fresh = 0;
 	char *end;
 
-	while ((ch = getopt_long(argc, argv, "p:i:b:k:f:d:vh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "p:i:b:k:f:o:d:vh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'p': period_text = optarg; break;
 		case 'i':
@@ -146,6 +180,11 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 				return cmd_usage_error(ctx, "--format must be table, csv, tsv or json, not '%s'",
 						       optarg);
 			break;
+		case 'o':
+			if (!*optarg)
+				return cmd_usage_error(ctx, "--output needs a file name");
+			output = strcmp(optarg, "-") ? optarg : NULL;
+			break;
 		case OPT_LIST: list_kpis(); return DK_OK;
 		case OPT_ALLOW_EMPTY: fresh |= FRESH_ALLOW_EMPTY; break;
 		case OPT_COMPLETE: fresh |= FRESH_REQUIRE_COMPLETE; break;
@@ -158,7 +197,12 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 	if (optind < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 	if (fmt < 0)
-		fmt = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
+		fmt = output ? format_of_name(output) : isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
+	/* a placeholder mistake shows now, before connecting */
+	if (output && (st = expand_output(output, "p", "d", &path)))
+		return st;
+	free(path);
+	path = NULL;
 	if ((st = cmd_period_check(period_text)) || (st = cmd_open(ctx)) ||
 	    (st = db_set_timezone(ctx->db, req.tz)) || (st = kpi_today(ctx->db, req.tz, &today)) ||
 	    (st = cmd_period_parse(period_text, today, &period)) ||
@@ -166,12 +210,29 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		return st;
 	if ((st = period_split(&period, iv, &series, &req.nperiods)))
 		return st;
+	/* The output file before the queries: its lock and private temporary
+	 * file are held (and removed on a signal) until it is complete. */
+	date_format_iso(today, date);
+	if (output && ((st = expand_output(output, period.label, date, &path)) ||
+		       (st = outfile_open(path, &of))))
+		goto out;
 	req.periods = series;
 	st = kpi_compute(ctx->db, &req, &res);
-	if (st == DK_OK && kpi_write(stdout, res, fmt, thai)) {
-		log_error("cannot write the KPIs to standard output");
+	errno = 0;
+	if (st == DK_OK && kpi_write(of ? outfile_stream(of) : stdout, res, fmt, thai)) {
+		if (of)
+			log_error("cannot write '%s': %s", path, strerror(errno ? errno : EIO));
+		else
+			log_error("cannot write the KPIs to standard output");
 		st = DK_CANTCREAT;
 	}
+	if (st == DK_OK && of) {
+		st = outfile_commit(of);
+		of = NULL;
+	}
+out:
+	outfile_abort(of);
+	free(path);
 	kpi_result_free(res);
 	free(series);
 	return st;

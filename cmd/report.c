@@ -1,20 +1,16 @@
 /* didkpi report: the monthly XLSX workbook from a template, safe under cron. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "chart.h"
 #include "cmd.h"
 #include "freshness.h"
 #include "kpi.h"
 #include "log.h"
+#include "outfile.h"
 #include "period.h"
 #include "report.h"
 #include "sqlres.h"
@@ -68,34 +64,6 @@ struct opts {
 	unsigned fresh;            /* FRESH_ALLOW_EMPTY, FRESH_REQUIRE_COMPLETE */
 };
 
-/* The temporary file and lock being written, for the signal handler. */
-static char sig_tmp[4096];
-static char sig_lock[4096];
-
-/* On SIGINT, SIGTERM or SIGHUP (a cron timeout) remove what this run made,
- * then die of the signal as usual. */
-static void on_signal(int sig)
-{
-	if (sig_tmp[0])
-		unlink(sig_tmp);
-	if (sig_lock[0])
-		unlink(sig_lock);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 /* The template's short name for {template}: the file name without ".ini". */
 static char *template_short_name(const char *arg)
 {
@@ -109,212 +77,33 @@ static char *template_short_name(const char *arg)
 	return strndup(base, n);
 }
 
-/*
- * Expands {period}, {template} and {date} in pattern into *out (malloc'd).
- * Returns DK_OK, or DK_USAGE with a message for an unknown {name}, or
- * DK_SOFTWARE when memory runs out.
- */
+/* Expands {period}, {template} and {date} in pattern (outfile_expand). */
 static int expand_path(const char *pattern, const char *period, const char *tpl,
 		       const char *date, char **out)
 {
-	size_t cap = strlen(pattern) + 1, n = 0;
-	const char *p = pattern;
-	char *buf;
+	const struct outfile_var vars[] = {
+		{ "period", period }, { "template", tpl }, { "date", date },
+	};
 
-	cap += 3 * (strlen(period) + strlen(tpl) + strlen(date));
-	*out = NULL;
-	/* each {name} may appear several times: grow as needed */
-	if (!(buf = malloc(cap)))
-		return DK_SOFTWARE;
-	while (*p) {
-		const char *val = NULL;
-		size_t skip = 0, len;
-
-		if (!strncmp(p, "{period}", 8))
-			val = period, skip = 8;
-		else if (!strncmp(p, "{template}", 10))
-			val = tpl, skip = 10;
-		else if (!strncmp(p, "{date}", 6))
-			val = date, skip = 6;
-		else if (*p == '{' && strchr(p, '}')) {
-			log_error("--output: unknown placeholder '%.*s' (use {period}, {template} "
-				  "or {date})", (int)(strchr(p, '}') - p + 1), p);
-			free(buf);
-			return DK_USAGE;
-		}
-		len = val ? strlen(val) : 1;
-		if (n + len + 1 > cap) {
-			char *grown;
-
-			cap = 2 * (n + len + 1);
-			if (!(grown = realloc(buf, cap))) {
-				free(buf);
-				return DK_SOFTWARE;
-			}
-			buf = grown;
-		}
-		memcpy(buf + n, val ? val : p, len);
-		n += len;
-		p += val ? skip : 1;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	return DK_OK;
-}
-
-/* "dir/.base.SUFFIX" beside path, for the lock and the temporary file. */
-static char *beside(const char *path, const char *suffix)
-{
-	const char *slash = strrchr(path, '/');
-	char *s;
-	int r;
-
-	if (slash)
-		r = asprintf(&s, "%.*s/.%s%s", (int)(slash - path), path, slash + 1, suffix);
-	else
-		r = asprintf(&s, ".%s%s", path, suffix);
-	return r < 0 ? NULL : s;
+	return outfile_expand(pattern, vars, sizeof(vars) / sizeof(vars[0]), out);
 }
 
 /*
- * Takes the lock of path: a hidden file ".NAME.lock" beside it, locked
- * with flock(). A second run on the same path fails at once rather than
- * queue behind a run that may be stuck. The lock file is removed by
- * unlock_path(); a run that finds the lock file replaced while it waited
- * tries again, so removing it is safe.
+ * Writes the workbook into the private temporary file of an outfile
+ * (libxlsxwriter writes by name) and renames it over its destination only
+ * when it is complete and synced.
  */
-static int lock_path(const char *path, char **lockname, int *fd_out)
-{
-	struct stat a, b;
-	int fd = -1, tries;
-
-	*fd_out = -1;
-	if (!(*lockname = beside(path, ".lock")))
-		return DK_SOFTWARE;
-	for (tries = 0; tries < 10; tries++) {
-		fd = open(*lockname, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-		if (fd < 0) {
-			log_error("cannot create '%s': %s", path, strerror(errno));
-			log_detail("the lock file '%s' cannot be created", *lockname);
-			return DK_CANTCREAT;
-		}
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-			int e = errno;
-
-			close(fd);
-			if (e == EWOULDBLOCK) {
-				log_error("cannot create '%s': another didkpi report is writing it",
-					  path);
-				log_detail("the lock '%s' is held", *lockname);
-				return DK_CANTCREAT;
-			}
-			log_error("cannot lock '%s': %s", *lockname, strerror(e));
-			return DK_CANTCREAT;
-		}
-		/* still the file at that name (not one removed meanwhile)? */
-		if (fstat(fd, &a) == 0 && stat(*lockname, &b) == 0 && a.st_ino == b.st_ino &&
-		    a.st_dev == b.st_dev) {
-			*fd_out = fd;
-			snprintf(sig_lock, sizeof(sig_lock), "%s", *lockname);
-			return DK_OK;
-		}
-		close(fd);
-	}
-	log_error("cannot lock '%s': it keeps being replaced", *lockname);
-	return DK_CANTCREAT;
-}
-
-static void unlock_path(const char *lockname, int fd)
-{
-	if (fd < 0)
-		return;
-	unlink(lockname);
-	sig_lock[0] = '\0';
-	close(fd);
-}
-
-/* fsync a file by name; 0 or -1 with errno. */
-static int sync_file(const char *path, int dir)
-{
-	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC), r, e;
-
-	if (fd < 0)
-		return -1;
-	r = fsync(fd);
-	e = errno;
-	close(fd);
-	errno = e;
-	return r;
-}
-
-/*
- * Writes the workbook to a temporary file beside path and renames it over
- * path only when it is complete and synced.
- */
-static int write_atomically(const char *path, const struct template *t,
+static int write_atomically(struct outfile *of, const struct template *t,
 			    const struct report_data *d, const struct xlsx_options *xo)
 {
-	struct stat old;
-	char *tmp = beside(path, ".XXXXXX"), *dir = NULL, *slash;
-	mode_t mode, mask;
-	int fd, st;
+	int st;
 
-	if (!tmp)
-		return DK_SOFTWARE;
-	if (stat(path, &old) == 0 && S_ISDIR(old.st_mode)) {
-		log_error("cannot create '%s': it is a directory", path);
-		free(tmp);
-		return DK_CANTCREAT;
+	outfile_close_stream(of);
+	if ((st = xlsx_write_report(outfile_temp_path(of), t, d, xo))) {
+		outfile_abort(of);
+		return st;
 	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		log_error("cannot create '%s': %s", path, strerror(errno));
-		free(tmp);
-		return DK_CANTCREAT;
-	}
-	snprintf(sig_tmp, sizeof(sig_tmp), "%s", tmp);
-	/* the mode of the file replaced, or what a new file would get */
-	if (stat(path, &old) == 0) {
-		mode = old.st_mode & 07777;
-	} else {
-		mask = umask(0);
-		umask(mask);
-		mode = 0666 & ~mask;
-	}
-	if (fchmod(fd, mode) < 0 || close(fd) < 0) {
-		log_error("cannot create '%s': %s", path, strerror(errno));
-		st = DK_CANTCREAT;
-		goto fail;
-	}
-	st = xlsx_write_report(tmp, t, d, xo);
-	if (st)
-		goto fail;
-	if (sync_file(tmp, 0) < 0) {
-		log_error("cannot write '%s': %s", path, strerror(errno));
-		st = DK_CANTCREAT;
-		goto fail;
-	}
-	if (rename(tmp, path) < 0) {
-		log_error("cannot create '%s': %s", path, strerror(errno));
-		st = DK_CANTCREAT;
-		goto fail;
-	}
-	sig_tmp[0] = '\0';
-	/* make the rename itself durable; a failure here is not worth failing for */
-	if ((dir = strdup(path))) {
-		slash = strrchr(dir, '/');
-		if (slash)
-			*(slash == dir ? slash + 1 : slash) = '\0';
-		sync_file(slash ? dir : ".", 1);
-	}
-	free(dir);
-	free(tmp);
-	return DK_OK;
-fail:
-	unlink(tmp);
-	sig_tmp[0] = '\0';
-	free(tmp);
-	return st;
+	return outfile_commit(of);
 }
 
 static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o, int *done)
@@ -441,8 +230,8 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	struct civil_date today;
 	struct freshness fresh;
 	char err[512], date[DATE_ISO_LEN], *tpath = NULL, *tname = NULL, *path = NULL;
-	char *lockname = NULL;
-	int st, done, lockfd = -1, fonts = 0;
+	struct outfile *of = NULL;
+	int st, done, fonts = 0;
 
 	if ((st = parse_opts(argc, argv, ctx, &o, &done)) || done)
 		return st;
@@ -494,8 +283,8 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	/* no data: refused before the lock is taken or anything is written */
 	if ((st = freshness_period(ctx->db, o.tz, &period, o.fresh, &fresh)))
 		goto out;
-	catch_signals();
-	if ((st = lock_path(path, &lockname, &lockfd)))
+	/* the lock, a private temporary file, signals remove them */
+	if ((st = outfile_open(path, &of)))
 		goto out;
 
 	rq.tpl = tpl;
@@ -521,18 +310,19 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	xo.tz = o.tz;
 	xo.min_cell = o.min_cell;
 	xo.window_months = o.window;
-	if ((st = write_atomically(path, tpl, data, &xo)))
+	st = write_atomically(of, tpl, data, &xo);
+	of = NULL;
+	if (st)
 		goto out;
 	log_info("wrote %s (%zu sheets, %s)", path, tpl->nsheets, period.label);
 	if (o.print_path)
 		printf("%s\n", path);
 out:
-	unlock_path(lockname, lockfd);
+	outfile_abort(of);
 	if (fonts)
 		chart_fonts_release();
 	report_data_free(data);
 	template_free(tpl);
-	free(lockname);
 	free(path);
 	free(tname);
 	free(tpath);

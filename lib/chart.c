@@ -16,6 +16,7 @@
 
 #include "chart.h"
 #include "log.h"
+#include "outfile.h"
 #include "status.h"
 
 /*
@@ -1854,7 +1855,8 @@ int chart_font_check(int thai)
 	return DK_OK;
 }
 
-/* Output: the file is built beside its destination and renamed. */
+/* Output: the file is built in a private directory beside its destination
+ * (lib/outfile) and renamed. */
 
 enum out_format { OUT_PNG, OUT_SVG, OUT_PDF };
 
@@ -1968,59 +1970,6 @@ int chart_path_supported(const char *path)
 	return path && out_format(path, &f) == 0;
 }
 
-/* "dir/.name.XXXXXX" for mkstemp, in path's directory. */
-static char *temp_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	const char *base = path + dirlen;
-	size_t n = strlen(path) + 16;
-	char *t = malloc(n);
-
-	if (t)
-		snprintf(t, n, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
-	return t;
-}
-
-/*
- * The mode the new file gets: the old file's, or 0666 minus the umask
- * (which can only be read by setting it; commands are single-threaded).
- */
-static mode_t file_mode(const char *path)
-{
-	struct stat sb;
-	mode_t mask;
-
-	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-		return sb.st_mode & 07777;
-	mask = umask(022);
-	umask(mask);
-	return 0666 & ~mask;
-}
-
-/* Makes the rename durable; failure here loses nothing already written. */
-static void dir_sync(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd;
-
-	if (!slash)
-		dir = strdup(".");
-	else if (slash == path)
-		dir = strdup("/");
-	else
-		dir = strndup(path, (size_t)(slash - path));
-	if (!dir)
-		return;
-	fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
 static cairo_surface_t *surface_new(enum out_format f, struct sink *k,
 				    const struct chart *c, int w, int h)
 {
@@ -2046,22 +1995,14 @@ static cairo_surface_t *surface_new(enum out_format f, struct sink *k,
 	return cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
 }
 
-int chart_write_file(const struct chart *c, const char *path, int width,
-		     int height)
+/* The checks made before anything is created: DK_OK or DK_USAGE. */
+static int write_check(const char *path, int width, int height, enum out_format *f)
 {
-	enum out_format f;
-	struct sink k = { NULL, 0, 0, NULL, 0, 0 };
-	cairo_surface_t *sf = NULL;
-	cairo_status_t cs;
-	cairo_t *cr;
-	char *tmp = NULL;
-	int fd, st = DK_OK, renamed = 0;
-
 	if (!path || !*path) {
 		log_error("chart: no output file name");
 		return DK_USAGE;
 	}
-	if (out_format(path, &f) < 0) {
+	if (out_format(path, f) < 0) {
 		log_error("%s: unsupported chart format: the name must end in "
 			  ".png, .svg or .pdf", path);
 		return DK_USAGE;
@@ -2071,25 +2012,37 @@ int chart_write_file(const struct chart *c, const char *path, int width,
 			  width, height, MAX_SIZE);
 		return DK_USAGE;
 	}
-	tmp = temp_name(path);
-	if (!tmp) {
-		log_error("chart: out of memory");
-		return DK_SOFTWARE;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		log_error("cannot create '%s': %s", path, strerror(errno));
-		free(tmp);
-		return DK_CANTCREAT;
-	}
-	k.mem = f == OUT_SVG;
-	k.fp = fdopen(fd, "wb");
-	if (!k.fp) {
-		log_error("cannot create '%s': %s", path, strerror(errno));
-		close(fd);
-		st = DK_CANTCREAT;
+	return DK_OK;
+}
+
+int chart_write_file(const struct chart *c, const char *path, int width,
+		     int height)
+{
+	struct outfile *of;
+	enum out_format f;
+	int st;
+
+	if ((st = write_check(path, width, height, &f)) ||
+	    (st = outfile_open(path, &of)))
+		return st;
+	return chart_write_outfile(c, of, width, height);
+}
+
+int chart_write_outfile(const struct chart *c, struct outfile *of, int width,
+			int height)
+{
+	const char *path = outfile_path(of);
+	enum out_format f;
+	struct sink k = { NULL, 0, 0, NULL, 0, 0 };
+	cairo_surface_t *sf = NULL;
+	cairo_status_t cs;
+	cairo_t *cr;
+	int st;
+
+	if ((st = write_check(path, width, height, &f)))
 		goto out;
-	}
+	k.mem = f == OUT_SVG;
+	k.fp = outfile_stream(of);
 	sf = surface_new(f, &k, c, width, height);
 	cs = cairo_surface_status(sf);
 	if (cs != CAIRO_STATUS_SUCCESS) {
@@ -2119,35 +2072,18 @@ int chart_write_file(const struct chart *c, const char *path, int width,
 	}
 	if (k.mem && !k.err && svg_write_stable(&k) < 0)
 		k.err = errno ? errno : EIO;
-	if (k.err || fflush(k.fp) != 0 || fsync(fileno(k.fp)) != 0 ||
-	    fchmod(fileno(k.fp), file_mode(path)) != 0) {
-		log_error("cannot write '%s': %s", path,
-			  strerror(k.err ? k.err : errno));
+	if (k.err) {
+		log_error("cannot write '%s': %s", path, strerror(k.err));
 		st = DK_CANTCREAT;
 		goto out;
 	}
-	fd = fclose(k.fp);
-	k.fp = NULL;
-	if (fd != 0) {
-		log_error("cannot write '%s': %s", path, strerror(errno));
-		st = DK_CANTCREAT;
-		goto out;
-	}
-	if (rename(tmp, path) != 0) {
-		log_error("cannot create '%s': %s", path, strerror(errno));
-		st = DK_CANTCREAT;
-		goto out;
-	}
-	renamed = 1;
-	dir_sync(path);
+	/* flush, sync, mode, rename, directory sync */
+	st = outfile_commit(of);
+	of = NULL;
 out:
 	if (sf)
 		cairo_surface_destroy(sf);
-	if (k.fp)
-		fclose(k.fp);
-	if (!renamed)
-		unlink(tmp);
-	free(tmp);
+	outfile_abort(of);
 	free(k.buf);
 	return st;
 }

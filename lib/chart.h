@@ -112,19 +112,31 @@ int chart_render(const struct chart *c, cairo_t *cr, double width,
  * chart_write_file() renders c into path, whose extension (any case)
  * chooses the format: ".png" (width x height pixels), ".svg" (width x
  * height px) or ".pdf" (a page of width x height points; 842 x 595 is A4
- * landscape). The file appears atomically: the chart goes to a temporary
- * file beside path (made by mkstemp), which is flushed, synced, checked,
- * given the mode of the file it replaces (or 0666 minus the umask) and
- * renamed over path. On any failure the temporary file is removed and a
- * file already at path is left untouched.
+ * landscape). The file appears atomically, never through a symbolic link
+ * (lib/outfile.h): the chart goes to a private temporary file beside path,
+ * which is flushed, synced, checked, given the mode of the file it
+ * replaces (or 0666 minus the umask) and renamed over path. On any
+ * failure, or a signal, the temporary file is removed and a file already
+ * at path is left untouched.
  *
  * Returns DK_OK; DK_USAGE for an unsupported extension or a size outside
  * 1..16384; DK_CANTCREAT when the file cannot be created or written (no
- * such directory, no permission, disk full); DK_SOFTWARE as chart_render().
- * Every failure is reported through log_error.
+ * such directory, no permission, disk full, a symbolic link or a
+ * non-regular file at path, another run writing it); DK_SOFTWARE as
+ * chart_render(). Every failure is reported through log_error.
  */
 int chart_write_file(const struct chart *c, const char *path, int width,
 		     int height);
+
+/*
+ * chart_write_outfile() is chart_write_file() into an output file already
+ * opened with outfile_open() (a command opens it before its queries, so
+ * that a lock held or a planted link fails the run before any work). It
+ * always consumes of: committed on success, aborted on failure.
+ */
+struct outfile;
+int chart_write_outfile(const struct chart *c, struct outfile *of, int width,
+			int height);
 
 /*
  * chart_path_supported() is 1 when path's extension (any case) is one

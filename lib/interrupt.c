@@ -33,6 +33,24 @@ static void block(sigset_t *old, int on)
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
+/*
+ * The cancel request's wait ran out (a stopped server never answers):
+ * die of the signal that began it, not of SIGALRM, so the parent still
+ * sees how the run ended.
+ */
+static void on_alarm(int alrm)
+{
+	sigset_t set;
+	int sig = pending ? pending : alrm;
+
+	signal(sig, SIG_DFL);
+	raise(sig);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	_exit(128 + sig); /* not reached */
+}
+
 static void on_signal(int sig)
 {
 	char buf[256];
@@ -48,7 +66,7 @@ static void on_signal(int sig)
 			rmdir(slots[i].path);
 	if (cancel_handle) {
 		/* a stopped server never answers the cancel request: bound it */
-		signal(SIGALRM, SIG_DFL);
+		signal(SIGALRM, on_alarm);
 		alarm(CANCEL_WAIT);
 		(void)PQcancel(cancel_handle, buf, sizeof(buf));
 		alarm(0);

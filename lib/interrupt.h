@@ -14,7 +14,8 @@
  *      (PQcancel, which libpq documents as safe in a signal handler), so
  *      the server stops the statement and releases its locks now, not when
  *      it next notices the client is gone; a frozen server cannot hold the
- *      handler: an alarm of a few seconds ends the wait;
+ *      handler: an alarm of a few seconds ends the wait (the process still
+ *      dies of the signal it got, not of SIGALRM);
  *   3. dies of the signal as usual, so the parent sees how the run ended.
  * SIGPIPE is left alone (a closed pipe is a write error, see main()).
  */

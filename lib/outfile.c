@@ -42,6 +42,14 @@ static char *join(const char *dir, const char *name)
 	return asprintf(&s, "%s/%s", dir, name) < 0 ? NULL : s;
 }
 
+/* "dir/nameSUFFIX", malloc'd; NULL when memory runs out. */
+static char *join3(const char *dir, const char *name, const char *suffix)
+{
+	char *s;
+
+	return asprintf(&s, "%s/%s%s", dir, name, suffix) < 0 ? NULL : s;
+}
+
 /* ".BASE", or ".PREFIX~HASH" when BASE is too long for the hidden names. */
 static char *hidden_name(const char *base)
 {
@@ -87,6 +95,26 @@ static void remove_stale_dir(int dfd, const char *name)
 		log_info("removed '%s', left by an interrupted run", name);
 }
 
+/*
+ * Whether s is exactly six characters of mkstemp's alphabet, not all
+ * lower-case letters: mkstemp's suffixes almost never are, while a name a
+ * person gave ("x.csv.backup", ".x.xlsx.before") usually is, and must not
+ * be taken for a leftover.
+ */
+static int mkstemp_suffix(const char *s)
+{
+	int i, lower = 0;
+
+	for (i = 0; i < 6; i++) {
+		if (!s[i] || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+			       (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+		lower += s[i] >= 'a' && s[i] <= 'z';
+	}
+	return s[6] == '\0' && lower < 6;
+}
+
+/* Whether s is exactly six characters of mkdtemp's alphabet. */
 static int six_chars(const char *s)
 {
 	int i;
@@ -101,8 +129,10 @@ static int six_chars(const char *s)
 /*
  * With the lock held no other run writes here: whatever temporary names of
  * this destination exist were left by a run that died (kill -9, a crash, a
- * power cut). Ours: ".BASE.tmp-XXXXXX" directories; the versions before
- * them: ".BASE.XXXXXX" files (reports and charts), "BASE.XXXXXX" (rejects).
+ * power cut). Ours: ".BASE.tmp-XXXXXX" directories. The versions before
+ * them made ".BASE.XXXXXX" files (reports and charts) and "BASE.XXXXXX"
+ * (rejects, mode 0600 as mkstemp made them): removed too, when they are
+ * regular files of ours with a mkstemp-like suffix.
  */
 static void clean_stale(const struct outfile *o, const char *base)
 {
@@ -117,17 +147,22 @@ static void clean_stale(const struct outfile *o, const char *base)
 	dfd = dirfd(d);
 	while ((e = readdir(d))) {
 		const char *n = e->d_name;
+		int hidden_old, plain_old;
 
 		if (!strncmp(n, o->hidden, hn) && !strncmp(n + hn, TMP_TAG, sizeof(TMP_TAG) - 1) &&
 		    six_chars(n + hn + sizeof(TMP_TAG) - 1)) {
 			remove_stale_dir(dfd, n);
 			continue;
 		}
-		if (((n[0] == '.' && !strncmp(n + 1, base, bn) && n[1 + bn] == '.' &&
-		      six_chars(n + bn + 2)) ||
-		     (!strncmp(n, base, bn) && n[bn] == '.' && six_chars(n + bn + 1))) &&
-		    fstatat(dfd, n, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode) &&
-		    sb.st_uid == geteuid() && unlinkat(dfd, n, 0) == 0)
+		hidden_old = n[0] == '.' && !strncmp(n + 1, base, bn) && n[1 + bn] == '.' &&
+			     mkstemp_suffix(n + bn + 2);
+		plain_old = !strncmp(n, base, bn) && n[bn] == '.' && mkstemp_suffix(n + bn + 1);
+		if (!hidden_old && !plain_old)
+			continue;
+		if (fstatat(dfd, n, &sb, AT_SYMLINK_NOFOLLOW) || !S_ISREG(sb.st_mode) ||
+		    sb.st_uid != geteuid() || (plain_old && (sb.st_mode & 07777) != 0600))
+			continue;
+		if (unlinkat(dfd, n, 0) == 0)
 			log_info("removed '%s', left by an interrupted run", n);
 	}
 	closedir(d);
@@ -143,10 +178,13 @@ static int take_lock(struct outfile *o)
 		if (fd < 0) {
 			int e = errno;
 
-			log_error("cannot create '%s': %s", o->path,
-				  e == ELOOP ? "its lock file is a symbolic link" : strerror(e));
-			log_detail("the lock file is '%s'%s", o->lock,
-				   e == ELOOP ? "; didkpi never follows a link it did not make" : "");
+			if (e == ELOOP) {
+				log_error("cannot create '%s': its lock file '%s' is a symbolic link",
+					  o->path, o->lock);
+				log_hint("didkpi never follows a link it did not make; remove it");
+			} else {
+				log_error("cannot create '%s': %s", o->path, strerror(e));
+			}
 			return DK_CANTCREAT;
 		}
 		if (fstat(fd, &a) || !S_ISREG(a.st_mode)) {
@@ -236,9 +274,8 @@ int outfile_open(const char *path, struct outfile **out)
 	    !(o->dir = slash ? (slash == path ? strdup("/") : strndup(path, (size_t)(slash - path)))
 			     : strdup(".")) ||
 	    !(o->hidden = hidden_name(base)) ||
-	    asprintf(&o->lock, "%s/%s" LOCK_TAG, o->dir, o->hidden) < 0 ||
-	    asprintf(&tmpl, "%s/%s" TMP_TAG "XXXXXX", o->dir, o->hidden) < 0) {
-		o->lock = NULL;
+	    !(o->lock = join3(o->dir, o->hidden, LOCK_TAG)) ||
+	    !(tmpl = join3(o->dir, o->hidden, TMP_TAG "XXXXXX"))) {
 		log_error("out of memory");
 		goto fail;
 	}
@@ -261,6 +298,7 @@ int outfile_open(const char *path, struct outfile **out)
 	tmpl = NULL;
 	o->slot_dir = interrupt_track(o->tmpdir, 1);
 	if (!(o->tmp = join(o->tmpdir, "data"))) {
+		log_error("out of memory");
 		st = DK_SOFTWARE;
 		goto fail;
 	}
@@ -381,4 +419,53 @@ int outfile_commit(struct outfile *o)
 fail:
 	outfile_abort(o);
 	return DK_CANTCREAT;
+}
+
+int outfile_expand(const char *pattern, const struct outfile_var *vars, size_t nvars,
+		   char **out)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+	const char *p, *close;
+
+	*out = NULL;
+	if (!f) {
+		log_error("out of memory");
+		return DK_SOFTWARE;
+	}
+	for (p = pattern; *p; p++) {
+		if (*p != '{' || !(close = strchr(p, '}'))) {
+			fputc(*p, f);
+			continue;
+		}
+		for (i = 0; i < nvars; i++)
+			if (strlen(vars[i].name) == (size_t)(close - p - 1) &&
+			    !strncmp(p + 1, vars[i].name, (size_t)(close - p - 1)))
+				break;
+		if (i == nvars) {
+			fclose(f);
+			free(buf);
+			log_error("--output: unknown placeholder '%.*s'", (int)(close - p + 1), p);
+			if (nvars) {
+				char known[256] = "";
+
+				for (i = 0; i < nvars; i++)
+					snprintf(known + strlen(known), sizeof(known) - strlen(known),
+						 "%s{%s}", i == 0 ? "" : i + 1 == nvars ? " or " : ", ",
+						 vars[i].name);
+				log_hint("use %s", known);
+			}
+			return DK_USAGE;
+		}
+		fputs(vars[i].value, f);
+		p = close;
+	}
+	if (fclose(f) || !buf) {
+		free(buf);
+		log_error("out of memory");
+		return DK_SOFTWARE;
+	}
+	*out = buf;
+	return DK_OK;
 }

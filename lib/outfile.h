@@ -13,15 +13,19 @@ struct outfile;
  *   - takes the lock ".NAME.lock" beside path (opened without following a
  *     symlink, flock()ed): a second writer of the same path fails at once
  *     with DK_CANTCREAT; a dead holder holds nothing (flock dies with it);
- *   - holding the lock, removes what a killed run left beside path (its
- *     private directories ".NAME.XXXXXX.tmp");
- *   - makes a private directory ".NAME.XXXXXX.tmp" (mode 0700) beside path
- *     and creates the file in it with O_EXCL | O_NOFOLLOW, so nobody else
- *     can plant or swap anything where the data is written;
+ *   - holding the lock, removes what a killed run left beside path: its
+ *     private directories ".NAME.tmp-XXXXXX" (when they are ours), and the
+ *     temporary files of earlier versions, ".NAME.XXXXXX" and (mode 0600)
+ *     "NAME.XXXXXX", regular files of ours whose suffix is not all
+ *     lower-case letters (".NAME.backup" is a person's, and is kept);
+ *   - makes a private directory ".NAME.tmp-XXXXXX" (mode 0700) beside path
+ *     and creates the file "data" in it with O_EXCL | O_NOFOLLOW, so
+ *     nobody else can plant or swap anything where the data is written;
  *   - registers the lock and the temporary file with interrupt_track(), so
  *     SIGINT/TERM/HUP remove them.
- * Names longer than NAME_MAX allows for the hidden names are shortened
- * with a hash of the full name. The new file gets the replaced file's mode,
+ * A NAME too long for the hidden names within NAME_MAX (255 bytes) is
+ * shortened to its first bytes (cut between UTF-8 characters), "~" and a
+ * 64-bit FNV-1a hash of the full name. The new file gets the replaced file's mode,
  * or 0666 minus the umask. Returns DK_OK and *out, or a status after
  * printing why.
  */
@@ -53,5 +57,22 @@ void outfile_abort(struct outfile *o);
 
 /* outfile_path() is the destination given to outfile_open(). */
 const char *outfile_path(const struct outfile *o);
+
+/* A placeholder of an output name: {name} becomes value. */
+struct outfile_var {
+	const char *name;  /* without braces: "period" */
+	const char *value;
+};
+
+/*
+ * outfile_expand() replaces each {NAME} in pattern by the value of the
+ * variable NAME among vars[0..nvars) (an output name like
+ * "didkpi-{period}.csv" given to a cron job). A "{" that does not start a
+ * "{...}" is kept as it is. Returns DK_OK and *out (malloc'd); DK_USAGE
+ * after a message naming an unknown {name} and the known ones;
+ * DK_SOFTWARE when memory runs out.
+ */
+int outfile_expand(const char *pattern, const struct outfile_var *vars, size_t nvars,
+		   char **out);
 
 #endif

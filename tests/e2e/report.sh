@@ -145,7 +145,7 @@ eq "full disk leaves no temporary file" "" "$(ls -A "$O" | grep '^\.')"
 exec 9>"$O/.keep.xlsx.lock"
 flock 9
 run 73 "a second run on the same file exits 73" R -p $P -o "$O/keep.xlsx"
-has "second run says another is writing" "another didkpi report is writing it" "$W/err"
+has "second run says another is writing" "another didkpi run is writing it" "$W/err"
 exec 9>&-
 rm -f "$O/.keep.xlsx.lock"
 cmp -s "$O/keep.xlsx" "$W/keep.before" && ok "locked: the old workbook untouched" ||
