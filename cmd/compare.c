@@ -26,6 +26,9 @@ static const char usage[] =
 	"                          the services not yet adopted\n"
 	"      --tz=ZONE           time zone of the windows (default Asia/Bangkok)\n"
 	"      --lang=th|en        language of the table format (default th)\n"
+	"      --no-formula-guard  CSV/TSV: write text cells that start with = + - @\n"
+	"                          as they are (default: a ' in front, so that a\n"
+	"                          spreadsheet does not run them as formulas)\n"
 	"  -f, --format=FORMAT     table, csv, tsv or json (default: table on a\n"
 	"                          terminal, csv otherwise)\n"
 	"      --list              list the metrics and exit\n"
@@ -52,7 +55,7 @@ static int split_list(struct cmd_ctx *ctx, const char *opt, char *list,
 
 int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	enum { OPT_DID = 256, OPT_TZ, OPT_LANG, OPT_LIST };
+	enum { OPT_DID = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_NO_GUARD };
 	static const struct option opts[] = {
 		{ "service", required_argument, NULL, 's' },
 		{ "window", required_argument, NULL, 'w' },
@@ -63,6 +66,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "format", required_argument, NULL, 'f' },
 		{ "list", no_argument, NULL, OPT_LIST },
+		{ "no-formula-guard", no_argument, NULL, OPT_NO_GUARD },
 		CMD_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -116,6 +120,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 			break;
 		case OPT_DID: req.did = 1; break;
 		case OPT_TZ: req.tz = optarg; break;
+		case OPT_NO_GUARD: format_set_formula_guard(0); break;
 		case OPT_LANG:
 			if (strcmp(optarg, "th") && strcmp(optarg, "en")) {
 				st = cmd_usage_error(ctx, "--lang must be th or en, not '%s'", optarg);
