@@ -31,6 +31,9 @@ static const char usage[] =
 	"                          the services not yet adopted\n"
 	"      --tz=ZONE           time zone of the windows (default Asia/Bangkok)\n"
 	"      --lang=th|en        language of the table format (default th)\n"
+	"      --no-formula-guard  CSV/TSV: write text cells that start with = + - @\n"
+	"                          as they are (default: a ' in front, so that a\n"
+	"                          spreadsheet does not run them as formulas)\n"
 	"  -f, --format=FORMAT     table, csv, tsv or json (default: table on a\n"
 	"                          terminal, csv otherwise)\n"
 	"      --allow-empty       go on when no service has data in its windows\n"
@@ -90,7 +93,7 @@ static int expand_output(const char *pattern, const char *date, char **out)
 
 int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	enum { OPT_DID = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE };
+	enum { OPT_DID = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE, OPT_NO_GUARD };
 	static const struct option opts[] = {
 		{ "service", required_argument, NULL, 's' },
 		{ "window", required_argument, NULL, 'w' },
@@ -104,6 +107,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ "require-complete", no_argument, NULL, OPT_COMPLETE },
+		{ "no-formula-guard", no_argument, NULL, OPT_NO_GUARD },
 		CMD_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -163,6 +167,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		case OPT_ALLOW_EMPTY: fresh |= FRESH_ALLOW_EMPTY; break;
 		case OPT_COMPLETE: fresh |= FRESH_REQUIRE_COMPLETE; break;
 		case OPT_TZ: req.tz = optarg; break;
+		case OPT_NO_GUARD: format_set_formula_guard(0); break;
 		case OPT_LANG:
 			if (strcmp(optarg, "th") && strcmp(optarg, "en")) {
 				st = cmd_usage_error(ctx, "--lang must be th or en, not '%s'", optarg);

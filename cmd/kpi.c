@@ -32,6 +32,9 @@ static const char usage[] =
 	"                          0 turns suppression off)\n"
 	"      --tz=ZONE           time zone of the periods (default Asia/Bangkok)\n"
 	"      --lang=th|en        language of the table format (default th)\n"
+	"      --no-formula-guard  CSV/TSV: write text cells that start with = + - @\n"
+	"                          as they are (default: a ' in front, so that a\n"
+	"                          spreadsheet does not run them as formulas)\n"
 	"  -f, --format=FORMAT     table, csv, tsv or json (default: table on a\n"
 	"                          terminal, csv otherwise)\n"
 	"      --allow-empty       print zeros for a period with no data at all\n"
@@ -110,7 +113,7 @@ static void list_kpis(void)
 
 int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	enum { OPT_MIN_CELL = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE };
+	enum { OPT_MIN_CELL = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE, OPT_NO_GUARD };
 	static const struct option opts[] = {
 		{ "period", required_argument, NULL, 'p' },
 		{ "interval", required_argument, NULL, 'i' },
@@ -124,6 +127,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ "require-complete", no_argument, NULL, OPT_COMPLETE },
+		{ "no-formula-guard", no_argument, NULL, OPT_NO_GUARD },
 		CMD_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -170,6 +174,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 				return cmd_usage_error(ctx, "--min-cell needs a number >= 0, not '%s'", optarg);
 			break;
 		case OPT_TZ: req.tz = optarg; break;
+		case OPT_NO_GUARD: format_set_formula_guard(0); break;
 		case OPT_LANG:
 			if (strcmp(optarg, "th") && strcmp(optarg, "en"))
 				return cmd_usage_error(ctx, "--lang must be th or en, not '%s'", optarg);

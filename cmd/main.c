@@ -50,11 +50,9 @@ int cmd_usage_error(const struct cmd_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("didkpi: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	log_hint("try 'didkpi %s --help'", ctx->name);
 	return DK_USAGE;
 }

@@ -124,6 +124,103 @@ size_t text_width(const char *s)
 	return w;
 }
 
+static int formula_guard = 1;
+
+void format_set_formula_guard(int on)
+{
+	formula_guard = on;
+}
+
+int text_needs_guard(const char *s)
+{
+	return s && *s && strchr("=+-@\t\r", *s);
+}
+
+/* The length of the valid UTF-8 sequence at s that is not a control
+ * character (C1 controls are U+0080..U+009F), or 0. */
+static size_t utf8_printable(const unsigned char *s)
+{
+	size_t n, i;
+	unsigned cp;
+
+	if (*s >= 0x20 && *s < 0x7F)
+		return 1;
+	if (*s >= 0xC2 && *s <= 0xDF)
+		n = 2, cp = *s & 0x1F;
+	else if (*s >= 0xE0 && *s <= 0xEF)
+		n = 3, cp = *s & 0x0F;
+	else if (*s >= 0xF0 && *s <= 0xF4)
+		n = 4, cp = *s & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3F);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF, C1 controls */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp <= 0x9F))
+		return 0;
+	return n;
+}
+
+/* Escapes s into out (NULL: only counts); returns the length. */
+static size_t escape(const char *s, char *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = 0, n;
+	char buf[8];
+
+	while (*p) {
+		if ((n = utf8_printable(p))) {
+			if (out)
+				memcpy(out + len, p, n);
+			len += n;
+			p += n;
+			continue;
+		}
+		if (*p == '\t')
+			strcpy(buf, "\\t");
+		else if (*p == '\n')
+			strcpy(buf, "\\n");
+		else if (*p == '\r')
+			strcpy(buf, "\\r");
+		else
+			snprintf(buf, sizeof(buf), "\\x%02x", *p);
+		if (out)
+			memcpy(out + len, buf, strlen(buf));
+		len += strlen(buf);
+		p++;
+	}
+	if (out)
+		out[len] = '\0';
+	return len;
+}
+
+char *text_escape(const char *s)
+{
+	char *out = malloc(escape(s, NULL) + 1);
+
+	if (out)
+		escape(s, out);
+	return out;
+}
+
+void text_escape_write(FILE *f, const char *s)
+{
+	char *e = text_escape(s);
+
+	if (e) {
+		fputs(e, f);
+		free(e);
+		return;
+	}
+	/* out of memory: drop what could move the terminal */
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7F ? '?' : *s, f);
+}
+
 void csv_write_field(FILE *f, const char *s)
 {
 	if (!s)
@@ -141,10 +238,28 @@ void csv_write_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void tsv_write_field(FILE *f, const char *s)
+/* A CSV text cell, with the formula guard. */
+static void csv_write_text(FILE *f, const char *s)
+{
+	if (!formula_guard || !text_needs_guard(s)) {
+		csv_write_field(f, s);
+		return;
+	}
+	fputs("\"'", f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void tsv_write_field(FILE *f, const char *s, int text)
 {
 	if (!s)
 		return;
+	if (text && formula_guard && text_needs_guard(s))
+		fputc('\'', f);
 	/* TSV cannot hold tabs or line breaks in a field: they become spaces. */
 	for (; *s; s++)
 		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
@@ -199,9 +314,9 @@ struct table_writer *table_writer_new(FILE *f, enum out_format fmt, int ncols,
 			if (i)
 				fputc(fmt == OUT_CSV ? ',' : '\t', f);
 			if (fmt == OUT_CSV)
-				csv_write_field(f, names[i]);
+				csv_write_text(f, names[i]);
 			else
-				tsv_write_field(f, names[i]);
+				tsv_write_field(f, names[i], 1);
 		}
 		fputc('\n', f);
 	} else if (fmt == OUT_JSON) {
@@ -221,10 +336,14 @@ int table_writer_row(struct table_writer *w, const char *const *cells)
 		for (i = 0; i < w->ncols; i++) {
 			if (i)
 				fputc(w->fmt == OUT_CSV ? ',' : '\t', w->f);
-			if (w->fmt == OUT_CSV)
+			int text = w->types[i] == CELL_TEXT;
+
+			if (w->fmt == OUT_CSV && text)
+				csv_write_text(w->f, cells[i]);
+			else if (w->fmt == OUT_CSV)
 				csv_write_field(w->f, cells[i]);
 			else
-				tsv_write_field(w->f, cells[i]);
+				tsv_write_field(w->f, cells[i], text);
 		}
 		fputc('\n', w->f);
 	} else if (w->fmt == OUT_JSON) {
@@ -254,8 +373,9 @@ int table_writer_row(struct table_writer *w, const char *const *cells)
 			w->cells = c;
 			w->cap = cap;
 		}
+		/* for people: control characters shown escaped, one line a row */
 		for (i = 0; i < w->ncols; i++)
-			if (!(w->cells[w->ncells++] = strdup(cells[i] ? cells[i] : "")))
+			if (!(w->cells[w->ncells++] = text_escape(cells[i] ? cells[i] : "")))
 				return -1;
 	}
 	w->nrows++;

@@ -49,4 +49,25 @@ int table_writer_finish(struct table_writer *w);
 /* Write one CSV field (RFC 4180: quoted when it holds , " CR or LF). */
 void csv_write_field(FILE *f, const char *s);
 
+/*
+ * The formula guard (OWASP "CSV injection"): in CSV and TSV, a text cell
+ * that starts with = + - @ tab or CR is written with a ' in front (and, in
+ * CSV, quoted), so that a spreadsheet shows it as text instead of running
+ * it as a formula. Number and boolean columns are never changed (-0.5 stays
+ * a number). On by default; format_set_formula_guard(0) turns it off for
+ * pipelines that want the names byte for byte (--no-formula-guard).
+ */
+void format_set_formula_guard(int on);
+/* text_needs_guard() is 1 when s starts like a formula. */
+int text_needs_guard(const char *s);
+
+/*
+ * text_escape_write() writes s to f for a terminal: control characters
+ * (C0, DEL, C1) as \t \n \r or \xNN, bytes that are not UTF-8 as \xNN,
+ * everything else (Thai included) as is. text_escape() returns the same as
+ * a new string (free it), or NULL out of memory.
+ */
+void text_escape_write(FILE *f, const char *s);
+char *text_escape(const char *s);
+
 #endif

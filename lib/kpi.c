@@ -7,6 +7,7 @@
 #include "kpi.h"
 #include "log.h"
 #include "status.h"
+#include "suppress.h"
 
 /* The queries of sql/kpi.sql: each computes a family of KPIs. */
 enum family {
@@ -266,7 +267,8 @@ static void fill_row(struct kpi_row *row, const struct agg *a, enum family f, si
 	}
 }
 
-/* SPEC "Small cells": a breakdown row of size 1..min_cell-1 is blanked. */
+/* SPEC "Small cells": a breakdown row of size 1..min_cell-1 is marked;
+ * suppress_apply() adds the complementary cells and blanks them all. */
 static void suppress(struct kpi_row *row, long min_cell)
 {
 	double size;
@@ -274,10 +276,45 @@ static void suppress(struct kpi_row *row, long min_cell)
 	if (min_cell <= 0 || row->bd == BD_ALL || row->kpi == KPI_EDID_COVERAGE)
 		return;
 	size = kpi_defs[row->kpi].kind == KIND_COUNT ? row->value.v : row->denominator.v;
-	if (size >= 1 && size < min_cell) {
+	if (size >= 1 && size < min_cell)
 		row->suppressed = 1;
-		row->value.set = row->numerator.set = row->denominator.set = 0;
+}
+
+static void units_free(struct suppress_units *u)
+{
+	for (size_t i = 0; i < u->n; i++) {
+		free(u->service[i]);
+		free(u->unit[i]);
 	}
+	free(u->service);
+	free(u->unit);
+}
+
+/* Each service's owner unit, for the hierarchy of complementary suppression. */
+static int units_load(struct db *db, struct suppress_units *u)
+{
+	PGresult *res;
+	int st, i, n;
+
+	if ((st = db_query(db, "suppress.sql#service_units", 0, NULL, &res)))
+		return st;
+	n = PQntuples(res);
+	u->service = calloc(n + 1, sizeof(char *));
+	u->unit = calloc(n + 1, sizeof(char *));
+	for (i = 0; u->service && u->unit && i < n; i++, u->n++) {
+		u->service[i] = strdup(PQgetvalue(res, i, 0));
+		u->unit[i] = strdup(PQgetvalue(res, i, 1));
+		if (!u->service[i] || !u->unit[i]) {
+			u->n++;
+			break;
+		}
+	}
+	PQclear(res);
+	if (u->n != (size_t)n || (n && (!u->service[n - 1] || !u->unit[n - 1]))) {
+		log_error("out of memory");
+		return DK_SOFTWARE;
+	}
+	return DK_OK;
 }
 
 static int load_targets(struct db *db, const char *const *dates, size_t nperiods,
@@ -311,10 +348,11 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	struct store *s = calloc(1, sizeof(*s));
 	struct agg aggs[FAM_COUNT][BD_COUNT];
 	struct kpi_num *targets = NULL;
+	struct suppress_units units = { 0, NULL, NULL };
 	char *dates[2] = { NULL, NULL };
 	enum breakdown bds[BD_COUNT];
 	size_t nrows = 0, p;
-	int st = DK_SOFTWARE, k, b, nb, j;
+	int st = DK_SOFTWARE, k, b, nb, j, by_service = 0, by_unit = 0;
 
 	memset(aggs, 0, sizeof(aggs));
 	*out = NULL;
@@ -334,6 +372,8 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	for (nb = 1, j = 0; j < req->nby; j++)
 		bds[nb++] = req->by[j];
 	for (j = 1; j < nb; j++) {
+		by_service |= bds[j] == BD_SERVICE;
+		by_unit |= bds[j] == BD_UNIT;
 		if ((st = grid_load(db, grid_sql[bds[j]], &s->grids[bds[j]])))
 			goto out;
 		if (bds[j] == BD_UNIT && (st = grid_load(db, "kpi.sql#keys_staff_unit", &s->staff_units)))
@@ -395,6 +435,21 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 			}
 		}
 	}
+	if (req->min_cell > 0) {
+		long more;
+
+		if (by_service && by_unit && (st = units_load(db, &units)))
+			goto out;
+		/* Small cells must not come back by subtraction from the
+		 * totals, the units or the other keys published with them. */
+		if ((more = suppress_apply(res->rows, res->nrows,
+					   by_service && by_unit ? &units : NULL)) < 0) {
+			log_error("internal error: complementary suppression failed");
+			st = DK_SOFTWARE;
+			goto out;
+		}
+		log_info("complementary suppression hid %ld more rows", more);
+	}
 	*out = res;
 	res = NULL;
 	st = DK_OK;
@@ -408,6 +463,7 @@ out:
 			free(aggs[k][b].v);
 		}
 	}
+	units_free(&units);
 	free(targets);
 	free(dates[0]);
 	free(dates[1]);

@@ -1,16 +1,32 @@
 /* Messages for people on stderr. */
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "format.h"
 #include "log.h"
 #include "status.h"
 
 int log_verbose;
 
+/* Messages quote file names, headers and codes from the input: control
+ * characters in them are shown escaped (\x1b), never sent to the terminal. */
 static void log_line(const char *prefix, const char *fmt, va_list ap)
 {
+	char *msg = NULL;
+
 	fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) >= 0) {
+		text_escape_write(stderr, msg);
+		free(msg);
+	} else {
+		fputs("(out of memory)", stderr);
+	}
 	fputc('\n', stderr);
+}
+
+void log_verror(const char *fmt, va_list ap)
+{
+	log_line("didkpi: ", fmt, ap);
 }
 
 void log_error(const char *fmt, ...)

@@ -16,6 +16,9 @@ void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* log_verror() is log_error() with a va_list. Every message shows control
+ * characters escaped (\x1b, \t, \n), UTF-8 text as is. */
+void log_verror(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 extern int log_verbose;
 
