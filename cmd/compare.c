@@ -69,20 +69,6 @@ static int split_list(struct cmd_ctx *ctx, const char *opt, char *list,
 	return DK_OK;
 }
 
-/* The format of an output file named path: its extension's, else csv. */
-static int format_of_name(const char *path)
-{
-	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-
-	if (dot && (!slash || dot > slash)) {
-		if (!strcasecmp(dot, ".tsv"))
-			return OUT_TSV;
-		if (!strcasecmp(dot, ".json"))
-			return OUT_JSON;
-	}
-	return OUT_CSV;
-}
-
 /* Expands {date} in an output name (outfile_expand). */
 static int expand_output(const char *pattern, const char *date, char **out)
 {
@@ -206,14 +192,13 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	if (fmt < 0)
-		fmt = output ? format_of_name(output) : isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
+		fmt = output ? format_from_name(output) : isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
 	/* a placeholder mistake shows now, before connecting */
 	if (output && (st = expand_output(output, "d", &path)))
 		goto out;
 	free(path);
 	path = NULL;
-	if ((st = cmd_open(ctx)) || (st = db_set_timezone(ctx->db, req.tz)) ||
-	    (st = freshness_compare(ctx->db, &req, fresh)))
+	if ((st = cmd_open(ctx)) || (st = db_set_timezone(ctx->db, req.tz)))
 		goto out;
 	/* The output file before the queries: its lock and private temporary
 	 * file are held (and removed on a signal) until it is complete. */
@@ -224,7 +209,9 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		if ((st = expand_output(output, date, &path)) || (st = outfile_open(path, &of)))
 			goto out;
 	}
-	if ((st = compare_compute(ctx->db, &req, &res)))
+	/* no data: refused; an output file begun is removed, the old one kept */
+	if ((st = freshness_compare(ctx->db, &req, fresh)) ||
+	    (st = compare_compute(ctx->db, &req, &res)))
 		goto out;
 	errno = 0;
 	if (compare_write(of ? outfile_stream(of) : stdout, res, fmt, thai)) {

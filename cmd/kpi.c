@@ -83,20 +83,6 @@ static int find_breakdown(const char *s)
 	return b == BD_ALL ? -1 : b;
 }
 
-/* The format of an output file named path: its extension's, else csv. */
-static int format_of_name(const char *path)
-{
-	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-
-	if (dot && (!slash || dot > slash)) {
-		if (!strcasecmp(dot, ".tsv"))
-			return OUT_TSV;
-		if (!strcasecmp(dot, ".json"))
-			return OUT_JSON;
-	}
-	return OUT_CSV;
-}
-
 /* Expands {period} and {date} in an output name (outfile_expand). */
 static int expand_output(const char *pattern, const char *period, const char *date, char **out)
 {
@@ -202,7 +188,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 	if (optind < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 	if (fmt < 0)
-		fmt = output ? format_of_name(output) : isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
+		fmt = output ? format_from_name(output) : isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
 	/* a placeholder mistake shows now, before connecting */
 	if (output && (st = expand_output(output, "p", "d", &path)))
 		return st;
@@ -210,8 +196,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 	path = NULL;
 	if ((st = cmd_period_check(period_text)) || (st = cmd_open(ctx)) ||
 	    (st = db_set_timezone(ctx->db, req.tz)) || (st = kpi_today(ctx->db, req.tz, &today)) ||
-	    (st = cmd_period_parse(period_text, today, &period)) ||
-	    (st = freshness_period(ctx->db, req.tz, &period, fresh, NULL)))
+	    (st = cmd_period_parse(period_text, today, &period)))
 		return st;
 	if ((st = period_split(&period, iv, &series, &req.nperiods)))
 		return st;
@@ -220,6 +205,9 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 	date_format_iso(today, date);
 	if (output && ((st = expand_output(output, period.label, date, &path)) ||
 		       (st = outfile_open(path, &of))))
+		goto out;
+	/* no data: refused; an output file begun is removed, the old one kept */
+	if ((st = freshness_period(ctx->db, req.tz, &period, fresh, NULL)))
 		goto out;
 	req.periods = series;
 	st = kpi_compute(ctx->db, &req, &res);

@@ -280,11 +280,11 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		st = cmd_usage_error(ctx, "--output '%s' must end in .xlsx", path);
 		goto out;
 	}
-	/* no data: refused before the lock is taken or anything is written */
-	if ((st = freshness_period(ctx->db, o.tz, &period, o.fresh, &fresh)))
-		goto out;
 	/* the lock, a private temporary file, signals remove them */
 	if ((st = outfile_open(path, &of)))
+		goto out;
+	/* no data: refused; the temporary file and lock go, the old file stays */
+	if ((st = freshness_period(ctx->db, o.tz, &period, o.fresh, &fresh)))
 		goto out;
 
 	rq.tpl = tpl;

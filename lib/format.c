@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "format.h"
 
@@ -431,4 +432,17 @@ int table_writer_finish(struct table_writer *w)
 	err = ferror(w->f);
 	free(w);
 	return err ? -1 : 0;
+}
+
+enum out_format format_from_name(const char *path)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+
+	if (dot && (!slash || dot > slash)) {
+		if (!strcasecmp(dot, ".tsv"))
+			return OUT_TSV;
+		if (!strcasecmp(dot, ".json"))
+			return OUT_JSON;
+	}
+	return OUT_CSV;
 }

@@ -7,6 +7,10 @@
 
 enum out_format { OUT_TABLE, OUT_CSV, OUT_TSV, OUT_JSON };
 
+/* format_from_name() is the format an output file's name asks for: its
+ * extension (.csv, .tsv, .json, any case), else OUT_CSV. */
+enum out_format format_from_name(const char *path);
+
 /* format_find() maps "table", "csv", "tsv", "json" to the enum, or -1. */
 int format_find(const char *name);
 

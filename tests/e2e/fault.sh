@@ -50,7 +50,7 @@ unlock_schema() {
 }
 
 newdb t_fault
-KPI=(kpi --period 2025-03)
+KPI=(kpi --period 2025-03 --allow-empty)
 
 run 64 "a bad --timeout is a usage error" "$BIN" --timeout soon -d "$DB" "${KPI[@]}"
 has "says what --timeout takes" "timeout must be a whole number" "$W/err"

@@ -106,9 +106,9 @@ run 0 "--no-formula-guard" K -p 2025-03 -k requests -b unit -f csv --no-formula-
 has "raw for pipelines" ',requests,unit,"=HYPERLINK\(""http://evil.example/"",""click""\)",0,0,,,false$' "$W/out"
 run 0 "json is not changed" K -p 2025-03 -k requests -b unit -f json --min-cell 0
 eq "json keeps the name" '=HYPERLINK("http://evil.example/","click")' "$(jq -r '.[] | select(.key != null and (.key | startswith("=")))| .key' "$W/out")"
-run 0 "compare csv" "$BIN" -d "$DB" compare -f csv
+run 0 "compare csv" "$BIN" -d "$DB" compare -f csv --allow-empty
 has "compare goes through the same guard" "^\"'-s_minus\"," "$W/out"
-run 0 "compare csv --no-formula-guard" "$BIN" -d "$DB" compare -f csv --no-formula-guard
+run 0 "compare csv --no-formula-guard" "$BIN" -d "$DB" compare -f csv --no-formula-guard --allow-empty
 has "compare: raw for pipelines" "^-s_minus," "$W/out"
 # Opened for real: LibreOffice reads the CSV; the cell must be text.
 if command -v soffice >/dev/null 2>&1 && command -v unzip >/dev/null 2>&1; then
@@ -140,8 +140,10 @@ has "the escape is shown as \\x1b" '\\x1b\[31mred' "$W/err"
 run 64 "an escape in an option's value" "$BIN" kpi --format $'\033]0;owned\007'
 if grep -q $'\033' "$W/err"; then not_ok "usage error: no ESC byte"; else ok "usage error: no ESC byte"; fi
 newdb t_privacy_tab
-printf 'service_code,name_th,name_en,owner_unit,is_eservice,digital_id_since\ns_tab,"แท็บ\tและ\nบรรทัด",Tab,"หน่วย\tก",true,\ns_b,บริการ ข,B,หน่วย ข,true,\n' >"$W/tab.csv"
-"$BIN" -d "$DB" load -q services "$W/tab.csv" >"$W/load.log" 2>&1 || not_ok "names with tab and newline load" "$(cat "$W/load.log")"
+# The loader refuses control characters in names; a site view or psql can
+# still put them there, and the outputs must cope.
+q "$DBNAME" -c "INSERT INTO didkpi.services VALUES ('s_tab', E'แท็บ\\tและ\\nบรรทัด', 'Tab', E'หน่วย\\tก', true, NULL), ('s_b', 'บริการ ข', 'B', 'หน่วย ข', true, NULL)" >"$W/load.log" 2>&1 ||
+	not_ok "names with tab and newline inserted" "$(cat "$W/load.log")"
 sed 's/,s_ok,/,s_b,/' "$W/requests.csv" >"$W/tabreq.csv"
 "$BIN" -d "$DB" load -q service_requests "$W/tabreq.csv" >"$W/load.log" 2>&1 || not_ok "a request loads" "$(cat "$W/load.log")"
 run 0 "table with a tab and a newline in names" K -p 2025-03 -k requests -b service,unit -f table --min-cell 0
