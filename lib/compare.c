@@ -6,6 +6,7 @@
 
 #include "compare.h"
 #include "log.h"
+#include "sqlres.h"
 #include "stats.h"
 #include "status.h"
 
@@ -263,7 +264,9 @@ static int fetch_counts(struct db *db, struct unit *u, size_t n, const char *tz,
 
 	if ((st = params_build(&pp, u, n, NULL, tz, ctrl)))
 		return st;
-	if ((st = db_query(db, "compare.sql#requests", 7, pp.p, &res)))
+	/* the services' own rows have a faster query (same numbers) */
+	if ((st = db_query(db, ctrl ? "compare.sql#requests" : "compare.sql#requests_own",
+			   ctrl ? 7 : 6, pp.p, &res)))
 		goto out;
 	for (r = 0; r < PQntuples(res); r++) {
 		struct side *s;
@@ -277,7 +280,8 @@ static int fetch_counts(struct db *db, struct unit *u, size_t n, const char *tz,
 	}
 	PQclear(res);
 	res = NULL;
-	if ((st = db_query(db, "compare.sql#satisfaction", 7, pp.p, &res)))
+	if ((st = db_query(db, ctrl ? "compare.sql#satisfaction" :
+			   "compare.sql#satisfaction_own", ctrl ? 7 : 6, pp.p, &res)))
 		goto out;
 	for (r = 0; r < PQntuples(res); r++) {
 		struct side *s;
@@ -348,58 +352,155 @@ out:
 }
 
 /*
- * The service times of every unit, streamed through a cursor in batches
- * into vals: unit i's before-window at vals + off[2i], its after-window at
- * vals + off[2i + 1], sizes u[i].self[side].st_n (counted by fetch_times()
- * in the same snapshot, so the offsets are known before the first row).
+ * The service times of every unit, fetched once and sorted (section
+ * durations), when they fit in memory: unit i's before-window is
+ * vals[off[2i] .. off[2i + 1]), its after-window vals[off[2i + 1] ..
+ * off[2i + 2]), each ascending.
+ */
+struct durations {
+	double *vals;      /* NULL when they were not fetched */
+	size_t *off;       /* 2n + 1 offsets */
+	size_t n, cap;     /* values held, room */
+	size_t nunits;
+	size_t slice;      /* the window the last row belonged to, 2i + side */
+	int over;          /* more than COMPARE_HL_MAX: given up */
+	int bad;           /* a row out of order */
+};
+
+static void durations_free(struct durations *d)
+{
+	free(d->vals);
+	free(d->off);
+	d->vals = NULL;
+	d->off = NULL;
+}
+
+/* One row (i, side, us) of section durations, in order of i, side, us. */
+static int duration_row(const PGresult *res, int row, void *arg)
+{
+	struct durations *d = arg;
+	long i = strtol(PQgetvalue(res, row, 0), NULL, 10);
+	long side = strtol(PQgetvalue(res, row, 1), NULL, 10);
+	size_t k;
+	double v;
+
+	if (i < 1 || (size_t)i > d->nunits || (side != 0 && side != 1)) {
+		d->bad = 1;
+		return 1;
+	}
+	k = 2 * ((size_t)i - 1) + (size_t)side;
+	if (k < d->slice) {
+		d->bad = 1;
+		return 1;
+	}
+	/* windows without rows end where the next one starts */
+	while (d->slice < k)
+		d->off[++d->slice] = d->n;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 65536;
+		double *grown;
+
+		if (d->n >= COMPARE_HL_MAX) {
+			d->over = 1;
+			return 1;
+		}
+		if (cap > COMPARE_HL_MAX)
+			cap = COMPARE_HL_MAX;
+		if (!(grown = realloc(d->vals, cap * sizeof(*grown)))) {
+			d->over = 1;
+			return 1;
+		}
+		d->vals = grown;
+		d->cap = cap;
+	}
+	/* exact microseconds, then one correctly rounded division: the very
+	 * double of "us::float8 / 3600000000" in SQL (and of kpi.sql) */
+	v = (double)strtoll(PQgetvalue(res, row, 2), NULL, 10) / 3600000000.0;
+	if (d->n > d->off[k] && v < d->vals[d->n - 1]) {
+		d->bad = 1;
+		return 1;
+	}
+	d->vals[d->n++] = v;
+	return 0;
+}
+
+/*
+ * Stream the service times of every unit into *d, sorted, in one query.
+ * Above COMPARE_HL_MAX values d->vals is left NULL (the caller falls back
+ * to the rank sums of section service_time).
  */
 static int fetch_durations(struct db *db, struct unit *u, size_t n, const char *tz,
-			   double *vals, const size_t *off)
+			   struct durations *d)
 {
+	static const char key[] = "compare.sql#durations";
+	const char *sql = sqlres_get(key);
 	struct params pp;
-	PGresult *res = NULL;
-	size_t *pos = NULL, i;
-	int st, r, rows, side;
+	int st;
 
-	if (!(pos = calloc(2 * n, sizeof(*pos)))) {
+	memset(d, 0, sizeof(*d));
+	d->nunits = n;
+	if (!sql) {
+		log_error("internal error: no SQL %s", key);
+		return DK_SOFTWARE;
+	}
+	if (!(d->off = calloc(2 * n + 1, sizeof(*d->off)))) {
 		log_error("out of memory");
 		return DK_SOFTWARE;
 	}
 	if ((st = params_build(&pp, u, n, NULL, tz, 0))) {
-		free(pos);
+		durations_free(d);
 		return st;
 	}
-	if ((st = db_query(db, "compare.sql#durations_open", 6, pp.p, NULL)))
-		goto out;
-	do {
-		if ((st = db_query(db, "compare.sql#durations_fetch", 0, NULL, &res)))
-			goto out;
-		rows = PQntuples(res);
-		for (r = 0; r < rows; r++) {
-			if ((st = row_key(res, r, n, &i, &side)))
-				goto out;
-			if (pos[2 * i + side] >= (size_t)u[i].self[side].st_n) {
-				log_error("internal error: more durations than counted");
-				st = DK_SOFTWARE;
-				goto out;
-			}
-			vals[off[2 * i + side] + pos[2 * i + side]++] = strtod(PQgetvalue(res, r, 2), NULL);
-		}
-		PQclear(res);
-		res = NULL;
-	} while (rows > 0);
-	for (i = 0; i < 2 * n; i++)
-		if (pos[i] != (size_t)u[i / 2].self[i % 2].st_n) {
-			log_error("internal error: fewer durations than counted");
-			st = DK_SOFTWARE;
-			goto out;
-		}
-	st = db_query(db, "compare.sql#durations_close", 0, NULL, NULL);
-out:
-	PQclear(res);
+	st = db_query_each(db, key, sql, 6, pp.p, duration_row, d, NULL);
 	params_free(&pp);
-	free(pos);
-	return st;
+	if (st && d->over) {
+		/* too many to hold (or no memory for them): no intervals */
+		durations_free(d);
+		return DK_OK;
+	}
+	if (st && d->bad) {
+		log_error("internal error: unexpected row in a comparison query");
+		st = DK_SOFTWARE;
+	}
+	if (st) {
+		durations_free(d);
+		return st;
+	}
+	while (d->slice < 2 * n)
+		d->off[++d->slice] = d->n;
+	if (!d->vals && !(d->vals = malloc(sizeof(double)))) {
+		log_error("out of memory");
+		durations_free(d);
+		return DK_SOFTWARE;
+	}
+	return DK_OK;
+}
+
+/* The median of sorted x[0..n-1] as PostgreSQL's percentile_cont(0.5):
+ * lo + 0.5 * (hi - lo), which may differ from (lo + hi) / 2 in the last
+ * bit; NAN for n = 0. */
+static double median_cont(const double *x, size_t n)
+{
+	double lo, hi;
+
+	if (n == 0)
+		return NAN;
+	lo = x[(n - 1) / 2];
+	hi = x[n / 2];
+	return n % 2 ? lo : lo + 0.5 * (hi - lo);
+}
+
+/* Sizes and medians of every unit's windows, from the sorted service times. */
+static void durations_sides(const struct durations *d, struct unit *u, size_t n)
+{
+	for (size_t i = 0; i < 2 * n; i++) {
+		struct side *s = &u[i / 2].self[i % 2];
+		size_t c = d->off[i + 1] - d->off[i];
+
+		s->st_n = (double)c;
+		s->st_median = median_cont(d->vals + d->off[i], c);
+		s->st_median_set = c > 0;
+	}
 }
 
 /* ---- rows ---------------------------------------------------------------- */
@@ -465,30 +566,34 @@ static double side_n(enum compare_metric m, const struct side *s)
 	}
 }
 
-/* The service times of every unit, when they fit in memory. */
-struct durations {
-	double *vals;      /* NULL when they were not fetched */
-	size_t *off;       /* 2n offsets: unit i's before, after */
-};
+/* Ascending doubles, for qsort(). */
+static int double_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
 
-/* Hodges-Lehmann interval of the units with use[i] set (one or the pooled
- * set); *none when the service times were not fetched. */
-static int hl_interval(const struct durations *dur, const struct unit *u, size_t n,
-		       const unsigned char *use, double level, struct stats_result *sr,
-		       int *none)
+	return (x > y) - (x < y);
+}
+
+/*
+ * Mann-Whitney p-value and Hodges-Lehmann interval of the units with
+ * use[i] set (one, or the pooled set) from the sorted service times into
+ * *sr; for a pooled set also its sizes and medians into pooled[0..1].
+ * A single unit's windows are used in place; a pooled set is gathered into
+ * one copy (8 bytes a value) and sorted.
+ */
+static int shift_stats(const struct durations *dur, size_t n,
+		       const unsigned char *use, double level, struct side pooled[2],
+		       struct stats_result *sr)
 {
 	double *before = NULL, *after = NULL;
 	size_t n1 = 0, n2 = 0, k1 = 0, k2 = 0, i, c;
 	int st = DK_OK, count = 0;
 
-	*none = dur->vals == NULL;
-	if (*none)
-		return DK_OK;
 	for (i = 0; i < n; i++)
 		if (use[i]) {
 			count++;
-			n1 += (size_t)u[i].self[0].st_n;
-			n2 += (size_t)u[i].self[1].st_n;
+			n1 += dur->off[2 * i + 1] - dur->off[2 * i];
+			n2 += dur->off[2 * i + 2] - dur->off[2 * i + 1];
 		}
 	if (count == 1) {
 		for (i = 0; !use[i]; i++)
@@ -496,7 +601,6 @@ static int hl_interval(const struct durations *dur, const struct unit *u, size_t
 		before = dur->vals + dur->off[2 * i];
 		after = dur->vals + dur->off[2 * i + 1];
 	} else {
-		/* the pooled set: gather the slices */
 		if (!(before = malloc((n1 + n2 + 1) * sizeof(*before)))) {
 			log_error("out of memory for %zu service times", n1 + n2);
 			return DK_SOFTWARE;
@@ -505,16 +609,26 @@ static int hl_interval(const struct durations *dur, const struct unit *u, size_t
 		for (i = 0; i < n; i++) {
 			if (!use[i])
 				continue;
-			c = (size_t)u[i].self[0].st_n;
+			c = dur->off[2 * i + 1] - dur->off[2 * i];
 			memcpy(before + k1, dur->vals + dur->off[2 * i], c * sizeof(double));
 			k1 += c;
-			c = (size_t)u[i].self[1].st_n;
+			c = dur->off[2 * i + 2] - dur->off[2 * i + 1];
 			memcpy(after + k2, dur->vals + dur->off[2 * i + 1], c * sizeof(double));
 			k2 += c;
 		}
+		qsort(before, n1, sizeof(double), double_cmp);
+		qsort(after, n2, sizeof(double), double_cmp);
 	}
-	if (stats_hodges_lehmann(before, n1, after, n2, level, sr)) {
-		log_error("internal error: hodges-lehmann interval failed");
+	if (pooled) {
+		pooled[0].st_n = (double)n1;
+		pooled[0].st_median = median_cont(before, n1);
+		pooled[0].st_median_set = n1 > 0;
+		pooled[1].st_n = (double)n2;
+		pooled[1].st_median = median_cont(after, n2);
+		pooled[1].st_median_set = n2 > 0;
+	}
+	if (stats_shift_test_sorted(before, n1, after, n2, level, sr)) {
+		log_error("internal error: mann-whitney or hodges-lehmann failed");
 		st = DK_SOFTWARE;
 	}
 	if (count != 1)
@@ -523,15 +637,17 @@ static int hl_interval(const struct durations *dur, const struct unit *u, size_t
 }
 
 /* The statistics of metric m from the two sides (and, for service time,
- * the rank sums and the units behind them). */
+ * the sorted service times of the n units with use[i] set, or the rank
+ * sums from SQL when those were too many to hold). */
 static int fill_stats(const struct durations *dur, struct compare_row *row,
 		      const struct side s[2], double rank_sum1, double tie_sum,
-		      const struct unit *u, size_t n, const unsigned char *use,
+		      size_t n, const unsigned char *use,
 		      const struct compare_request *req, double level)
 {
 	struct stats_result sr;
+	struct side t[2];
 	double x1, n1, x2, n2, w = req->window_months;
-	int st, too_many;
+	int st;
 
 	set_num(&row->n_before, side_n(row->metric, &s[0]));
 	set_num(&row->n_after, side_n(row->metric, &s[1]));
@@ -566,20 +682,29 @@ static int fill_stats(const struct durations *dur, struct compare_row *row,
 	case CMP_SERVICE_TIME_MEDIAN:
 		set_levels(row, s[0].st_median_set ? s[0].st_median : NAN,
 			   s[1].st_median_set ? s[1].st_median : NAN);
-		if (stats_mann_whitney_ranks((unsigned long)s[0].st_n, (unsigned long)s[1].st_n,
-					     rank_sum1, tie_sum, &sr)) {
-			log_error("internal error: impossible rank sums from the database");
-			return DK_SOFTWARE;
-		}
-		set_num(&row->p_value, sr.p_value);
-		if ((st = hl_interval(dur, u, n, use, level, &sr, &too_many)))
-			return st;
-		if (too_many) {
+		if (!dur->vals) {
+			/* too many service times to hold: the p-value from the
+			 * rank sums computed in SQL, no interval */
+			if (stats_mann_whitney_ranks((unsigned long)s[0].st_n,
+						     (unsigned long)s[1].st_n,
+						     rank_sum1, tie_sum, &sr)) {
+				log_error("internal error: impossible rank sums from the database");
+				return DK_SOFTWARE;
+			}
+			set_num(&row->p_value, sr.p_value);
 			row->test = test_hl_too_many;
-		} else {
-			set_num(&row->ci_low, sr.ci_low);
-			set_num(&row->ci_high, sr.ci_high);
+			break;
 		}
+		/* sizes and medians too: the pooled ones are known only here */
+		t[0] = s[0];
+		t[1] = s[1];
+		if ((st = shift_stats(dur, n, use, level, t, &sr)))
+			return st;
+		set_num(&row->n_before, t[0].st_n);
+		set_num(&row->n_after, t[1].st_n);
+		set_levels(row, t[0].st_median_set ? t[0].st_median : NAN,
+			   t[1].st_median_set ? t[1].st_median : NAN);
+		set_test(row, &sr);
 		break;
 	default:
 		break;
@@ -785,8 +910,7 @@ int compare_compute(struct db *db, const struct compare_request *req,
 	struct store *store = NULL;
 	struct unit *u = NULL;
 	unsigned char *use = NULL;
-	struct durations dur = { NULL, NULL };
-	double total = 0;
+	struct durations dur = { 0 };
 	unsigned metrics = req->metrics ? req->metrics : (1u << CMP_METRIC_COUNT) - 1;
 	double level = req->level > 0 && req->level < 1 ? req->level : 0.95;
 	size_t n = 0, nm = 0, i, k;
@@ -812,32 +936,22 @@ int compare_compute(struct db *db, const struct compare_request *req,
 	    (st = load_units(db, req, store, res, &u, &n)))
 		goto out;
 	if (n > 0 && ((st = fetch_counts(db, u, n, req->tz, 0)) ||
-		      (((metrics >> CMP_SERVICE_TIME_MEDIAN) & 1) &&
-		       (st = fetch_times(db, u, n, NULL, req->tz, NULL, NULL, NULL))) ||
 		      (req->did && (st = fetch_counts(db, u, n, req->tz, 1)))))
 		goto out;
+	/* The service times, fetched once and sorted: sizes, medians, ranks
+	 * and intervals all come from them; only when they are too many to
+	 * hold do sizes, medians and rank sums come from SQL instead. */
+	if (n > 0 && ((metrics >> CMP_SERVICE_TIME_MEDIAN) & 1)) {
+		if ((st = fetch_durations(db, u, n, req->tz, &dur)))
+			goto out;
+		if (dur.vals)
+			durations_sides(&dur, u, n);
+		else if ((st = fetch_times(db, u, n, NULL, req->tz, NULL, NULL, NULL)))
+			goto out;
+	}
 	for (i = 0; i < n; i++)
 		for (m = 0; m < CMP_METRIC_COUNT; m++)
 			u[i].skip[m] = skip_reason(&u[i], (enum compare_metric)m);
-	/* The service times behind the Hodges-Lehmann intervals, in one pass,
-	 * when service time is asked for and they fit. */
-	for (i = 0; i < n; i++)
-		total += u[i].self[0].st_n + u[i].self[1].st_n;
-	if (n > 0 && ((metrics >> CMP_SERVICE_TIME_MEDIAN) & 1) && total <= (double)COMPARE_HL_MAX) {
-		dur.vals = malloc(((size_t)total + 1) * sizeof(double));
-		dur.off = malloc(2 * n * sizeof(size_t));
-		if (!dur.vals || !dur.off) {
-			log_error("out of memory for %.0f service times", total);
-			st = DK_SOFTWARE;
-			goto out;
-		}
-		for (i = 0, k = 0; i < 2 * n; i++) {
-			dur.off[i] = k;
-			k += (size_t)u[i / 2].self[i % 2].st_n;
-		}
-		if ((st = fetch_durations(db, u, n, req->tz, dur.vals, dur.off)))
-			goto out;
-	}
 
 	res->rows = calloc(nm * (n + 1) + 1, sizeof(*res->rows));
 	use = calloc(n + 1, 1);
@@ -877,10 +991,10 @@ int compare_compute(struct db *db, const struct compare_request *req,
 			row->skip = "no service to pool";
 			continue;
 		}
-		if (m == CMP_SERVICE_TIME_MEDIAN &&
+		if (m == CMP_SERVICE_TIME_MEDIAN && !dur.vals &&
 		    (st = fetch_times(db, u, n, use, req->tz, pooled, &rank_sum1, &tie_sum)))
 			goto out;
-		if ((st = fill_stats(&dur, row, pooled, rank_sum1, tie_sum, u, n, use, req, level)))
+		if ((st = fill_stats(&dur, row, pooled, rank_sum1, tie_sum, n, use, req, level)))
 			goto out;
 	}
 	/* One row per service and metric. */
@@ -902,7 +1016,7 @@ int compare_compute(struct db *db, const struct compare_request *req,
 			row->skip = u[i].skip[m];
 			if (!row->skip &&
 			    (st = fill_stats(&dur, row, u[i].self, u[i].rank_sum1, u[i].tie_sum,
-					     u, n, use, req, level)))
+					     n, use, req, level)))
 				goto out;
 			if (row->skip)
 				blank_numbers(row);
@@ -916,8 +1030,7 @@ int compare_compute(struct db *db, const struct compare_request *req,
 	res = NULL;
 	st = DK_OK;
 out:
-	free(dur.vals);
-	free(dur.off);
+	durations_free(&dur);
 	free(use);
 	free(u);
 	compare_result_free(res);

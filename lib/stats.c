@@ -693,12 +693,18 @@ enum dk_status stats_mann_whitney_ranks(unsigned long n1, unsigned long n2,
 	return DK_OK;
 }
 
-/* Rank sum of x and tie term by merging the two sorted samples. */
+/*
+ * Rank sum of x and tie term by merging the two sorted samples. Both are
+ * summed in integers (twice the rank sum, as average ranks are halves) and
+ * rounded to double once, so they are the correctly rounded exact values,
+ * the same doubles as exact sums in SQL numeric read back with strtod().
+ */
 static void mw_sorted(const double *x, size_t n1, const double *y, size_t n2,
 		      struct stats_result *res)
 {
-	double rank_sum = 0, ties = 0, v, t, tx;
+	unsigned __int128 rank_sum2 = 0, ties = 0, t, tx;
 	size_t i = 0, j = 0, pos = 0, i0, j0;
+	double v;
 
 	while (i < n1 || j < n2) {
 		if (j >= n2 || (i < n1 && x[i] <= y[j]))
@@ -714,11 +720,12 @@ static void mw_sorted(const double *x, size_t n1, const double *y, size_t n2,
 		tx = i - i0;
 		t = tx + (j - j0);
 		/* ranks pos+1 .. pos+t share their mean pos + (t + 1) / 2 */
-		rank_sum += tx * (pos + (t + 1) / 2);
+		rank_sum2 += tx * (2 * (unsigned __int128)pos + t + 1);
 		ties += (t - 1) * t * (t + 1);
 		pos += i - i0 + j - j0;
 	}
-	mw_from_ranks(n1, n2, rank_sum, ties, res);
+	/* halving a double is exact: (double)(2R) / 2 is R correctly rounded */
+	mw_from_ranks(n1, n2, (double)rank_sum2 / 2, (double)ties, res);
 }
 
 /* ---- Hodges-Lehmann: order statistics of pairwise differences --------- */
@@ -1040,6 +1047,31 @@ enum dk_status stats_hodges_lehmann(const double *before, size_t n1,
 				    double level, struct stats_result *res)
 {
 	return shift_run(before, n1, after, n2, level, 0, 1, res);
+}
+
+/* Ascending and finite. */
+static int sorted_ok(const double *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(x[i]) || (i > 0 && x[i] < x[i - 1]))
+			return 0;
+	return 1;
+}
+
+enum dk_status stats_shift_test_sorted(const double *before, size_t n1,
+				       const double *after, size_t n2,
+				       double level, struct stats_result *res)
+{
+	if (!res)
+		return DK_DATAERR;
+	result_clear(res);
+	if ((level != 0 && !level_ok(level)) || (n1 && !before) || (n2 && !after) ||
+	    !sorted_ok(before, n1) || !sorted_ok(after, n2))
+		return DK_DATAERR;
+	if (n1 == 0 || n2 == 0)
+		return DK_OK;
+	mw_sorted(before, n1, after, n2, res);
+	return level != 0 ? hl_sorted(before, n1, after, n2, level, res) : DK_OK;
 }
 
 enum dk_status stats_shift_test(const double *before, size_t n1,

@@ -181,6 +181,19 @@ enum dk_status stats_shift_test(const double *before, size_t n1,
 				double level, struct stats_result *res);
 
 /*
+ * stats_shift_test_sorted() is stats_shift_test() on samples the caller
+ * has already sorted ascending (as fetched with ORDER BY): nothing is
+ * copied or sorted; the working memory is O(n1 + n2).
+ * level 0 computes the Mann-Whitney test only (estimate and interval NAN).
+ * The results are the very doubles stats_shift_test() gives on the same
+ * values in any order. DK_DATAERR when a value is not finite or a sample
+ * is not in ascending order.
+ */
+enum dk_status stats_shift_test_sorted(const double *before, size_t n1,
+				       const double *after, size_t n2,
+				       double level, struct stats_result *res);
+
+/*
  * The r-th smallest (1 <= r <= n1*n2) of the differences after[j] -
  * before[i], exactly, into *value (the selection behind
  * stats_hodges_lehmann(), for callers that want other order statistics).

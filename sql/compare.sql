@@ -1,6 +1,7 @@
 -- Before and after Digital ID (SPEC section 5): the per-window aggregates
 -- behind `didkpi compare`. The statistics themselves are computed in C
--- (lib/stats.c) from these sums, counts and ranks.
+-- (lib/stats.c) from these sums and counts, and from the sorted service
+-- times of section durations.
 --
 -- The window queries take the same parameters:
 --   $1 text[]  service codes, one per compared service (index i, 1-based)
@@ -111,9 +112,69 @@ SELECT i, side, n, score_sum,
        satisfied
   FROM g;
 
+-- name: requests_own
+-- requests of section requests for $7 = false (the services' own rows),
+-- faster: the rows of the span are read once and each is matched to the
+-- windows of its own service by a hash join on the code and the window's
+-- instants, without turning every timestamp into a local day. The same
+-- rows and numbers as section requests. Parameters $1-$6.
+WITH w AS (
+	SELECT x.i::integer AS i, x.svc, s.side,
+	       (s.ws::timestamp AT TIME ZONE $6) AS ts,
+	       (s.we::timestamp AT TIME ZONE $6) AS te
+	  FROM unnest($1::text[], $2::date[], $3::date[], $4::date[], $5::date[])
+	       WITH ORDINALITY AS x(svc, bs, be, as_, ae, i)
+	 CROSS JOIN LATERAL (VALUES (0, x.bs, x.be), (1, x.as_, x.ae)) AS s(side, ws, we)
+), span AS (
+	SELECT min(ts) AS ts, max(te) AS te FROM w
+)
+SELECT w.i, w.side,
+       count(*) AS requests,
+       count(*) FILTER (WHERE c.is_digital) AS digital,
+       count(*) FILTER (WHERE r.status = 'completed') AS completed
+  FROM span
+  JOIN didkpi.service_requests r
+    ON r.submitted_at >= span.ts AND r.submitted_at < span.te
+  JOIN w ON w.svc = r.service_code AND r.submitted_at >= w.ts AND r.submitted_at < w.te
+  JOIN didkpi.channels c ON c.channel = r.channel
+ GROUP BY w.i, w.side;
+
+-- name: satisfaction_own
+-- satisfaction of section satisfaction for $7 = false, as requests_own:
+-- the same rows and numbers (exact numeric sums, the same variance).
+-- Parameters $1-$6.
+WITH w AS (
+	SELECT x.i::integer AS i, x.svc, s.side,
+	       (s.ws::timestamp AT TIME ZONE $6) AS ts,
+	       (s.we::timestamp AT TIME ZONE $6) AS te
+	  FROM unnest($1::text[], $2::date[], $3::date[], $4::date[], $5::date[])
+	       WITH ORDINALITY AS x(svc, bs, be, as_, ae, i)
+	 CROSS JOIN LATERAL (VALUES (0, x.bs, x.be), (1, x.as_, x.ae)) AS s(side, ws, we)
+), span AS (
+	SELECT min(ts) AS ts, max(te) AS te FROM w
+), g AS (
+	SELECT w.i, w.side, count(*)::numeric AS n,
+	       sum(a.score)::numeric AS score_sum,
+	       sum(a.score * a.score)::numeric AS score_sq,
+	       count(*) FILTER (WHERE a.score >= 4) AS satisfied
+	  FROM span
+	  JOIN didkpi.satisfaction a
+	    ON a.answered_at >= span.ts AND a.answered_at < span.te
+	  JOIN w ON w.svc = a.service_code AND a.answered_at >= w.ts AND a.answered_at < w.te
+	 GROUP BY w.i, w.side
+)
+SELECT i, side, n, score_sum,
+       CASE WHEN n >= 2
+            THEN ((n * score_sq - score_sum * score_sum) / (n * (n - 1)))::float8 END
+         AS score_var,
+       satisfied
+  FROM g;
+
 -- name: service_time
--- service_time_median_hours over requests completed with closed_at in the
--- window, and the Mann-Whitney sufficient statistics of the two windows.
+-- Only when the service times of section durations are too many to hold
+-- in memory (over 10 million): service_time_median_hours over requests
+-- completed with closed_at in the window, and the Mann-Whitney sufficient
+-- statistics of the two windows.
 -- $7 here means "pool": false gives one group per service i, true one
 -- group (i = 0) of every service given, each on its own windows. Rows:
 -- i, side, n, median (percentile_cont, as the KPI), and on both sides of
@@ -162,14 +223,19 @@ SELECT m.g AS i, m.side, m.n, m.median, ranks.rank_sum1, ranks.tie_sum
   FROM m JOIN ranks USING (g)
  ORDER BY m.g, m.side;
 
--- name: durations_open
--- Opens the cursor compare_durations over the service times (hours, as
--- service_time) of every service given, each on its own windows: rows
--- (i, side, hours), unordered. The client fetches it in batches
--- (durations_fetch) for the Hodges-Lehmann intervals, which need the
--- values themselves: one pass over the table for every service. Parameters
--- $1-$6 only (always the services' own rows).
-DECLARE compare_durations NO SCROLL CURSOR FOR
+-- name: durations
+-- The service times of every service given, each on its own windows, in
+-- one pass and sorted: rows (i, side, us) ordered by i, side, us, where us
+-- is the duration closed_at - submitted_at in exact microseconds (the
+-- client divides by 3600000000 as service_time does, to the same double).
+-- The client streams them (single-row mode) into one sorted slice per
+-- window and computes the size, the median (as percentile_cont), the
+-- Mann-Whitney rank sum and tie term and the Hodges-Lehmann interval of
+-- every service and of the pooled rows from that one stream. The rows of
+-- the span of all windows are read once (one range scan of the partial
+-- index on closed_at), and each row is matched to the windows of its own
+-- service by a hash join, instead of one index scan per window.
+-- Parameters $1-$6 only (always the services' own rows).
 WITH w AS (
 	SELECT x.i::integer AS i, x.svc, s.side,
 	       (s.ws::timestamp AT TIME ZONE $6) AS ts,
@@ -177,19 +243,17 @@ WITH w AS (
 	  FROM unnest($1::text[], $2::date[], $3::date[], $4::date[], $5::date[])
 	       WITH ORDINALITY AS x(svc, bs, be, as_, ae, i)
 	 CROSS JOIN LATERAL (VALUES (0, x.bs, x.be), (1, x.as_, x.ae)) AS s(side, ws, we)
+), span AS (
+	SELECT min(ts) AS ts, max(te) AS te FROM w
+), r AS (
+	SELECT r.service_code, r.submitted_at, r.closed_at
+	  FROM span
+	  JOIN didkpi.service_requests r
+	    ON r.closed_at >= span.ts AND r.closed_at < span.te AND r.status = 'completed'
 )
 SELECT w.i, w.side,
        ((extract(epoch FROM r.closed_at) - extract(epoch FROM r.submitted_at))
-        * 1000000)::bigint::float8 / 3600000000 AS hours
-  FROM w
-  JOIN didkpi.service_requests r
-    ON r.closed_at >= w.ts AND r.closed_at < w.te AND r.status = 'completed'
-   AND r.service_code = w.svc;
-
--- name: durations_fetch
--- The next batch of compare_durations. No parameters.
-FETCH FORWARD 20000 FROM compare_durations;
-
--- name: durations_close
--- No parameters.
-CLOSE compare_durations;
+        * 1000000)::bigint AS us
+  FROM r
+  JOIN w ON w.svc = r.service_code AND r.closed_at >= w.ts AND r.closed_at < w.te
+ ORDER BY w.i, w.side, us;
