@@ -1150,6 +1150,79 @@ static void test_poisson_edges(void **state)
 			 DK_DATAERR);
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* compare's one pass: the sorted entry point gives the very doubles of the
+ * copying one, refuses unsorted input, and level 0 skips Hodges-Lehmann. */
+static void test_shift_sorted(void **state)
+{
+	enum { N1 = 3001, N2 = 2000 };
+	static double x[N1], y[N2];
+	struct stats_result a, b;
+	uint64_t z = 42;
+
+	(void)state;
+	for (size_t i = 0; i < N1; i++) {
+		z = z * 6364136223846793005u + 1442695040888963407u;
+		x[i] = (double)((z >> 33) % 500) / 7; /* many ties */
+	}
+	for (size_t i = 0; i < N2; i++) {
+		z = z * 6364136223846793005u + 1442695040888963407u;
+		y[i] = (double)((z >> 33) % 400) / 7;
+	}
+	assert_int_equal(stats_shift_test(x, N1, y, N2, 0.95, &a), DK_OK);
+	qsort(x, N1, sizeof(double), cmp_dbl);
+	qsort(y, N2, sizeof(double), cmp_dbl);
+	assert_int_equal(stats_shift_test_sorted(x, N1, y, N2, 0.95, &b), DK_OK);
+	assert_memory_equal(&a.p_value, &b.p_value, sizeof(double));
+	assert_memory_equal(&a.statistic, &b.statistic, sizeof(double));
+	assert_memory_equal(&a.estimate, &b.estimate, sizeof(double));
+	assert_memory_equal(&a.ci_low, &b.ci_low, sizeof(double));
+	assert_memory_equal(&a.ci_high, &b.ci_high, sizeof(double));
+	assert_int_equal(stats_shift_test_sorted(x, N1, y, N2, 0, &b), DK_OK);
+	assert_memory_equal(&a.p_value, &b.p_value, sizeof(double));
+	assert_true(isnan(b.ci_low) && isnan(b.estimate));
+	x[10] = 1e9; /* out of order */
+	assert_int_equal(stats_shift_test_sorted(x, N1, y, N2, 0.95, &b), DK_DATAERR);
+	x[10] = NAN;
+	assert_int_equal(stats_shift_test_sorted(x, N1, y, N2, 0.95, &b), DK_DATAERR);
+	assert_int_equal(stats_shift_test_sorted(NULL, 0, y, N2, 0.95, &b), DK_OK);
+	assert_true(isnan(b.p_value));
+}
+
+/* The tie term is summed exactly: 3 groups of 300000 equal values, where
+ * each t^3 - t (2.7e16) is beyond 2^53, give the correctly rounded sum,
+ * the same p as the exact sufficient statistics (as SQL numeric gave). */
+static void test_shift_sorted_big_ties(void **state)
+{
+	enum { T = 300000 };
+	double *x = malloc(2 * T * sizeof(double)), *y = malloc(T * sizeof(double));
+	struct stats_result a, b;
+	unsigned __int128 t = T, tie = 3 * ((t - 1) * t * (t + 1));
+	/* before: T ones and T threes, after: T twos; ranks 1..T, 2T+1..3T */
+	double rank_sum1 = (double)T * (T + 1) / 2 + ((double)T * 2 * T + (double)T * (T + 1) / 2);
+
+	(void)state;
+	assert_non_null(x);
+	assert_non_null(y);
+	for (size_t i = 0; i < T; i++) {
+		x[i] = 1;
+		x[T + i] = 3;
+		y[i] = 2;
+	}
+	assert_int_equal(stats_shift_test_sorted(x, 2 * T, y, T, 0, &a), DK_OK);
+	assert_int_equal(stats_mann_whitney_ranks(2 * T, T, rank_sum1, (double)tie, &b), DK_OK);
+	assert_memory_equal(&a.p_value, &b.p_value, sizeof(double));
+	assert_memory_equal(&a.statistic, &b.statistic, sizeof(double));
+	free(x);
+	free(y);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1175,6 +1248,8 @@ int main(void)
 		cmocka_unit_test(test_welch_edges),
 		cmocka_unit_test(test_poisson_reference),
 		cmocka_unit_test(test_poisson_edges),
+		cmocka_unit_test(test_shift_sorted),
+		cmocka_unit_test(test_shift_sorted_big_ties),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
