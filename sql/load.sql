@@ -28,6 +28,23 @@ SELECT method FROM didkpi.auth_methods ORDER BY 1;
 -- both see them as new. $1: the relation's name.
 SELECT pg_catalog.pg_advisory_xact_lock(74747302, pg_catalog.hashtext($1));
 
+-- name: ref_lock
+-- The reference lock, shared, for the load's transaction, taken before the
+-- reference codes are read: the log relations have no foreign keys (schema
+-- version 4), and the trigger that refuses to delete or change a code in
+-- use takes this lock exclusively, so no code the load checked against can
+-- go away before it commits. Loads do not wait for each other on it.
+SELECT pg_catalog.pg_advisory_xact_lock_shared(74747303, 0);
+
+-- name: copy_direct
+-- The direct path: COPY straight into the relation, under a savepoint.
+-- Taken for a regular file (which can be read a second time); when any
+-- key is already present (in the table or twice in the file) or a check
+-- constraint fails (SQLSTATE class 23), the loader rolls back to the
+-- savepoint and loads the file again through the staging table below,
+-- which classifies duplicates and conflicts row by row.
+COPY {{table}} ({{cols}}) FROM STDIN;
+
 -- name: temp_buffers
 -- Room for the staging table in memory: temporary tables live in local
 -- buffers (8 MB by default), and a large load would otherwise go through
