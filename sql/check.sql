@@ -92,5 +92,5 @@ SELECT (SELECT count(*) FROM didkpi.auth_events e
        (SELECT count(*) FROM didkpi.satisfaction a
 	 WHERE a.answered_at >= p.ts AND a.answered_at < p.te
 	   AND (NOT EXISTS (SELECT FROM didkpi.services s WHERE s.service_code = a.service_code)
-		OR NOT EXISTS (SELECT FROM didkpi.channels c WHERE c.channel = a.channel))))::text
+		OR NOT EXISTS (SELECT FROM didkpi.channels c WHERE c.channel = a.channel)))::text
   FROM p;

@@ -37,7 +37,7 @@ has "kpi: warns, with the count" "warning: 2025-03: 2 rows of auth_events have a
 has "kpi: names the check" "didkpi check" "$W/err"
 run 0 "kpi for another period" "$BIN" -d "$DB" kpi -p 2025-04 -k satisfaction_mean
 has "kpi: satisfaction warned" "warning: 2025-04: 1 row of satisfaction has an unknown" "$W/err"
-lacks "kpi: April has no unknown auth events" "auth_events" "$W/err"
+lacks "kpi: April has no unknown auth events" "rows? of auth_events" "$W/err"
 
 # The reference tables keep codes in use.
 if q "$DBNAME" -c "DELETE FROM didkpi.services WHERE service_code = 'skill_test'" 2>"$W/del"; then
@@ -76,7 +76,7 @@ for i in $(seq 100); do
 	[ "$(q "$DBNAME" -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 0 AND classid = 74747303 AND mode = 'ShareLock' AND granted")" = 1 ] && break
 	sleep 0.2
 done
-PGAPPNAME=didkpi_del q "$DBNAME" -c "DELETE FROM didkpi.services WHERE service_code = 'training'" >/dev/null 2>"$W/del" &
+PGAPPNAME=didkpi_del q "$DBNAME" -c "DELETE FROM didkpi.services WHERE service_code = 'training'" >/dev/null 2>"$W/del" 3>&- &
 dp=$!
 for i in $(seq 100); do
 	[ "$(q "$DBNAME" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'didkpi_del' AND wait_event_type = 'Lock'")" = 1 ] && break
