@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "cmd.h"
 #include "format.h"
 #include "freshness.h"
@@ -207,7 +208,8 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		       (st = outfile_open(path, &of))))
 		goto out;
 	/* no data: refused; an output file begun is removed, the old one kept */
-	if ((st = freshness_period(ctx->db, req.tz, &period, fresh, NULL)))
+	if ((st = freshness_period(ctx->db, req.tz, &period, fresh, NULL)) ||
+	    (st = check_period_warn(ctx->db, req.tz, &period)))
 		goto out;
 	req.periods = series;
 	st = kpi_compute(ctx->db, &req, &res);

@@ -26,6 +26,7 @@ const struct cmd_entry cmd_table[] = {
 	{ "kpi", cmd_kpi, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "compute the KPIs of a period (table, csv, tsv, json)" },
 	{ "compare", cmd_compare, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "before and after Digital ID, with statistics" },
 	{ "chart", cmd_chart, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "draw a chart (PNG, SVG, PDF) in Thai or English" },
+	{ "check", cmd_check, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "find log rows whose codes are unknown (read-only)" },
 	{ "report", cmd_report, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "write the monthly XLSX workbook from a template" },
 	{ NULL, NULL, 0, NULL }
 };

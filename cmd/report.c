@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "check.h"
 #include "cmd.h"
 #include "freshness.h"
 #include "kpi.h"
@@ -284,7 +285,8 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((st = outfile_open(path, &of)))
 		goto out;
 	/* no data: refused; the temporary file and lock go, the old file stays */
-	if ((st = freshness_period(ctx->db, o.tz, &period, o.fresh, &fresh)))
+	if ((st = freshness_period(ctx->db, o.tz, &period, o.fresh, &fresh)) ||
+	    (st = check_period_warn(ctx->db, o.tz, &period)))
 		goto out;
 
 	rq.tpl = tpl;

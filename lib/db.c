@@ -743,6 +743,42 @@ int db_copy_end(struct db *db, const char *abort_msg, long *rows)
 	return DK_OK;
 }
 
+int db_copy_end_tolerant(struct db *db, const char *sqlclass, int *hit, long *rows)
+{
+	double deadline = db_deadline(db);
+	const char *state;
+	PGresult *r;
+	int st;
+
+	*hit = 0;
+	errno = 0;
+	if (db->dead)
+		return db_lost(db, "copy");
+	while ((st = PQputCopyEnd(db->conn, NULL)) == 0)
+		if (db_wait(db, 1, deadline) || !PQconsumeInput(db->conn))
+			return db_lost(db, "copy");
+	if (st < 0) {
+		log_pq_message("cannot finish COPY", PQerrorMessage(db->conn));
+		return DK_UNAVAILABLE;
+	}
+	if ((st = db_collect(db, "copy", deadline, &r)))
+		return st;
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		if (state && !strncmp(state, sqlclass, strlen(sqlclass)) &&
+		    PQstatus(db->conn) == CONNECTION_OK) {
+			*hit = 1;
+			PQclear(r);
+			return DK_OK;
+		}
+		return db_fail(db, "copy", r);
+	}
+	if (rows)
+		*rows = strtol(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return DK_OK;
+}
+
 int db_set_timezone(struct db *db, const char *tz)
 {
 	const char *p[1] = { tz };

@@ -117,6 +117,11 @@ int db_copy_begin(struct db *db, const char *label, const char *sql);
 int db_copy_put(struct db *db, const char *buf, size_t len);
 int db_copy_end(struct db *db, const char *abort_msg, long *rows);
 
+/* db_copy_end_tolerant() finishes a COPY like db_copy_end(); a failure
+ * whose SQLSTATE starts with sqlclass (e.g. "23", integrity constraint
+ * violations) sets *hit, prints nothing and returns DK_OK. */
+int db_copy_end_tolerant(struct db *db, const char *sqlclass, int *hit, long *rows);
+
 /* db_set_timezone() sets the session TimeZone (validated by the server);
  * DK_USAGE for an unknown zone. */
 int db_set_timezone(struct db *db, const char *tz);

@@ -48,6 +48,8 @@ struct loader {
 	char rejects_final[4096];
 	struct csvin_record header;       /* a copy of the header's names */
 	char *header_store;
+	int direct;                       /* COPY into the relation: no line column */
+	long shown_before;                /* rejects already shown by a first pass */
 };
 
 static void refset_free(struct refset *r)
@@ -241,7 +243,7 @@ static int reject(struct loader *L, long line, const char *reason,
 		log_error("out of memory");
 		return DK_SOFTWARE;
 	}
-	if (L->stats->rejected <= REJECTS_SHOWN)
+	if (L->stats->rejected <= REJECTS_SHOWN && L->stats->rejected > L->shown_before)
 		log_error("%s:%ld: %s", L->name, line, masked);
 	if ((st = rejects_open(L))) {
 		free(masked);
@@ -520,11 +522,14 @@ static int on_record(const struct csvin_record *rec, void *arg)
 	if (rel->row_check && (bad = rel->row_check(vals)))
 		return reject(L, rec->line, bad, rec->f, rec->nfields);
 
-	snprintf(lbuf, sizeof(lbuf), "%ld", rec->line);
-	if ((st = copy_raw(L, lbuf)))
-		return st;
+	/* The staging table's first column is the line number. */
+	if (!L->direct) {
+		snprintf(lbuf, sizeof(lbuf), "%ld\t", rec->line);
+		if ((st = copy_raw(L, lbuf)))
+			return st;
+	}
 	for (c = 0; c < rel->ncols; c++) {
-		if ((st = copy_raw(L, "\t")))
+		if (c && (st = copy_raw(L, "\t")))
 			return st;
 		st = vals[c] ? copy_append(L, vals[c], strlen(vals[c])) : copy_raw(L, "\\N");
 		if (st)
@@ -762,6 +767,98 @@ static int rejects_finish(struct loader *L)
 	return DK_OK;
 }
 
+/* Run the COPY of SQL section key and send it the file's valid rows;
+ * *rows receives the server's count. With tolerant set, an integrity
+ * violation (class 23) sets *hit instead of failing. */
+static int send_file(struct loader *L, const struct idents *id, const char *key, FILE *in,
+		     int tolerant, int *hit, long *rows)
+{
+	static const char *const names[] = { "table", "cols" };
+	const char *values[] = { id->table, id->cols };
+	const char *text = sqlres_get(key);
+	char *sql = text ? render(text, names, values, 2) : NULL;
+	int st;
+
+	*hit = 0;
+	st = sql ? db_copy_begin(L->db, key, sql) : DK_SOFTWARE;
+	free(sql);
+	if (st)
+		return st;
+	st = csvin_read(in, L->name, on_record, L, NULL);
+	if (L->o->progress && L->stats->read >= PROGRESS_EVERY)
+		fputs("\r\033[K", stderr);
+	if (st == DK_OK && !L->header_done) {
+		log_error("%s: no header row", L->name);
+		st = DK_DATAERR;
+	}
+	if (st == DK_OK && L->copylen)
+		st = db_copy_put(L->db, L->copybuf, L->copylen);
+	L->copylen = 0;
+	if (st) {
+		db_copy_end(L->db, "didkpi: load abandoned", NULL);
+		return st;
+	}
+	if (tolerant)
+		return db_copy_end_tolerant(L->db, "23", hit, rows);
+	return db_copy_end(L->db, NULL, rows);
+}
+
+/*
+ * The direct path: COPY the file straight into the relation under a
+ * savepoint. Returns DK_OK with *done set when every row went in (no key
+ * present, no constraint broken); DK_OK with *done clear after rolling
+ * back to the savepoint and rewinding the file, ready for the staging
+ * path; or an error.
+ */
+static int load_direct(struct loader *L, const struct idents *id, FILE *in, int *done)
+{
+	long rows = 0;
+	int st, hit;
+
+	*done = 0;
+	L->direct = 1;
+	if ((st = db_query(L->db, "load.sql#savepoint", 0, NULL, NULL)) ||
+	    (st = send_file(L, id, "load.sql#copy_direct", in, 1, &hit, &rows)))
+		return st;
+	L->direct = 0;
+	if (!hit) {
+		L->stats->loaded = rows;
+		*done = 1;
+		log_info("%s: direct COPY: every key was new", L->name);
+		return db_query(L->db, "load.sql#release", 0, NULL, NULL);
+	}
+	log_info("%s: some keys are present or a row breaks a constraint: "
+		 "loading again through the staging table", L->name);
+	if ((st = db_query(L->db, "load.sql#rollback_to_savepoint", 0, NULL, NULL)))
+		return st;
+	/* Start again from the top: the same rows are read and rejected in
+	 * the same order; the first pass's messages are not repeated. */
+	if (fseek(in, 0, SEEK_SET)) {
+		log_error("cannot read %s again: %s", L->name, strerror(errno));
+		return DK_DATAERR;
+	}
+	clearerr(in);
+	L->shown_before = L->stats->rejected;
+	L->stats->read = 0;
+	L->stats->rejected = 0;
+	L->header_done = 0;
+	free(L->header_store);
+	L->header_store = NULL;
+	outfile_abort(L->rejects_out);
+	L->rejects_out = NULL;
+	L->rejects = NULL;
+	return DK_OK;
+}
+
+/* Is in a regular file, which can be read a second time? */
+static int rereadable(FILE *in)
+{
+	struct stat sb;
+
+	return fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	       ftell(in) == 0;
+}
+
 int load_run(struct db *db, const struct load_options *o, struct load_stats *stats)
 {
 	struct loader *L = calloc(1, sizeof(*L));
@@ -770,7 +867,7 @@ int load_run(struct db *db, const struct load_options *o, struct load_stats *sta
 	const char *p1[1];
 	FILE *in = NULL;
 	long staged = 0, inserted = 0, bad;
-	int st;
+	int st, hit, done = 0;
 
 	memset(stats, 0, sizeof(*stats));
 	if (!L) {
@@ -803,38 +900,21 @@ int load_run(struct db *db, const struct load_options *o, struct load_stats *sta
 	    (st = db_query(db, "load.sql#synchronous_commit", 0, NULL, NULL)) ||
 	    (st = db_set_timezone(db, o->tz)) ||
 	    (st = db_query(db, "load.sql#lock", 1, p1, NULL)) ||
+	    (st = db_query(db, "load.sql#ref_lock", 0, NULL, NULL)) ||
 	    (st = refset_load(db, "load.sql#ref_services", &L->services)) ||
 	    (st = refset_load(db, "load.sql#ref_channels", &L->channels)) ||
 	    (st = refset_load(db, "load.sql#ref_methods", &L->methods)) ||
-	    (st = db_query(db, "load.sql#temp_buffers", 0, NULL, NULL)) ||
-	    (st = idents_build(db, L->rel, &id)) ||
-	    (st = run_template(L, &id, "load.sql#stage", 0, NULL, NULL)))
+	    (st = idents_build(db, L->rel, &id)))
 		goto out;
-	{
-		const char *text = sqlres_get("load.sql#copy");
-		static const char *const names[] = { "table", "cols" };
-		const char *values[] = { id.table, id.cols };
-		char *sql = text ? render(text, names, values, 2) : NULL;
-
-		st = sql ? db_copy_begin(db, "load.sql#copy", sql) : DK_SOFTWARE;
-		free(sql);
-		if (st)
-			goto out;
-	}
-	st = csvin_read(in, L->name, on_record, L, NULL);
-	if (o->progress && stats->read >= PROGRESS_EVERY)
-		fputs("\r\033[K", stderr);
-	if (st == DK_OK && !L->header_done) {
-		log_error("%s: no header row", L->name);
-		st = DK_DATAERR;
-	}
-	if (st == DK_OK && L->copylen)
-		st = db_copy_put(db, L->copybuf, L->copylen);
-	if (st) {
-		db_copy_end(db, "didkpi: load abandoned", NULL);
+	/* A regular file goes straight into the relation; from a pipe the rows
+	 * cannot be read twice, so they take the staging path at once. */
+	if (rereadable(in) && (st = load_direct(L, &id, in, &done)))
 		goto out;
-	}
-	if ((st = db_copy_end(db, NULL, &staged)))
+	if (done)
+		goto finish;
+	if ((st = db_query(db, "load.sql#temp_buffers", 0, NULL, NULL)) ||
+	    (st = run_template(L, &id, "load.sql#stage", 0, NULL, NULL)) ||
+	    (st = send_file(L, &id, "load.sql#copy", in, 0, &hit, &staged)))
 		goto out;
 
 	if (L->rel->check) {
@@ -857,6 +937,7 @@ int load_run(struct db *db, const struct load_options *o, struct load_stats *sta
 	}
 	stats->loaded = inserted;
 	stats->duplicate = staged - inserted;
+finish:
 	if ((st = rejects_finish(L)))
 		goto out;
 	if (stats->rejected > o->max_errors) {

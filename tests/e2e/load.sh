@@ -286,13 +286,14 @@ n=0
 for sig in INT TERM HUP; do
 	n=$((n + 1))
 	# In INSERT: another session holds an uncommitted row with one of the
-	# file's keys, so the load's INSERT waits on it, holding its locks.
+	# file's keys, so the load's INSERT (or its direct COPY, which writes
+	# into the relation) waits on it, holding its locks.
 	PGAPPNAME=didkpi_block q "$DBNAME" -c "BEGIN; INSERT INTO didkpi.staff VALUES ('blk', 'x', true, NULL); SELECT pg_sleep(600)" >/dev/null 2>&1 &
 	blocker=$!
 	wait_for "blocker session started" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'didkpi_block' AND wait_event = 'PgSleep'"
 	env --default-signal=INT,TERM,HUP "$BIN" -d "$SIGDB" load --max-errors 5 --rejects "$S/rej.csv" staff "$S/in.csv" >/dev/null 2>"$W/sig.err" &
 	pid=$!
-	if wait_for "SIG$sig in INSERT: the load waits in its INSERT" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'didkpi_sig' AND wait_event_type = 'Lock' AND query ~ 'INSERT INTO'"; then
+	if wait_for "SIG$sig in INSERT: the load waits in its INSERT" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'didkpi_sig' AND wait_event_type = 'Lock' AND query ~ 'INSERT INTO|COPY didkpi'"; then
 		compgen -G "$S/.rej.csv.tmp-*/data" >/dev/null && ok "SIG$sig in INSERT: the rejects temporary exists" ||
 			not_ok "SIG$sig in INSERT: the rejects temporary exists" "$(ls -A "$S")"
 		kill -s "$sig" "$pid"
