@@ -17,10 +17,12 @@
 # of the 3. Databases didkpi_bench<SCALE> and didkpi_bench_load are made in
 # the private cluster; the load database is dropped at the end.
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
 
-bin=${1:-./didkpi}
-case $bin in */*) ;; *) bin=./$bin ;; esac
+# DIDKPI is taken relative to where the script was started.
+bin=${1:-$PWD/didkpi}
+case $bin in /*) ;; *) bin=$caller/$bin ;; esac
 die() { echo "bench: $*" >&2; exit 1; }
 [ -x "$bin" ] || die "$bin: not an executable (run 'make' first)"
 
@@ -61,7 +63,7 @@ trap 'exit 129' HUP
 home=${DIDKPI_HOME:-$(if [ "$(id -u)" -eq 0 ]; then echo /var/lib/didkpi; else echo "${XDG_DATA_HOME:-$HOME/.local/share}/didkpi"; fi)}
 sock=$home/run
 conn() { echo "host=$sock user=didkpi dbname=$1"; }
-psqlc() { psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -U didkpi "$@"; }
+psqlc() { PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -U didkpi "$@"; }
 psqlv() { psql -X -At -v ON_ERROR_STOP=1 -h "$sock" -U didkpi "$@"; }
 
 # Timing. tm FILE CMD... runs CMD once with its output thrown away and
@@ -76,6 +78,10 @@ tm() {
 	fi
 	tail -n 1 "$tmp/t" >>"$tmp/$f"
 }
+# quiet CMD...: run CMD, showing its messages only when it fails.
+quiet() {
+	"$@" >"$tmp/err" 2>&1 || { cat "$tmp/err" >&2; die "failed: $*"; }
+}
 # med FILE: median of the seconds; peak FILE: largest KiB.
 med() { cut -d' ' -f1 "$tmp/$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 peak() { cut -d' ' -f2 "$tmp/$1" | sort -n | tail -n 1; }
@@ -84,12 +90,12 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 # rounds NAME1 FN1 NAME2 FN2 ...: one warm-up of each function, then 3
 # rounds in which each runs once, in turn. Each function calls tm NAME ....
 rounds() {
-	local i a
+	local a _
 	local -a args=("$@")
 	for ((a = 0; a < ${#args[@]}; a += 2)); do
 		${args[a + 1]} "warmup"
 	done
-	for i in 1 2 3; do
+	for _ in 1 2 3; do
 		for ((a = 0; a < ${#args[@]}; a += 2)); do
 			${args[a + 1]} "${args[a]}"
 		done
@@ -124,7 +130,7 @@ for s in $small $big; do
 	fi
 	echo "bench: generating the demo department at scale $s into $db..." >&2
 	psqlc -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
-	"$bin" -d "$(conn "$db")" init >/dev/null
+	quiet "$bin" -d "$(conn "$db")" init
 	: >"$tmp/demo$s"
 	tm "demo$s" "$bin" -d "$(conn "$db")" demo --scale "$s" --until "$until"
 	[ "$s" = "$big" ] && demo_time=$(med "demo$s")
@@ -146,7 +152,7 @@ d_big=$(conn "didkpi_bench$big")
 echo "bench: load: $rows rows..." >&2
 psqlc -d postgres -c "DROP DATABASE IF EXISTS didkpi_bench_load WITH (FORCE)" -c "CREATE DATABASE didkpi_bench_load"
 d_load=$(conn didkpi_bench_load)
-"$bin" -d "$d_load" init >/dev/null
+quiet "$bin" -d "$d_load" init
 "$bin" -d "$d_load" load -q services tests/fixtures/services.csv
 # The physical limit: the same columns, defaults, checks and indexes, no
 # foreign keys (LIKE never copies them) and no triggers; logged like the
