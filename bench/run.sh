@@ -116,6 +116,7 @@ row() {  # measure didkpi baseline target-kind target-value unit
 		else { target = "-"; met = "-" }
 		printf "%s\t%s %s\t%s\t%s\t%s\t%s\n", m, d, u, (b == "-" ? "-" : b " " u), ratio, target, met
 	}' >>"$tmp/table"
+	tail -n 1 "$tmp/table" | tr '\t' '|' | sed 's/^/bench: /' >&2  # progress
 }
 
 # --- datasets: each scale generated once, into its own database ---------
