@@ -40,6 +40,11 @@ history=$(t $bin -d "$db" kpi --period 2023-04-01..2026-11-01 --format csv)
 fy=$(t $bin -d "$db" kpi --period FY2568 --format csv)
 bare=$(t psql -X -q -d "$db" -v s='2024-10-01 00:00+07' -v e='2025-10-01 00:00+07' -v d=2025-10-01 -f bench/kpi_bare.sql)
 fy_by=$(t $bin -d "$db" kpi --period FY2568 --interval month --by service,unit,channel,method --format csv)
+# The same from the raw logs only (kpi --raw, the engine before the day
+# rollups), in the same run.
+month_raw=$(t $bin -d "$db" kpi --raw --period 2025-03 --format csv)
+fy_raw=$(t $bin -d "$db" kpi --raw --period FY2568 --format csv)
+fy_by_raw=$(t $bin -d "$db" kpi --raw --period FY2568 --interval month --by service,unit,channel,method --format csv)
 echo "didkpi kpi --period 2025-03:                  $month s"
 echo "didkpi kpi --period <whole history, 43 months>: $history s"
 awk -v m="$month" -v h="$history" 'BEGIN { printf "  month / history: %.3f\n", m / h }'
@@ -47,3 +52,6 @@ echo "didkpi kpi --period FY2568:                    $fy s"
 echo "bare SQL of the same totals (psql):            $bare s"
 awk -v f="$fy" -v b="$bare" 'BEGIN { printf "  didkpi / bare SQL: %.2f\n", f / b }'
 echo "didkpi kpi --period FY2568 -i month --by all four: $fy_by s"
+echo "the same from the raw logs (--raw): month $month_raw s, FY2568 $fy_raw s, FY2568 -i month --by all four $fy_by_raw s"
+awk -v a="$month_raw" -v b="$month" -v c="$fy_raw" -v d="$fy" -v e="$fy_by_raw" -v f="$fy_by" \
+	'BEGIN { printf "  rollups speed-up (raw / rollups): month %.1fx, FY %.1fx, FY by month and all four %.1fx\n", a / b, c / d, e / f }'

@@ -57,6 +57,18 @@ exact() {
 	eq "$1" 0 "$bad"
 }
 
+# ---- didkpi load: rollups in the load's transaction; duplicates once ----
+newdb t_rollup_load
+for rel in services service_requests auth_events satisfaction; do
+	"$BIN" -d "$DB" load -q "$rel" "$TOP/tests/fixtures/kpi/$rel.csv" || not_ok "fixture $rel loads"
+done
+exact "after didkpi load: rollups equal the raw aggregates"
+for rel in service_requests auth_events satisfaction; do
+	"$BIN" -d "$DB" load -q "$rel" "$TOP/tests/fixtures/kpi/$rel.csv" || not_ok "fixture $rel loads again"
+done
+exact "loading the same files again (all duplicates) counts nothing twice"
+same "fixture 2025-03 by $BD --min-cell 0" --period 2025-03 --by $BD --min-cell 0
+
 # ---- the demo department ----
 newdb t_rollup
 run 0 "demo at scale 0.2" "$BIN" -d "$DB" demo --scale 0.2 --seed 3 --until 2025-09
