@@ -291,25 +291,14 @@ static int run_family(struct db *db, const struct kpi_request *req, const char *
 }
 
 /* Which rollups may be used for the periods (rollup.sql#check); a rollup
- * that is behind the raw data is reported and not used. */
+ * that may be behind the raw data is reported and not used. */
 static int rollups_usable(struct db *db, const struct kpi_request *req, int usable[RU_COUNT])
 {
-	char lo[DATE_ISO_LEN], hi[DATE_ISO_LEN];
-	const char *params[3] = { lo, hi, req->tz };
-	struct civil_date a = req->periods[0].start, z = req->periods[0].end;
+	const char *params[1] = { req->tz };
 	PGresult *res;
-	size_t i;
 	int st, r;
 
-	for (i = 1; i < req->nperiods; i++) {
-		if (date_cmp(req->periods[i].start, a) < 0)
-			a = req->periods[i].start;
-		if (date_cmp(req->periods[i].end, z) > 0)
-			z = req->periods[i].end;
-	}
-	date_format_iso(a, lo);
-	date_format_iso(z, hi);
-	if ((st = db_query(db, "rollup.sql#check", 3, params, &res)))
+	if ((st = db_query(db, "rollup.sql#check", 1, params, &res)))
 		return st;
 	for (r = 0; r < RU_COUNT; r++) {
 		const char *v = PQgetvalue(res, 0, r);
@@ -317,9 +306,11 @@ static int rollups_usable(struct db *db, const struct kpi_request *req, int usab
 		usable[r] = !strcmp(v, "ok");
 		if (!strcmp(v, "behind") || !strcmp(v, "triggers")) {
 			log_warning("the rollup of %s is %s; computing from the raw logs",
-				 rollup_names[r], !strcmp(v, "behind") ? "behind the raw data"
-				 : "not maintained (a rollup trigger is missing or disabled)");
-			log_hint("run 'didkpi refresh' (and enable the rollup triggers)");
+				 rollup_names[r], !strcmp(v, "behind") ? "stale (its triggers were "
+				 "disabled since the last full refresh)"
+				 : "not maintained (a rollup trigger is missing or not ENABLE ALWAYS)");
+			log_hint("enable the rollup triggers (ALTER TABLE didkpi.%s ENABLE ALWAYS "
+				 "TRIGGER ...), then run 'didkpi refresh'", rollup_names[r]);
 		} else if (!usable[r])
 			log_info("no rollup for %s (%s); computing from the raw logs",
 				 rollup_names[r], !strcmp(v, "zone") ? "periods in another time zone"
@@ -493,7 +484,7 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	}
 	if ((st = load_targets(db, (const char *const *)dates, req->nperiods, targets)))
 		goto out;
-	if (!req->raw && req->nperiods && (st = rollups_usable(db, req, usable)))
+	if (!req->raw && (st = rollups_usable(db, req, usable)))
 		goto out;
 
 	/* The fields each family's run must fill, for the rollup parts. */

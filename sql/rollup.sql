@@ -127,57 +127,28 @@ SELECT i, key, percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS latenc
  GROUP BY i, key;
 
 -- name: check
--- Whether each rollup may be used for local days $1 <= day < $2 in time
--- zone $3. One row of three texts (requests, auth, satisfaction), each
--- 'ok'; 'zone' when $3 is not the rollup zone; 'view' when the log
--- relation is not a table (a site's view: it has no rollup); 'triggers'
--- when a rollup trigger is missing or disabled; 'behind' when the rollup
--- does not hold exactly as many rows as the log relation has in those days
--- (a write that skipped the triggers).
-WITH z AS (
-	SELECT $3::text = didkpi.rollup_zone() AS same_zone,
-	       $1::date::timestamp AT TIME ZONE didkpi.rollup_zone() AS ts,
-	       $2::date::timestamp AT TIME ZONE didkpi.rollup_zone() AS te
-), rel AS (
-	SELECT c.relname,
-	       (SELECT count(*) FROM pg_catalog.pg_trigger g
-	         WHERE g.tgrelid = c.oid AND g.tgenabled IN ('O', 'A')
-	           AND g.tgname IN ('rollup_ins', 'rollup_del', 'rollup_upd', 'rollup_trunc'))
-	       = 4 AS triggers
-	  FROM pg_catalog.pg_class c
-	  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-	 WHERE n.nspname = 'didkpi' AND c.relkind IN ('r', 'p')
-	   AND c.relname IN ('service_requests', 'auth_events', 'satisfaction')
-), s AS (
-	SELECT z.same_zone,
-	       (SELECT triggers FROM rel WHERE relname = 'service_requests') AS rq_trig,
-	       (SELECT triggers FROM rel WHERE relname = 'auth_events') AS au_trig,
-	       (SELECT triggers FROM rel WHERE relname = 'satisfaction') AS sa_trig,
-	       z.ts, z.te
-	  FROM z
+-- Whether each rollup may be used for periods in time zone $1. One row of
+-- three texts (requests, auth, satisfaction), each 'ok'; 'zone' when $1 is
+-- not the rollup zone; 'view' when the log relation is not a table (a
+-- site's view: it has no rollup); 'triggers' when a rollup trigger is
+-- missing or not ENABLE ALWAYS; 'behind' when it was so since the last
+-- full refresh (didkpi.rollup_state, see sql/schema/005_rollups.sql).
+WITH rel AS (
+	SELECT v.relname,
+	       CASE WHEN $1::text <> didkpi.rollup_zone() THEN 'zone'
+	            WHEN NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+	                               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+	                              WHERE n.nspname = 'didkpi' AND c.relname = v.relname
+	                                AND c.relkind IN ('r', 'p')) THEN 'view'
+	            WHEN v.relname IN (SELECT didkpi.rollup_unwatched()) THEN 'triggers'
+	            WHEN (SELECT stale FROM didkpi.rollup_state s
+	                   WHERE s.relname = v.relname) IS NOT FALSE THEN 'behind'
+	            ELSE 'ok' END AS state
+	  FROM (VALUES ('service_requests'), ('auth_events'), ('satisfaction')) AS v(relname)
 )
-SELECT CASE WHEN NOT s.same_zone THEN 'zone' WHEN s.rq_trig IS NULL THEN 'view'
-            WHEN NOT s.rq_trig THEN 'triggers'
-            WHEN (SELECT count(*) FROM didkpi.service_requests
-                   WHERE submitted_at >= s.ts AND submitted_at < s.te)
-                 <> (SELECT coalesce(sum(requests), 0) FROM didkpi.rollup_requests
-                      WHERE day >= $1::date AND day < $2::date) THEN 'behind'
-            ELSE 'ok' END,
-       CASE WHEN NOT s.same_zone THEN 'zone' WHEN s.au_trig IS NULL THEN 'view'
-            WHEN NOT s.au_trig THEN 'triggers'
-            WHEN (SELECT count(*) FROM didkpi.auth_events
-                   WHERE occurred_at >= s.ts AND occurred_at < s.te)
-                 <> (SELECT coalesce(sum(events), 0) FROM didkpi.rollup_auth
-                      WHERE day >= $1::date AND day < $2::date) THEN 'behind'
-            ELSE 'ok' END,
-       CASE WHEN NOT s.same_zone THEN 'zone' WHEN s.sa_trig IS NULL THEN 'view'
-            WHEN NOT s.sa_trig THEN 'triggers'
-            WHEN (SELECT count(*) FROM didkpi.satisfaction
-                   WHERE answered_at >= s.ts AND answered_at < s.te)
-                 <> (SELECT coalesce(sum(n), 0) FROM didkpi.rollup_satisfaction
-                      WHERE day >= $1::date AND day < $2::date) THEN 'behind'
-            ELSE 'ok' END
-  FROM s;
+SELECT (SELECT state FROM rel WHERE relname = 'service_requests'),
+       (SELECT state FROM rel WHERE relname = 'auth_events'),
+       (SELECT state FROM rel WHERE relname = 'satisfaction');
 
 -- name: lock
 -- `didkpi refresh`: no write to the log relations while rollups are rebuilt.

@@ -13,18 +13,32 @@
 -- what an INSERT or COPY wrote, subtract what a DELETE removed, do both for
 -- an UPDATE and empty the rollup on TRUNCATE, in the writer's transaction:
 -- `didkpi load`, psql and other programs alike keep the rollups exact with
--- no call of their own. Writes that skip triggers (session_replication_role
--- = replica, ALTER TABLE ... DISABLE TRIGGER, pg_restore
--- --disable-triggers) make a rollup stale: the KPI engine compares the rows
--- a rollup holds with the raw rows of the periods before using it
--- (rollup.sql#check) and falls back to the raw logs, and `didkpi refresh`
--- rebuilds it. Where a site replaced a log relation by a view
--- (sql/examples/site_views.sql) no trigger is created and the rollup is
--- never used.
+-- no call of their own. The triggers are ENABLE ALWAYS, so
+-- session_replication_role = replica does not skip them.
+--
+-- Staleness. Counting the raw rows of the periods would prove a rollup
+-- complete but costs seconds at 10 M events (2.6 s for a fiscal year), so
+-- the only way to write past a rollup is watched instead: a trigger that is
+-- not ENABLE ALWAYS (disabled, dropped, set to origin or replica). The KPI
+-- engine (rollup.sql#check) never uses a rollup whose triggers are not all
+-- ENABLE ALWAYS now, nor one marked stale in didkpi.rollup_state: where the
+-- schema's owner is a superuser, an event trigger marks a rollup stale at
+-- the end of any ALTER TABLE or DROP TRIGGER that leaves its triggers so
+-- (re-enabling them later does not unmark it: rows may have come in
+-- meanwhile); a full `didkpi refresh` rebuilds and unmarks it. Where a
+-- site replaced a log relation by a view (sql/examples/site_views.sql) no
+-- trigger is created and the rollup is never used.
 
 CREATE FUNCTION didkpi.rollup_zone() RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT 'Asia/Bangkok'::text $$;
+
+CREATE TABLE didkpi.rollup_state (
+	relname text PRIMARY KEY,
+	stale   boolean NOT NULL
+);
+INSERT INTO didkpi.rollup_state VALUES
+	('service_requests', false), ('auth_events', false), ('satisfaction', false);
 
 -- Requests by submission day: completed counts by submission day too (the
 -- completion rate's numerator); the closing day's measures are percentiles.
@@ -160,6 +174,9 @@ BEGIN
 			SELECT 1 FROM pg_catalog.pg_class c
 			  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 			 WHERE n.nspname = 'didkpi' AND c.relname = rel.tab AND c.relkind IN ('r', 'p'));
+		IF since = '-infinity' THEN
+			UPDATE didkpi.rollup_state SET stale = false WHERE relname = rel.tab;
+		END IF;
 		EXECUTE format('DELETE FROM didkpi.%I WHERE day >= $1', 'rollup_' || rel.rollup)
 			USING since;
 		EXECUTE didkpi.rollup_sql(rel.rollup,
@@ -196,9 +213,46 @@ BEGIN
 			EXECUTE format('CREATE TRIGGER rollup_trunc AFTER TRUNCATE ON didkpi.%I '
 			               'FOR EACH STATEMENT EXECUTE FUNCTION didkpi.rollup_trigger(%L)',
 			               rel.tab, rel.rollup);
+			EXECUTE format('ALTER TABLE didkpi.%I ENABLE ALWAYS TRIGGER rollup_ins, '
+			               'ENABLE ALWAYS TRIGGER rollup_del, ENABLE ALWAYS TRIGGER rollup_upd, '
+			               'ENABLE ALWAYS TRIGGER rollup_trunc', rel.tab);
 		END IF;
 	END LOOP;
 	PERFORM didkpi.rollup_refresh('-infinity');
+END
+$$;
+
+-- The log relations whose rollup triggers are not all ENABLE ALWAYS.
+CREATE FUNCTION didkpi.rollup_unwatched() RETURNS SETOF text
+LANGUAGE sql STABLE SET search_path = pg_catalog AS $$
+	SELECT c.relname::text
+	  FROM pg_catalog.pg_class c
+	  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+	 WHERE n.nspname = 'didkpi' AND c.relkind IN ('r', 'p')
+	   AND c.relname IN ('service_requests', 'auth_events', 'satisfaction')
+	   AND (SELECT count(*) FROM pg_catalog.pg_trigger g
+	         WHERE g.tgrelid = c.oid AND g.tgenabled = 'A'
+	           AND g.tgname IN ('rollup_ins', 'rollup_del', 'rollup_upd', 'rollup_trunc')) < 4
+$$;
+
+CREATE FUNCTION didkpi.rollup_watch() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+BEGIN
+	UPDATE didkpi.rollup_state SET stale = true
+	 WHERE NOT stale AND relname IN (SELECT didkpi.rollup_unwatched());
+END $$;
+
+-- Event triggers need a superuser; without one a disable-write-enable
+-- window goes unseen (documented in didkpi-refresh(1)).
+DO $$
+BEGIN
+	IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)
+	   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger
+	                    WHERE evtname = 'didkpi_rollup_watch') THEN
+		CREATE EVENT TRIGGER didkpi_rollup_watch ON ddl_command_end
+			WHEN TAG IN ('ALTER TABLE', 'DROP TRIGGER')
+			EXECUTE FUNCTION didkpi.rollup_watch();
+	END IF;
 END
 $$;
 
