@@ -69,6 +69,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_chart(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_report(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_check(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_refresh(int argc, char **argv, struct cmd_ctx *ctx);
 
 /* The list of commands, for help. */
 struct cmd_entry {

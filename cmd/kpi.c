@@ -32,6 +32,8 @@ static const char usage[] =
 	"      --min-cell=N        blank breakdown rows of size 1..N-1 (default 5;\n"
 	"                          0 turns suppression off)\n"
 	"      --tz=ZONE           time zone of the periods (default Asia/Bangkok)\n"
+	"      --raw               compute from the raw logs only, not the day rollups\n"
+	"                          (the same output, slower)\n"
 	"      --lang=th|en        language of the table format (default th)\n"
 	"      --no-formula-guard  CSV/TSV: write text cells that start with = + - @\n"
 	"                          as they are (default: a ' in front, so that a\n"
@@ -100,7 +102,7 @@ static void list_kpis(void)
 
 int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	enum { OPT_MIN_CELL = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE, OPT_NO_GUARD };
+	enum { OPT_MIN_CELL = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE, OPT_NO_GUARD, OPT_RAW };
 	static const struct option opts[] = {
 		{ "period", required_argument, NULL, 'p' },
 		{ "interval", required_argument, NULL, 'i' },
@@ -115,6 +117,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ "require-complete", no_argument, NULL, OPT_COMPLETE },
 		{ "no-formula-guard", no_argument, NULL, OPT_NO_GUARD },
+		{ "raw", no_argument, NULL, OPT_RAW },
 		CMD_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -162,6 +165,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 			break;
 		case OPT_TZ: req.tz = optarg; break;
 		case OPT_NO_GUARD: format_set_formula_guard(0); break;
+		case OPT_RAW: req.raw = 1; break;
 		case OPT_LANG:
 			if (strcmp(optarg, "th") && strcmp(optarg, "en"))
 				return cmd_usage_error(ctx, "--lang must be th or en, not '%s'", optarg);

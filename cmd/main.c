@@ -28,6 +28,7 @@ const struct cmd_entry cmd_table[] = {
 	{ "chart", cmd_chart, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "draw a chart (PNG, SVG, PDF) in Thai or English" },
 	{ "check", cmd_check, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "find log rows whose codes are unknown (read-only)" },
 	{ "report", cmd_report, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "write the monthly XLSX workbook from a template" },
+	{ "refresh", cmd_refresh, CMD_DB | CMD_SCHEMA, "rebuild the day rollups from the raw logs" },
 	{ NULL, NULL, 0, NULL }
 };
 

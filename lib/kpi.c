@@ -30,6 +30,20 @@ static const struct {
 	[FAM_TRAINING] = { "kpi.sql#training", 2 },
 };
 
+/* The rollups of sql/schema/005_rollups.sql, in the order rollup.sql#check
+ * reports them. */
+enum rollup { RU_REQUESTS, RU_AUTH, RU_SATISFACTION, RU_COUNT, RU_NONE = -1 };
+
+static const char *const rollup_names[RU_COUNT] = { "service_requests", "auth_events",
+						    "satisfaction" };
+
+/* A query that fills some fields of a family: column 2 + c goes to map[c]. */
+struct part {
+	const char *key;
+	int ncols;
+	int map[FIELDS_MAX];
+};
+
 /* Column positions within each family's fields. */
 enum { RQ_N, RQ_ACTIVE, RQ_ENROLLED, RQ_DIGITAL, RQ_DIGITAL_ID, RQ_REPEAT, RQ_DIGITAL_USERS,
        RQ_SINGLE, RQ_COMPLETED };
@@ -37,6 +51,30 @@ enum { TM_N, TM_MEDIAN, TM_P90 };
 enum { SA_N, SA_SUM, SA_SATISFIED };
 enum { AU_N, AU_OK, ID_N, ID_OK, LAT_N, LAT_MEDIAN };
 enum { CV_DEN, CV_NUM };
+
+#define PARTS_MAX 2
+
+/* Each family read from a rollup: the rollup, and the queries that fill its
+ * fields (the additive ones from the rollup, the others from the raw logs). */
+static const struct {
+	enum rollup ru;
+	struct part parts[PARTS_MAX];
+} rollup_source[FAM_COUNT] = {
+	[FAM_REQUESTS] = { RU_REQUESTS, {
+		{ "rollup.sql#requests", 5,
+		  { RQ_N, RQ_DIGITAL, RQ_DIGITAL_ID, RQ_SINGLE, RQ_COMPLETED } },
+		{ "rollup.sql#request_users", 4,
+		  { RQ_ACTIVE, RQ_ENROLLED, RQ_REPEAT, RQ_DIGITAL_USERS } } } },
+	[FAM_TIME] = { RU_NONE, { { NULL, 0, { 0 } } } },
+	[FAM_SATISFACTION] = { RU_SATISFACTION, {
+		{ "rollup.sql#satisfaction", 3, { SA_N, SA_SUM, SA_SATISFIED } } } },
+	[FAM_AUTH] = { RU_AUTH, {
+		{ "rollup.sql#auth", 5, { AU_N, AU_OK, ID_N, ID_OK, LAT_N } },
+		{ "rollup.sql#auth_latency", 1, { LAT_MEDIAN } } } },
+	[FAM_ENROLMENTS] = { RU_NONE, { { NULL, 0, { 0 } } } },
+	[FAM_COVERAGE] = { RU_NONE, { { NULL, 0, { 0 } } } },
+	[FAM_TRAINING] = { RU_NONE, { { NULL, 0, { 0 } } } },
+};
 
 /* How each KPI is read from its family: kind of value, and which fields. */
 static const struct {
@@ -72,6 +110,7 @@ struct grid {
 /* One family's results for one breakdown: [period][key][field]. */
 struct agg {
 	int done;
+	unsigned need;     /* 1 << field the wanted KPIs read */
 	double *v;         /* NAN where the query returned NULL or no row */
 };
 
@@ -179,14 +218,51 @@ static char *date_array(const struct period *p, size_t n, int ends)
 	return s;
 }
 
-static int run_family(struct db *db, const struct kpi_request *req, const char *const *dates,
-		      enum family f, enum breakdown b, const struct grid *g, struct agg *a)
+/* Runs one query of family f for breakdown b into a: its column 2 + c
+ * goes to field map[c]. */
+static int run_part(struct db *db, const struct kpi_request *req, const char *const *dates,
+		    const char *key, int ncols, const int *map, enum family f, enum breakdown b,
+		    const struct grid *g, struct agg *a)
 {
 	const char *params[4] = { dates[0], dates[1], req->tz, breakdown_name(b) };
 	int nf = families[f].nfields, st, r, c, j;
-	size_t cells = req->nperiods * g->n, i;
 	PGresult *res;
+	size_t i;
 	long pi;
+
+	if ((st = db_query(db, key, 4, params, &res)))
+		return st;
+	for (r = 0; r < PQntuples(res); r++) {
+		const char *k = db_get(res, r, 1);
+
+		pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
+		j = b == BD_ALL ? 0 : (k ? grid_find(g, k) : -1);
+		/* A key outside the grid cannot happen in one snapshot, unless a
+		 * site's view breaks the contract: such a row is left out. */
+		if (pi < 0 || (size_t)pi >= req->nperiods || j < 0)
+			continue;
+		i = (size_t)pi * g->n + j;
+		for (c = 0; c < ncols; c++) {
+			const char *v = db_get(res, r, 2 + c);
+
+			a->v[i * nf + map[c]] = v ? strtod(v, NULL) : NAN;
+		}
+	}
+	PQclear(res);
+	return DK_OK;
+}
+
+/* Computes family f for breakdown b: from its rollup when use_rollup, and
+ * then only the parts whose fields a wanted KPI reads; else from the raw
+ * logs (sql/kpi.sql). */
+static int run_family(struct db *db, const struct kpi_request *req, const char *const *dates,
+		      enum family f, enum breakdown b, const struct grid *g, struct agg *a,
+		      int use_rollup)
+{
+	static const int identity[FIELDS_MAX] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+	int nf = families[f].nfields, st, n, c;
+	size_t cells = req->nperiods * g->n, i;
+	unsigned fields;
 
 	a->v = malloc(cells * nf * sizeof(double));
 	if (!a->v) {
@@ -195,26 +271,52 @@ static int run_family(struct db *db, const struct kpi_request *req, const char *
 	}
 	for (i = 0; i < cells * nf; i++)
 		a->v[i] = NAN;
-	if ((st = db_query(db, families[f].key, 4, params, &res)))
-		return st;
-	for (r = 0; r < PQntuples(res); r++) {
-		const char *key = db_get(res, r, 1);
+	if (!use_rollup) {
+		if ((st = run_part(db, req, dates, families[f].key, nf, identity, f, b, g, a)))
+			return st;
+	} else {
+		for (n = 0; n < PARTS_MAX && rollup_source[f].parts[n].key; n++) {
+			const struct part *pt = &rollup_source[f].parts[n];
 
-		pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
-		j = b == BD_ALL ? 0 : (key ? grid_find(g, key) : -1);
-		/* A key outside the grid cannot happen in one snapshot, unless a
-		 * site's view breaks the contract: such a row is left out. */
-		if (pi < 0 || (size_t)pi >= req->nperiods || j < 0)
-			continue;
-		i = (size_t)pi * g->n + j;
-		for (c = 0; c < nf; c++) {
-			const char *v = db_get(res, r, 2 + c);
-
-			a->v[i * nf + c] = v ? strtod(v, NULL) : NAN;
+			for (fields = 0, c = 0; c < pt->ncols; c++)
+				fields |= 1u << pt->map[c];
+			if (!(fields & a->need))
+				continue;
+			if ((st = run_part(db, req, dates, pt->key, pt->ncols, pt->map, f, b, g, a)))
+				return st;
 		}
 	}
-	PQclear(res);
 	a->done = 1;
+	return DK_OK;
+}
+
+/* Which rollups may be used for the periods (rollup.sql#check); a rollup
+ * that may be behind the raw data is reported and not used. */
+static int rollups_usable(struct db *db, const struct kpi_request *req, int usable[RU_COUNT])
+{
+	const char *params[1] = { req->tz };
+	PGresult *res;
+	int st, r;
+
+	if ((st = db_query(db, "rollup.sql#check", 1, params, &res)))
+		return st;
+	for (r = 0; r < RU_COUNT; r++) {
+		const char *v = PQgetvalue(res, 0, r);
+
+		usable[r] = !strcmp(v, "ok");
+		if (!strcmp(v, "behind") || !strcmp(v, "triggers")) {
+			log_warning("the rollup of %s is %s; computing from the raw logs",
+				 rollup_names[r], !strcmp(v, "behind") ? "stale (its triggers were "
+				 "disabled since the last full refresh)"
+				 : "not maintained (a rollup trigger is missing or not ENABLE ALWAYS)");
+			log_hint("enable the rollup triggers (ALTER TABLE didkpi.%s ENABLE ALWAYS "
+				 "TRIGGER ...), then run 'didkpi refresh'", rollup_names[r]);
+		} else if (!usable[r])
+			log_info("no rollup for %s (%s); computing from the raw logs",
+				 rollup_names[r], !strcmp(v, "zone") ? "periods in another time zone"
+				 : "not a table");
+	}
+	PQclear(res);
 	return DK_OK;
 }
 
@@ -353,6 +455,7 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	enum breakdown bds[BD_COUNT];
 	size_t nrows = 0, p;
 	int st = DK_SOFTWARE, k, b, nb, j, by_service = 0, by_unit = 0;
+	int usable[RU_COUNT] = { 0, 0, 0 };
 
 	memset(aggs, 0, sizeof(aggs));
 	*out = NULL;
@@ -381,6 +484,21 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	}
 	if ((st = load_targets(db, (const char *const *)dates, req->nperiods, targets)))
 		goto out;
+	if (!req->raw && (st = rollups_usable(db, req, usable)))
+		goto out;
+
+	/* The fields each family's run must fill, for the rollup parts. */
+	for (k = 0; k < KPI_COUNT; k++) {
+		enum family f = kpi_source[k].fam;
+
+		if (!wanted(req, k))
+			continue;
+		for (j = 0; j < nb; j++) {
+			aggs[f][bds[j]].need |= 1u << kpi_source[k].num;
+			if (kpi_source[k].den >= 0)
+				aggs[f][bds[j]].need |= 1u << kpi_source[k].den;
+		}
+	}
 
 	/* Run each family once per breakdown some wanted KPI has; count rows. */
 	for (k = 0; k < KPI_COUNT; k++) {
@@ -397,7 +515,9 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 			nrows += req->nperiods * g->n;
 			if (aggs[f][b].done)
 				continue;
-			if ((st = run_family(db, req, (const char *const *)dates, f, b, g, &aggs[f][b])))
+			if ((st = run_family(db, req, (const char *const *)dates, f, b, g, &aggs[f][b],
+					      rollup_source[f].ru != RU_NONE &&
+					      usable[rollup_source[f].ru])))
 				goto out;
 		}
 	}

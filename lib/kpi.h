@@ -89,6 +89,7 @@ struct kpi_request {
 	enum breakdown by[BD_COUNT]; /* breakdowns to add to 'all', in order */
 	int nby;
 	long min_cell;             /* small-cell threshold; 0 turns it off */
+	int raw;                   /* 1: never read the day rollups (--raw) */
 };
 
 struct kpi_result {
@@ -104,7 +105,10 @@ struct kpi_result {
  * current transaction of db (callers open the read-only snapshot), with
  * the full grid of breakdown keys and small cells suppressed. Rows come in
  * output order: period, KPI (SPEC order), all, then each breakdown of
- * req->by the KPI has, keys in byte order. Returns DK_OK and *out (free
+ * req->by the KPI has, keys in byte order. The additive measures come
+ * from the day rollups (sql/rollup.sql) where they are usable for the
+ * periods (same zone, a table, complete), unless req->raw; the output is
+ * the same either way. Returns DK_OK and *out (free
  * with kpi_result_free()), or the database's failure status.
  */
 int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result **out);

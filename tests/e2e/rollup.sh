@@ -1,0 +1,157 @@
+#!/bin/bash
+# Day rollups (issue 9, item 2): the KPIs from the rollups are byte-identical
+# to --raw on the demo and on random data, for every period form and
+# breakdown, with and without --min-cell 0; writes through psql keep them
+# exact; a rollup behind the raw data (triggers skipped) is detected and not
+# used; didkpi refresh rebuilds it; another --tz reads the raw logs.
+. "$(dirname "$0")/../lib.sh"
+
+check_help refresh
+run 64 "refresh: a bad --since" "$BIN" refresh --since 2025-13-01
+K() { "$BIN" -d "$DB" kpi --format csv "$@"; }
+BD=service,unit,channel,method
+
+# same WHAT ARGS...: the rollup path and --raw print the same bytes.
+same() {
+	local what=$1
+	shift
+	if ! K "$@" >"$W/roll" 2>"$W/roll.err"; then
+		not_ok "$what" "kpi failed: $(head -c 500 "$W/roll.err")"; return
+	fi
+	K --raw "$@" >"$W/raw" 2>"$W/raw.err" || { not_ok "$what" "kpi --raw failed"; return; }
+	if cmp -s "$W/roll" "$W/raw" && [ -s "$W/raw" ]; then ok "$what"; else
+		not_ok "$what" "$(diff "$W/raw" "$W/roll" | head -10)"
+	fi
+}
+# exact WHAT: the rollups hold exactly the aggregates of the raw rows.
+exact() {
+	local bad
+	bad=$(q "$DBNAME" -c "
+	WITH rq AS (SELECT day, service_code, channel, method, requests, single_window, completed
+	              FROM didkpi.rollup_requests WHERE requests <> 0),
+	     rq_raw AS (SELECT (submitted_at AT TIME ZONE 'Asia/Bangkok')::date, service_code,
+	              channel, auth_method, count(*), count(*) FILTER (WHERE via_single_window),
+	              count(*) FILTER (WHERE status = 'completed')
+	              FROM didkpi.service_requests GROUP BY 1, 2, 3, 4),
+	     au AS (SELECT day, service_code, channel, method, events, auth_n, auth_ok, ident_n,
+	              ident_ok, latency_n FROM didkpi.rollup_auth WHERE events <> 0),
+	     au_raw AS (SELECT (occurred_at AT TIME ZONE 'Asia/Bangkok')::date, service_code,
+	              channel, method, count(*),
+	              count(*) FILTER (WHERE step = 'authentication'),
+	              count(*) FILTER (WHERE step = 'authentication' AND outcome = 'success'),
+	              count(*) FILTER (WHERE step = 'identification'),
+	              count(*) FILTER (WHERE step = 'identification' AND outcome = 'success'),
+	              count(latency_ms) FILTER (WHERE step = 'authentication' AND outcome = 'success')
+	              FROM didkpi.auth_events GROUP BY 1, 2, 3, 4),
+	     sa AS (SELECT day, service_code, channel, n, score_sum, satisfied
+	              FROM didkpi.rollup_satisfaction WHERE n <> 0),
+	     sa_raw AS (SELECT (answered_at AT TIME ZONE 'Asia/Bangkok')::date, service_code,
+	              channel, count(*), sum(score), count(*) FILTER (WHERE score >= 4)
+	              FROM didkpi.satisfaction GROUP BY 1, 2, 3)
+	SELECT (SELECT count(*) FROM (TABLE rq EXCEPT TABLE rq_raw) a)
+	     + (SELECT count(*) FROM (TABLE rq_raw EXCEPT TABLE rq) a)
+	     + (SELECT count(*) FROM (TABLE au EXCEPT TABLE au_raw) a)
+	     + (SELECT count(*) FROM (TABLE au_raw EXCEPT TABLE au) a)
+	     + (SELECT count(*) FROM (TABLE sa EXCEPT TABLE sa_raw) a)
+	     + (SELECT count(*) FROM (TABLE sa_raw EXCEPT TABLE sa) a)")
+	eq "$1" 0 "$bad"
+}
+
+# ---- didkpi load: rollups in the load's transaction; duplicates once ----
+newdb t_rollup_load
+for rel in services service_requests auth_events satisfaction; do
+	"$BIN" -d "$DB" load -q "$rel" "$TOP/tests/fixtures/kpi/$rel.csv" || not_ok "fixture $rel loads"
+done
+exact "after didkpi load: rollups equal the raw aggregates"
+for rel in service_requests auth_events satisfaction; do
+	"$BIN" -d "$DB" load -q "$rel" "$TOP/tests/fixtures/kpi/$rel.csv" || not_ok "fixture $rel loads again"
+done
+exact "loading the same files again (all duplicates) counts nothing twice"
+same "fixture 2025-03 by $BD --min-cell 0" --period 2025-03 --by $BD --min-cell 0
+
+# ---- the demo department ----
+newdb t_rollup
+run 0 "demo at scale 0.2" "$BIN" -d "$DB" demo --scale 0.2 --seed 3 --until 2025-09
+exact "demo: rollups equal the raw aggregates"
+for p in 2025-03 FY2568-Q2 FY2568 2024 2024-11-15..2025-02-10; do
+	same "demo $p by $BD --min-cell 0" --period "$p" --by $BD --min-cell 0
+	same "demo $p by $BD, default suppression" --period "$p" --by $BD
+done
+same "demo FY2568 -i month by $BD" --period FY2568 -i month --by $BD --min-cell 0
+same "demo FY2568 -i quarter by $BD, suppressed" --period FY2568 -i quarter --by $BD
+run 0 "kpi -v says nothing about stale rollups" K -v --period 2025-03
+lacks "no stale warning" "rollup" "$W/err"
+
+# ---- random writes through psql keep the rollups exact ----
+q "$DBNAME" -c "
+	DELETE FROM didkpi.auth_events WHERE event_id IN
+	  (SELECT event_id FROM didkpi.auth_events ORDER BY md5(event_id) LIMIT 500);
+	UPDATE didkpi.service_requests SET channel = 'kiosk', via_single_window = NOT via_single_window
+	 WHERE request_id IN (SELECT request_id FROM didkpi.service_requests ORDER BY md5(request_id) LIMIT 300);
+	UPDATE didkpi.satisfaction SET score = 6 - score, answered_at = answered_at + interval '17 hours'
+	 WHERE response_id IN (SELECT response_id FROM didkpi.satisfaction ORDER BY md5(response_id) LIMIT 300);
+	INSERT INTO didkpi.auth_events
+	SELECT 'rnd' || g, timestamptz '2024-10-01 00:00+07' + (random() * 365) * interval '1 day',
+	       CASE WHEN random() < 0.9 THEN 'u' || (g % 97) END,
+	       (ARRAY['identification', 'authentication'])[1 + (g % 2)],
+	       (ARRAY['thaid', 'otp', 'face', 'password'])[1 + (g % 4)],
+	       CASE WHEN random() < 0.8 THEN 'success' ELSE 'failure' END, NULL,
+	       CASE WHEN random() < 0.9 THEN (random() * 900)::int END,
+	       (ARRAY['web', 'mobile', 'counter', 'kiosk'])[1 + (g % 4)],
+	       (SELECT service_code FROM didkpi.services ORDER BY service_code OFFSET g % 5 LIMIT 1)
+	  FROM generate_series(1, 3000) g;" >/dev/null 2>"$W/err" || not_ok "random psql writes" "$(cat "$W/err")"
+exact "after psql INSERT, UPDATE, DELETE: rollups equal the raw aggregates"
+for p in 2025-03 FY2568; do
+	same "random data $p by $BD --min-cell 0" --period "$p" --by $BD --min-cell 0
+done
+same "random data FY2568 -i month by $BD" --period FY2568 -i month --by $BD
+
+# ---- session_replication_role = replica does not skip the triggers ----
+q "$DBNAME" -c "SET session_replication_role = replica;
+	INSERT INTO didkpi.auth_events (event_id, occurred_at, user_key, step, method, outcome,
+	       latency_ms, channel) VALUES
+	('replica1', '2025-03-11 10:00+07', 'ux', 'authentication', 'otp', 'success', 40, 'web');" >/dev/null
+exact "a write in replica mode is counted (ENABLE ALWAYS triggers)"
+
+# ---- a write while the triggers were disabled: detected, not used ----
+K --raw --period 2025-03 --min-cell 0 >"$W/before"
+q "$DBNAME" -c "ALTER TABLE didkpi.auth_events DISABLE TRIGGER rollup_ins;
+	INSERT INTO didkpi.auth_events (event_id, occurred_at, user_key, step, method, outcome,
+	       latency_ms, channel) VALUES
+	('stale1', '2025-03-10 10:00+07', 'ux', 'authentication', 'otp', 'failure', NULL, 'web');
+	ALTER TABLE didkpi.auth_events ENABLE ALWAYS TRIGGER rollup_ins;" >/dev/null
+run 0 "kpi after a write with the trigger disabled" K -v --period 2025-03 --by $BD --min-cell 0
+has "the stale rollup is reported" "rollup of auth_events is stale" "$W/err"
+has "with the refresh hint" "didkpi refresh" "$W/err"
+cp "$W/out" "$W/stale"
+K --raw --period 2025-03 --by $BD --min-cell 0 >"$W/raw"
+if cmp -s "$W/stale" "$W/raw"; then ok "the stale rollup is not used: output = --raw"; else
+	not_ok "the stale rollup is not used: output = --raw" "$(diff "$W/raw" "$W/stale" | head)"; fi
+if cmp -s "$W/before" <(K --raw --period 2025-03 --min-cell 0); then
+	not_ok "the unseen write changes the raw numbers"; else ok "the unseen write changes the raw numbers"; fi
+run 0 "refresh --since" "$BIN" -d "$DB" refresh --since 2025-03-01
+exact "refresh --since rebuilt the rollups"
+run 0 "kpi after a partial refresh" K -v --period 2025-03
+has "a partial refresh does not clear the stale mark" "rollup of auth_events is stale" "$W/err"
+run 0 "full refresh" "$BIN" -d "$DB" refresh
+run 0 "kpi after a full refresh" K -v --period 2025-03
+lacks "no stale warning after a full refresh" "stale|not maintained" "$W/err"
+same "rollups used again after refresh" --period 2025-03 --by $BD --min-cell 0
+q "$DBNAME" -c "ALTER TABLE didkpi.satisfaction DISABLE TRIGGER rollup_ins" >/dev/null
+run 0 "kpi with a disabled rollup trigger" K -v --period 2025-03
+has "a disabled trigger is reported" "rollup of satisfaction is not maintained" "$W/err"
+q "$DBNAME" -c "ALTER TABLE didkpi.satisfaction ENABLE ALWAYS TRIGGER rollup_ins" >/dev/null
+run 0 "kpi after re-enabling" K -v --period 2025-03
+has "re-enabled is still stale until refreshed" "rollup of satisfaction is stale" "$W/err"
+run 0 "refresh of everything" "$BIN" -d "$DB" refresh
+exact "full refresh: rollups equal the raw aggregates"
+
+# ---- periods in another zone: the raw logs ----
+same "--tz UTC: same as raw" --period 2025-03 --tz UTC --by $BD --min-cell 0
+run 0 "--tz UTC -v" K -v --period 2025-03 --tz UTC
+has "another zone reads the raw logs" "periods in another time zone" "$W/err"
+
+# ---- TRUNCATE empties the rollups ----
+q "$DBNAME" -c "TRUNCATE didkpi.satisfaction" >/dev/null
+eq "truncate empties the satisfaction rollup" 0 "$(q "$DBNAME" -c 'SELECT count(*) FROM didkpi.rollup_satisfaction')"
+finish
