@@ -29,16 +29,17 @@
 -- site replaced a log relation by a view (sql/examples/site_views.sql) no
 -- trigger is created and the rollup is never used.
 
-CREATE FUNCTION didkpi.rollup_zone() RETURNS text
+CREATE OR REPLACE FUNCTION didkpi.rollup_zone() RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT 'Asia/Bangkok'::text $$;
 
-CREATE TABLE didkpi.rollup_state (
+CREATE TABLE IF NOT EXISTS didkpi.rollup_state (
 	relname text PRIMARY KEY,
 	stale   boolean NOT NULL
 );
 INSERT INTO didkpi.rollup_state VALUES
-	('service_requests', false), ('auth_events', false), ('satisfaction', false);
+	('service_requests', false), ('auth_events', false), ('satisfaction', false)
+ON CONFLICT (relname) DO NOTHING;
 
 -- Requests by submission day: completed counts by submission day too (the
 -- completion rate's numerator); the closing day's measures are percentiles.
@@ -82,7 +83,7 @@ CREATE TABLE IF NOT EXISTS didkpi.rollup_satisfaction (
 -- add, -1 to subtract). Groups come sorted so that concurrent writers lock
 -- rollup rows in the same order; rows that reach zero stay (they add
 -- nothing). Shared by the triggers and `didkpi refresh`.
-CREATE FUNCTION didkpi.rollup_sql(rollup text, source text) RETURNS text
+CREATE OR REPLACE FUNCTION didkpi.rollup_sql(rollup text, source text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $f$
 SELECT CASE rollup
@@ -141,7 +142,7 @@ $f$;
 -- own statements only, so the shared statement is run with EXECUTE here.
 -- SECURITY DEFINER (with a fixed search_path): a role that may write a log
 -- relation keeps its rollup right without rights on the rollup itself.
-CREATE FUNCTION didkpi.rollup_trigger() RETURNS trigger
+CREATE OR REPLACE FUNCTION didkpi.rollup_trigger() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 BEGIN
 	IF TG_OP = 'TRUNCATE' THEN
@@ -160,7 +161,7 @@ END $$;
 -- Rebuilds the rollups of the log relations that are tables from their
 -- rows of local day >= since ('-infinity': all), for data written while
 -- the triggers were skipped. The caller locks the log relations.
-CREATE FUNCTION didkpi.rollup_refresh(since date) RETURNS void
+CREATE OR REPLACE FUNCTION didkpi.rollup_refresh(since date) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog AS $$
 DECLARE
 	rel record;
@@ -200,17 +201,17 @@ BEGIN
 		             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 		            WHERE n.nspname = 'didkpi' AND c.relname = rel.tab
 		              AND c.relkind IN ('r', 'p')) THEN
-			EXECUTE format('CREATE TRIGGER rollup_ins AFTER INSERT ON didkpi.%I '
+			EXECUTE format('CREATE OR REPLACE TRIGGER rollup_ins AFTER INSERT ON didkpi.%I '
 			               'REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT '
 			               'EXECUTE FUNCTION didkpi.rollup_trigger(%L)', rel.tab, rel.rollup);
-			EXECUTE format('CREATE TRIGGER rollup_del AFTER DELETE ON didkpi.%I '
+			EXECUTE format('CREATE OR REPLACE TRIGGER rollup_del AFTER DELETE ON didkpi.%I '
 			               'REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT '
 			               'EXECUTE FUNCTION didkpi.rollup_trigger(%L)', rel.tab, rel.rollup);
-			EXECUTE format('CREATE TRIGGER rollup_upd AFTER UPDATE ON didkpi.%I '
+			EXECUTE format('CREATE OR REPLACE TRIGGER rollup_upd AFTER UPDATE ON didkpi.%I '
 			               'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
 			               'FOR EACH STATEMENT EXECUTE FUNCTION didkpi.rollup_trigger(%L)',
 			               rel.tab, rel.rollup);
-			EXECUTE format('CREATE TRIGGER rollup_trunc AFTER TRUNCATE ON didkpi.%I '
+			EXECUTE format('CREATE OR REPLACE TRIGGER rollup_trunc AFTER TRUNCATE ON didkpi.%I '
 			               'FOR EACH STATEMENT EXECUTE FUNCTION didkpi.rollup_trigger(%L)',
 			               rel.tab, rel.rollup);
 			EXECUTE format('ALTER TABLE didkpi.%I ENABLE ALWAYS TRIGGER rollup_ins, '
@@ -223,7 +224,7 @@ END
 $$;
 
 -- The log relations whose rollup triggers are not all ENABLE ALWAYS.
-CREATE FUNCTION didkpi.rollup_unwatched() RETURNS SETOF text
+CREATE OR REPLACE FUNCTION didkpi.rollup_unwatched() RETURNS SETOF text
 LANGUAGE sql STABLE SET search_path = pg_catalog AS $$
 	SELECT c.relname::text
 	  FROM pg_catalog.pg_class c
@@ -235,7 +236,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog AS $$
 	           AND g.tgname IN ('rollup_ins', 'rollup_del', 'rollup_upd', 'rollup_trunc')) < 4
 $$;
 
-CREATE FUNCTION didkpi.rollup_watch() RETURNS event_trigger
+CREATE OR REPLACE FUNCTION didkpi.rollup_watch() RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 BEGIN
 	UPDATE didkpi.rollup_state SET stale = true

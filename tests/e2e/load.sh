@@ -293,7 +293,7 @@ for sig in INT TERM HUP; do
 	wait_for "blocker session started" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'didkpi_block' AND wait_event = 'PgSleep'"
 	env --default-signal=INT,TERM,HUP "$BIN" -d "$SIGDB" load --max-errors 5 --rejects "$S/rej.csv" staff "$S/in.csv" >/dev/null 2>"$W/sig.err" &
 	pid=$!
-	if wait_for "SIG$sig in INSERT: the load waits in its INSERT" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'didkpi_sig' AND wait_event_type = 'Lock' AND query ~ 'INSERT INTO|COPY didkpi'"; then
+	if wait_for "SIG$sig in INSERT: the load waits in its INSERT" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'didkpi_sig' AND wait_event_type = 'Lock' AND query ~ 'INSERT INTO|COPY '"; then
 		compgen -G "$S/.rej.csv.tmp-*/data" >/dev/null && ok "SIG$sig in INSERT: the rejects temporary exists" ||
 			not_ok "SIG$sig in INSERT: the rejects temporary exists" "$(ls -A "$S")"
 		kill -s "$sig" "$pid"
