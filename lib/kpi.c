@@ -32,17 +32,34 @@ static const struct {
 
 /* The rollups of sql/schema/005_rollups.sql, in the order rollup.sql#check
  * reports them. */
-enum rollup { RU_REQUESTS, RU_AUTH, RU_SATISFACTION, RU_COUNT, RU_NONE = -1 };
+enum rollup { RU_REQUESTS, RU_AUTH, RU_SATISFACTION, RU_COUNT };
 
 static const char *const rollup_names[RU_COUNT] = { "service_requests", "auth_events",
 						    "satisfaction" };
 
-/* A query that fills some fields of a family: column 2 + c goes to map[c]. */
+/*
+ * A query that fills some fields of a family. A keyed part runs once per
+ * breakdown and returns (i, key, columns): column 2 + c goes to field
+ * map[c]; with multi set, once for all breakdowns, given as a text[], and
+ * returns (i, breakdown, key, columns). A fine part (sql/rollup.sql, "Fine sections") runs once for all
+ * breakdowns and returns (i, service_code, owner_unit, channel, method,
+ * columns): each row adds its columns to the cell of every breakdown; or,
+ * with arr set, its one column is an array of values (divided by div) whose
+ * count, median and 90th percentile go to fields n, p50 and p90 (-1: not
+ * filled).
+ */
 struct part {
 	const char *key;
 	int ncols;
 	int map[FIELDS_MAX];
+	int fine;
+	int multi;
+	int arr;
+	int n, p50, p90;
+	double div;
 };
+
+#define FINE_COLS 5   /* i, service_code, owner_unit, channel, method */
 
 /* Column positions within each family's fields. */
 enum { RQ_N, RQ_ACTIVE, RQ_ENROLLED, RQ_DIGITAL, RQ_DIGITAL_ID, RQ_REPEAT, RQ_DIGITAL_USERS,
@@ -54,26 +71,38 @@ enum { CV_DEN, CV_NUM };
 
 #define PARTS_MAX 2
 
-/* Each family read from a rollup: the rollup, and the queries that fill its
- * fields (the additive ones from the rollup, the others from the raw logs). */
+#define RU(r) (1u << (r))
+
+/* Each family's fast path (without --raw): the rollups its queries read
+ * (all must be current), and the queries that fill its fields: the
+ * additive ones from the day rollups, the percentiles from the raw logs'
+ * values, the per-person ones from the raw requests joined with
+ * didkpi.first_identification (which the auth rollup's triggers keep). A
+ * family with no parts has no fast path. */
 static const struct {
-	enum rollup ru;
+	unsigned needs;
 	struct part parts[PARTS_MAX];
-} rollup_source[FAM_COUNT] = {
-	[FAM_REQUESTS] = { RU_REQUESTS, {
-		{ "rollup.sql#requests", 5,
-		  { RQ_N, RQ_DIGITAL, RQ_DIGITAL_ID, RQ_SINGLE, RQ_COMPLETED } },
-		{ "rollup.sql#request_users", 4,
-		  { RQ_ACTIVE, RQ_ENROLLED, RQ_REPEAT, RQ_DIGITAL_USERS } } } },
-	[FAM_TIME] = { RU_NONE, { { NULL, 0, { 0 } } } },
-	[FAM_SATISFACTION] = { RU_SATISFACTION, {
-		{ "rollup.sql#satisfaction", 3, { SA_N, SA_SUM, SA_SATISFIED } } } },
-	[FAM_AUTH] = { RU_AUTH, {
-		{ "rollup.sql#auth", 5, { AU_N, AU_OK, ID_N, ID_OK, LAT_N } },
-		{ "rollup.sql#auth_latency", 1, { LAT_MEDIAN } } } },
-	[FAM_ENROLMENTS] = { RU_NONE, { { NULL, 0, { 0 } } } },
-	[FAM_COVERAGE] = { RU_NONE, { { NULL, 0, { 0 } } } },
-	[FAM_TRAINING] = { RU_NONE, { { NULL, 0, { 0 } } } },
+} fast_source[FAM_COUNT] = {
+	[FAM_REQUESTS] = { RU(RU_REQUESTS) | RU(RU_AUTH), {
+		{ .key = "rollup.sql#requests", .fine = 1, .ncols = 5,
+		  .map = { RQ_N, RQ_DIGITAL, RQ_DIGITAL_ID, RQ_SINGLE, RQ_COMPLETED } },
+		{ .key = "rollup.sql#request_users", .multi = 1, .ncols = 4,
+		  .map = { RQ_ACTIVE, RQ_ENROLLED, RQ_REPEAT, RQ_DIGITAL_USERS } } } },
+	[FAM_TIME] = { 0, {
+		{ .key = "rollup.sql#service_time", .fine = 1, .arr = 1, .ncols = 1,
+		  .n = TM_N, .p50 = TM_MEDIAN, .p90 = TM_P90, .div = 3600000000.0 } } },
+	[FAM_SATISFACTION] = { RU(RU_SATISFACTION), {
+		{ .key = "rollup.sql#satisfaction", .fine = 1, .ncols = 3,
+		  .map = { SA_N, SA_SUM, SA_SATISFIED } } } },
+	[FAM_AUTH] = { RU(RU_AUTH), {
+		{ .key = "rollup.sql#auth", .fine = 1, .ncols = 5,
+		  .map = { AU_N, AU_OK, ID_N, ID_OK, LAT_N } },
+		{ .key = "rollup.sql#auth_latency", .fine = 1, .arr = 1, .ncols = 1,
+		  .n = -1, .p50 = LAT_MEDIAN, .p90 = -1, .div = 1 } } },
+	[FAM_ENROLMENTS] = { RU(RU_AUTH), {
+		{ .key = "rollup.sql#enrolments", .fine = 1, .ncols = 1, .map = { 0 } } } },
+	[FAM_COVERAGE] = { 0, { { NULL } } },
+	[FAM_TRAINING] = { 0, { { NULL } } },
 };
 
 /* How each KPI is read from its family: kind of value, and which fields. */
@@ -185,16 +214,23 @@ static int grid_find(const struct grid *g, const char *code)
 	return -1;
 }
 
-/* The grid a KPI's breakdown uses: 'all' is one key. */
-static const struct grid *grid_for(const struct store *s, enum kpi_id k, enum breakdown b)
+/* The grid of family f's breakdown b: 'all' is one key; the staff
+ * training family has its own units (the staff's, not the services'). */
+static const struct grid *fam_grid(const struct store *s, enum family f, enum breakdown b)
 {
 	static const struct grid all = { 1, NULL, NULL, NULL };
 
 	if (b == BD_ALL)
 		return &all;
-	if (k == KPI_STAFF_TRAINING_COVERAGE && b == BD_UNIT)
+	if (f == FAM_TRAINING && b == BD_UNIT)
 		return &s->staff_units;
 	return &s->grids[b];
+}
+
+/* The grid a KPI's breakdown uses. */
+static const struct grid *grid_for(const struct store *s, enum kpi_id k, enum breakdown b)
+{
+	return fam_grid(s, kpi_source[k].fam, b);
 }
 
 /* "{2025-03-01,2025-04-01}": the periods' dates as a date[] literal. */
@@ -252,47 +288,338 @@ static int run_part(struct db *db, const struct kpi_request *req, const char *co
 	return DK_OK;
 }
 
-/* Computes family f for breakdown b: from its rollup when use_rollup, and
- * then only the parts whose fields a wanted KPI reads; else from the raw
- * logs (sql/kpi.sql). */
-static int run_family(struct db *db, const struct kpi_request *req, const char *const *dates,
-		      enum family f, enum breakdown b, const struct grid *g, struct agg *a,
-		      int use_rollup)
+/* The fields a part fills, as 1 << field. */
+static unsigned part_fields(const struct part *pt)
 {
-	static const int identity[FIELDS_MAX] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
-	int nf = families[f].nfields, st, n, c;
-	size_t cells = req->nperiods * g->n, i;
-	unsigned fields;
+	unsigned fields = 0;
+	int c;
 
-	a->v = malloc(cells * nf * sizeof(double));
-	if (!a->v) {
-		log_error("out of memory");
+	if (pt->arr)
+		return (pt->n >= 0 ? 1u << pt->n : 0) | (pt->p50 >= 0 ? 1u << pt->p50 : 0) |
+		       (pt->p90 >= 0 ? 1u << pt->p90 : 0);
+	for (c = 0; c < pt->ncols; c++)
+		fields |= 1u << pt->map[c];
+	return fields;
+}
+
+/* The k-th smallest of a[0..n-1] (k < n), moving it to a[k] with nothing
+ * larger before it and nothing smaller after it (Hoare's selection). */
+static double select_kth(double *a, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		size_t i = lo, j = hi, mid = lo + (hi - lo) / 2;
+		double x, t;
+
+		/* median of three as the pivot */
+		if (a[mid] < a[lo]) { t = a[mid]; a[mid] = a[lo]; a[lo] = t; }
+		if (a[hi] < a[lo]) { t = a[hi]; a[hi] = a[lo]; a[lo] = t; }
+		if (a[hi] < a[mid]) { t = a[hi]; a[hi] = a[mid]; a[mid] = t; }
+		x = a[mid];
+		while (i <= j) {
+			while (a[i] < x)
+				i++;
+			while (x < a[j])
+				j--;
+			if (i <= j) {
+				t = a[i]; a[i] = a[j]; a[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return a[k];
+}
+
+/* percentile_cont(p) of a[0..n-1] (n > 0, reordered) to PostgreSQL's
+ * bits: rows floor and ceil of p * (n - 1) of the sorted values,
+ * interpolated as lo + (frac * (hi - lo)) (orderedsetaggs.c). */
+static double percentile_cont(double *a, size_t n, double p)
+{
+	double pos = p * (double)(n - 1), first = floor(pos), lo, hi;
+	size_t k = (size_t)first, i;
+
+	lo = select_kth(a, n, k);
+	if (ceil(pos) == first)
+		return lo;
+	/* the next order statistic: the smallest of what follows a[k] */
+	for (hi = a[k + 1], i = k + 2; i < n; i++)
+		if (a[i] < hi)
+			hi = a[i];
+	return lo + ((pos - first) * (hi - lo));
+}
+
+/* The cell of a fine row (columns 1..4: service_code, owner_unit, channel,
+ * method) in the grid of breakdown b, or -1 when the row has no key there
+ * (it counts in 'all' only) or a key outside the grid. */
+static int fine_cell(const PGresult *res, int r, enum breakdown b, const struct grid *g)
+{
+	const char *k;
+
+	if (b == BD_ALL)
+		return 0;
+	k = db_get(res, r, b == BD_SERVICE ? 1 : b == BD_UNIT ? 2 : b == BD_CHANNEL ? 3 : 4);
+	return k ? grid_find(g, k) : -1;
+}
+
+/* Parses a one-dimensional array of numbers ("{1,2,3}") into v[] (each
+ * divided by div); returns how many, or -1 on a malformed array. */
+static long parse_array(const char *t, double div, double *v)
+{
+	long n = 0;
+	char *end;
+
+	if (*t++ != '{')
+		return -1;
+	if (*t == '}')
+		return 0;
+	for (;;) {
+		double x = strtod(t, &end);
+
+		if (end == t)
+			return -1;
+		if (v)
+			v[n] = div == 1 ? x : x / div;
+		n++;
+		if (*end == '}')
+			return n;
+		if (*end != ',')
+			return -1;
+		t = end + 1;
+	}
+}
+
+/* Runs fine part pt of family f once, for every breakdown of mask: the
+ * rows' columns are added up into each breakdown's cells, or the arrays'
+ * values gathered per cell and their percentiles taken. */
+static int run_fine(struct db *db, const struct kpi_request *req, const char *const *dates,
+		    const struct part *pt, enum family f, unsigned mask,
+		    const struct grid *const *grids, struct agg *aggs)
+{
+	int nf = families[f].nfields, st, r, c, nr;
+	const char *params[3] = { dates[0], dates[1], req->tz };
+	double *vals = NULL, *buf = NULL;
+	size_t *off = NULL, *cnt = NULL, nvals = 0, maxcells = 0, i;
+	PGresult *res;
+	long pi, m;
+
+	if ((st = db_query(db, pt->key, 3, params, &res)))
+		return st;
+	nr = PQntuples(res);
+	if (PQnfields(res) != FINE_COLS + pt->ncols) {
+		PQclear(res);
+		log_error("internal error: %s has %d columns", pt->key, PQnfields(res));
 		return DK_SOFTWARE;
 	}
-	for (i = 0; i < cells * nf; i++)
-		a->v[i] = NAN;
-	if (!use_rollup) {
-		if ((st = run_part(db, req, dates, families[f].key, nf, identity, f, b, g, a)))
-			return st;
-	} else {
-		for (n = 0; n < PARTS_MAX && rollup_source[f].parts[n].key; n++) {
-			const struct part *pt = &rollup_source[f].parts[n];
-
-			for (fields = 0, c = 0; c < pt->ncols; c++)
-				fields |= 1u << pt->map[c];
-			if (!(fields & a->need))
+	if (!pt->arr) {
+		for (r = 0; r < nr; r++) {
+			pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
+			if (pi < 0 || (size_t)pi >= req->nperiods)
 				continue;
-			if ((st = run_part(db, req, dates, pt->key, pt->ncols, pt->map, f, b, g, a)))
-				return st;
+			for (int b = 0; b < BD_COUNT; b++) {
+				int j;
+
+				if (!(mask & (1u << b)) || (j = fine_cell(res, r, b, grids[b])) < 0)
+					continue;
+				i = (size_t)pi * grids[b]->n + j;
+				for (c = 0; c < pt->ncols; c++) {
+					const char *v = db_get(res, r, FINE_COLS + c);
+					double *d = &aggs[b].v[i * nf + pt->map[c]];
+
+					if (v)
+						*d = (isnan(*d) ? 0 : *d) + strtod(v, NULL);
+				}
+			}
+		}
+		PQclear(res);
+		return DK_OK;
+	}
+
+	/* Arrays: every value once in vals, row r's from off[r]. */
+	if (!(off = malloc((nr + 1) * sizeof(size_t))))
+		goto oom;
+	for (r = 0; r < nr; r++) {
+		off[r] = nvals;
+		if ((m = parse_array(PQgetvalue(res, r, FINE_COLS), pt->div, NULL)) < 0)
+			goto bad;
+		nvals += (size_t)m;
+	}
+	off[nr] = nvals;
+	if (!(vals = malloc((nvals ? nvals : 1) * sizeof(double))) ||
+	    !(buf = malloc((nvals ? nvals : 1) * sizeof(double))))
+		goto oom;
+	for (r = 0; r < nr; r++)
+		parse_array(PQgetvalue(res, r, FINE_COLS), pt->div, vals + off[r]);
+	for (int b = 0; b < BD_COUNT; b++)
+		if ((mask & (1u << b)) && req->nperiods * grids[b]->n > maxcells)
+			maxcells = req->nperiods * grids[b]->n;
+	if (!(cnt = malloc((maxcells + 1) * sizeof(size_t))))
+		goto oom;
+
+	/* Per breakdown: count each cell's values, place them side by side
+	 * in buf (a counting sort by cell), then take the percentiles. */
+	for (int b = 0; b < BD_COUNT; b++) {
+		size_t ncells = req->nperiods * grids[b]->n, at = 0, n;
+		int j;
+
+		if (!(mask & (1u << b)))
+			continue;
+		memset(cnt, 0, (ncells + 1) * sizeof(size_t));
+		for (r = 0; r < nr; r++) {
+			pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
+			if (pi >= 0 && (size_t)pi < req->nperiods &&
+			    (j = fine_cell(res, r, b, grids[b])) >= 0)
+				cnt[(size_t)pi * grids[b]->n + j] += off[r + 1] - off[r];
+		}
+		for (i = 0; i < ncells; i++) {   /* counts -> starts */
+			n = cnt[i];
+			cnt[i] = at;
+			at += n;
+		}
+		cnt[ncells] = at;
+		for (r = 0; r < nr; r++) {
+			pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
+			if (pi >= 0 && (size_t)pi < req->nperiods &&
+			    (j = fine_cell(res, r, b, grids[b])) >= 0) {
+				i = (size_t)pi * grids[b]->n + j;
+				memcpy(buf + cnt[i], vals + off[r], (off[r + 1] - off[r]) * sizeof(double));
+				cnt[i] += off[r + 1] - off[r];
+			}
+		}
+		/* cnt[i] is now cell i's end, and cell i - 1's end its start */
+		for (i = 0, at = 0; i < ncells; at = cnt[i], i++) {
+			double *cell = &aggs[b].v[i * nf];
+
+			n = cnt[i] - at;
+			if (pt->n >= 0)
+				cell[pt->n] = (double)n;
+			if (!n)
+				continue;
+			if (pt->p50 >= 0)
+				cell[pt->p50] = percentile_cont(buf + at, n, 0.5);
+			if (pt->p90 >= 0)
+				cell[pt->p90] = percentile_cont(buf + at, n, 0.9);
 		}
 	}
-	a->done = 1;
+	st = DK_OK;
+	goto out;
+bad:
+	log_error("internal error: %s returned a malformed array", pt->key);
+	st = DK_SOFTWARE;
+	goto out;
+oom:
+	log_error("out of memory");
+	st = DK_SOFTWARE;
+out:
+	PQclear(res);
+	free(off);
+	free(vals);
+	free(buf);
+	free(cnt);
+	return st;
+}
+
+/* Runs multi part pt of family f once for every breakdown of mask. */
+static int run_multi(struct db *db, const struct kpi_request *req, const char *const *dates,
+		     const struct part *pt, enum family f, unsigned mask,
+		     const struct grid *const *grids, struct agg *aggs)
+{
+	char list[BD_COUNT * 16] = "{";
+	const char *params[4] = { dates[0], dates[1], req->tz, list };
+	int nf = families[f].nfields, st, r, c, j, b;
+	PGresult *res;
+	long pi;
+
+	for (b = 0; b < BD_COUNT; b++)
+		if (mask & (1u << b))
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 list[1] ? "," : "", breakdown_name(b));
+	strcat(list, "}");
+	if ((st = db_query(db, pt->key, 4, params, &res)))
+		return st;
+	for (r = 0; r < PQntuples(res); r++) {
+		const char *k = db_get(res, r, 2);
+
+		b = breakdown_find(PQgetvalue(res, r, 1));
+		pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
+		if (b < 0 || !(mask & (1u << b)) || pi < 0 || (size_t)pi >= req->nperiods)
+			continue;
+		j = b == BD_ALL ? 0 : (k ? grid_find(grids[b], k) : -1);
+		if (j < 0)
+			continue;
+		for (c = 0; c < pt->ncols; c++) {
+			const char *v = db_get(res, r, 3 + c);
+
+			aggs[b].v[((size_t)pi * grids[b]->n + j) * nf + pt->map[c]] =
+				v ? strtod(v, NULL) : NAN;
+		}
+	}
+	PQclear(res);
+	return DK_OK;
+}
+
+/* Computes family f for every breakdown of mask: by its fast path
+ * (fast_source) when fast, running only the parts whose fields a wanted KPI
+ * reads; else from the raw logs (sql/kpi.sql), once per breakdown. */
+static int run_family(struct db *db, const struct kpi_request *req, const char *const *dates,
+		      enum family f, unsigned mask, const struct grid *const *grids,
+		      struct agg *aggs, int fast)
+{
+	static const int identity[FIELDS_MAX] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+	int nf = families[f].nfields, st, n, b;
+	unsigned need = 0;
+	size_t i, cells;
+
+	for (b = 0; b < BD_COUNT; b++) {
+		if (!(mask & (1u << b)))
+			continue;
+		cells = req->nperiods * grids[b]->n;
+		if (!(aggs[b].v = malloc((cells ? cells : 1) * nf * sizeof(double)))) {
+			log_error("out of memory");
+			return DK_SOFTWARE;
+		}
+		for (i = 0; i < cells * nf; i++)
+			aggs[b].v[i] = NAN;
+		need |= aggs[b].need;
+		aggs[b].done = 1;
+	}
+	for (b = 0; !fast && b < BD_COUNT; b++)
+		if ((mask & (1u << b)) &&
+		    (st = run_part(db, req, dates, families[f].key, nf, identity, f, b, grids[b],
+				   &aggs[b])))
+			return st;
+	for (n = 0; fast && n < PARTS_MAX && fast_source[f].parts[n].key; n++) {
+		const struct part *pt = &fast_source[f].parts[n];
+
+		if (!(part_fields(pt) & need))
+			continue;
+		if (pt->fine || pt->multi) {
+			if ((st = (pt->fine ? run_fine : run_multi)(db, req, dates, pt, f, mask,
+								      grids, aggs)))
+				return st;
+			continue;
+		}
+		for (b = 0; b < BD_COUNT; b++)
+			if ((mask & (1u << b)) &&
+			    (st = run_part(db, req, dates, pt->key, pt->ncols, pt->map, f, b,
+					   grids[b], &aggs[b])))
+				return st;
+	}
 	return DK_OK;
 }
 
 /* Which rollups may be used for the periods (rollup.sql#check); a rollup
  * that may be behind the raw data is reported and not used. */
-static int rollups_usable(struct db *db, const struct kpi_request *req, int usable[RU_COUNT])
+static int rollups_usable(struct db *db, const struct kpi_request *req, unsigned *usable)
 {
 	const char *params[1] = { req->tz };
 	PGresult *res;
@@ -303,15 +630,16 @@ static int rollups_usable(struct db *db, const struct kpi_request *req, int usab
 	for (r = 0; r < RU_COUNT; r++) {
 		const char *v = PQgetvalue(res, 0, r);
 
-		usable[r] = !strcmp(v, "ok");
-		if (!strcmp(v, "behind") || !strcmp(v, "triggers")) {
+		if (!strcmp(v, "ok"))
+			*usable |= RU(r);
+		else if (!strcmp(v, "behind") || !strcmp(v, "triggers")) {
 			log_warning("the rollup of %s is %s; computing from the raw logs",
 				 rollup_names[r], !strcmp(v, "behind") ? "stale (its triggers were "
 				 "disabled since the last full refresh)"
 				 : "not maintained (a rollup trigger is missing or not ENABLE ALWAYS)");
 			log_hint("enable the rollup triggers (ALTER TABLE didkpi.%s ENABLE ALWAYS "
 				 "TRIGGER ...), then run 'didkpi refresh'", rollup_names[r]);
-		} else if (!usable[r])
+		} else
 			log_info("no rollup for %s (%s); computing from the raw logs",
 				 rollup_names[r], !strcmp(v, "zone") ? "periods in another time zone"
 				 : "not a table");
@@ -455,7 +783,8 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	enum breakdown bds[BD_COUNT];
 	size_t nrows = 0, p;
 	int st = DK_SOFTWARE, k, b, nb, j, by_service = 0, by_unit = 0;
-	int usable[RU_COUNT] = { 0, 0, 0 };
+	unsigned usable = 0, fam_bds[FAM_COUNT] = { 0 };
+	enum family f;
 
 	memset(aggs, 0, sizeof(aggs));
 	*out = NULL;
@@ -484,13 +813,12 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	}
 	if ((st = load_targets(db, (const char *const *)dates, req->nperiods, targets)))
 		goto out;
-	if (!req->raw && (st = rollups_usable(db, req, usable)))
+	if (!req->raw && (st = rollups_usable(db, req, &usable)))
 		goto out;
 
 	/* The fields each family's run must fill, for the rollup parts. */
 	for (k = 0; k < KPI_COUNT; k++) {
-		enum family f = kpi_source[k].fam;
-
+		f = kpi_source[k].fam;
 		if (!wanted(req, k))
 			continue;
 		for (j = 0; j < nb; j++) {
@@ -500,26 +828,31 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 		}
 	}
 
-	/* Run each family once per breakdown some wanted KPI has; count rows. */
+	/* The breakdowns each family is needed for; count rows. */
 	for (k = 0; k < KPI_COUNT; k++) {
 		if (!wanted(req, k))
 			continue;
 		for (j = 0; j < nb; j++) {
-			enum family f = kpi_source[k].fam;
-			const struct grid *g;
-
 			b = bds[j];
 			if (b != BD_ALL && !(kpi_defs[k].breakdowns & (1u << b)))
 				continue;
-			g = grid_for(s, k, b);
-			nrows += req->nperiods * g->n;
-			if (aggs[f][b].done)
-				continue;
-			if ((st = run_family(db, req, (const char *const *)dates, f, b, g, &aggs[f][b],
-					      rollup_source[f].ru != RU_NONE &&
-					      usable[rollup_source[f].ru])))
-				goto out;
+			nrows += req->nperiods * grid_for(s, k, b)->n;
+			fam_bds[kpi_source[k].fam] |= 1u << b;
 		}
+	}
+	/* Run each family once (per breakdown on the raw path). */
+	for (f = 0; f < FAM_COUNT; f++) {
+		const struct grid *grids[BD_COUNT];
+		int fast = !req->raw && fast_source[f].parts[0].key &&
+			   (fast_source[f].needs & ~usable) == 0;
+
+		if (!fam_bds[f])
+			continue;
+		for (b = 0; b < BD_COUNT; b++)
+			grids[b] = fam_grid(s, f, b);
+		if ((st = run_family(db, req, (const char *const *)dates, f, fam_bds[f], grids,
+				     aggs[f], fast)))
+			goto out;
 	}
 
 	res->rows = calloc(nrows ? nrows : 1, sizeof(struct kpi_row));

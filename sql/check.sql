@@ -66,9 +66,11 @@ SELECT c.rel, c.col, coalesce(n.n, 0)::text,
 
 -- name: unknown_in_period
 -- How many rows of each log relation in a period have an unknown code (any
--- reference column): the warning of kpi and report. Cheap: the period's
--- rows through the time indexes, each code looked up in a small hashed
--- reference table.
+-- reference column): the warning of kpi and report. Cheap: from the day
+-- rollups, which keep every raw code (schema version 5), where they are
+-- current (didkpi.rollup_status) and P's dates are local to the rollup
+-- zone; else the period's rows through the time indexes, each code looked
+-- up in a small hashed reference table.
 --   $1 date  P's first local date
 --   $2 date  P's exclusive local end date
 --   $3 text  the time zone the dates are local to
@@ -77,20 +79,45 @@ WITH p AS (
 	SELECT ($1::date::timestamp AT TIME ZONE $3) AS ts,
 	       ($2::date::timestamp AT TIME ZONE $3) AS te
 )
-SELECT (SELECT count(*) FROM didkpi.auth_events e
+SELECT CASE WHEN didkpi.rollup_status('auth_events', $3::text) = 'ok' THEN
+	(SELECT coalesce(sum(e.events), 0) FROM didkpi.rollup_auth e
+	 WHERE e.day >= $1::date AND e.day < $2::date
+	   AND (NOT EXISTS (SELECT FROM didkpi.auth_methods m WHERE m.method = e.method)
+		OR NOT EXISTS (SELECT FROM didkpi.channels c WHERE c.channel = e.channel)
+		OR (e.service_code IS NOT NULL AND NOT EXISTS
+		    (SELECT FROM didkpi.services s WHERE s.service_code = e.service_code))))
+       ELSE
+	(SELECT count(*) FROM didkpi.auth_events e
 	 WHERE e.occurred_at >= p.ts AND e.occurred_at < p.te
 	   AND (NOT EXISTS (SELECT FROM didkpi.auth_methods m WHERE m.method = e.method)
 		OR NOT EXISTS (SELECT FROM didkpi.channels c WHERE c.channel = e.channel)
 		OR (e.service_code IS NOT NULL AND NOT EXISTS
-		    (SELECT FROM didkpi.services s WHERE s.service_code = e.service_code))))::text,
-       (SELECT count(*) FROM didkpi.service_requests r
+		    (SELECT FROM didkpi.services s WHERE s.service_code = e.service_code))))
+       END::text,
+       CASE WHEN didkpi.rollup_status('service_requests', $3::text) = 'ok' THEN
+	(SELECT coalesce(sum(r.requests), 0) FROM didkpi.rollup_requests r
+	 WHERE r.day >= $1::date AND r.day < $2::date
+	   AND (NOT EXISTS (SELECT FROM didkpi.services s WHERE s.service_code = r.service_code)
+		OR NOT EXISTS (SELECT FROM didkpi.channels c WHERE c.channel = r.channel)
+		OR (r.method IS NOT NULL AND NOT EXISTS
+		    (SELECT FROM didkpi.auth_methods m WHERE m.method = r.method))))
+       ELSE
+	(SELECT count(*) FROM didkpi.service_requests r
 	 WHERE r.submitted_at >= p.ts AND r.submitted_at < p.te
 	   AND (NOT EXISTS (SELECT FROM didkpi.services s WHERE s.service_code = r.service_code)
 		OR NOT EXISTS (SELECT FROM didkpi.channels c WHERE c.channel = r.channel)
 		OR (r.auth_method IS NOT NULL AND NOT EXISTS
-		    (SELECT FROM didkpi.auth_methods m WHERE m.method = r.auth_method))))::text,
-       (SELECT count(*) FROM didkpi.satisfaction a
+		    (SELECT FROM didkpi.auth_methods m WHERE m.method = r.auth_method))))
+       END::text,
+       CASE WHEN didkpi.rollup_status('satisfaction', $3::text) = 'ok' THEN
+	(SELECT coalesce(sum(a.n), 0) FROM didkpi.rollup_satisfaction a
+	 WHERE a.day >= $1::date AND a.day < $2::date
+	   AND (NOT EXISTS (SELECT FROM didkpi.services s WHERE s.service_code = a.service_code)
+		OR NOT EXISTS (SELECT FROM didkpi.channels c WHERE c.channel = a.channel)))
+       ELSE
+	(SELECT count(*) FROM didkpi.satisfaction a
 	 WHERE a.answered_at >= p.ts AND a.answered_at < p.te
 	   AND (NOT EXISTS (SELECT FROM didkpi.services s WHERE s.service_code = a.service_code)
-		OR NOT EXISTS (SELECT FROM didkpi.channels c WHERE c.channel = a.channel)))::text
+		OR NOT EXISTS (SELECT FROM didkpi.channels c WHERE c.channel = a.channel)))
+       END::text
   FROM p;

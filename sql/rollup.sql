@@ -1,154 +1,160 @@
 -- The KPI families of sql/kpi.sql read from the day rollups of schema
--- version 5 (sql/schema/005_rollups.sql), and the parts that cannot be
--- added up, read from the raw logs. lib/kpi.c uses them when the periods'
--- time zone is the rollup zone, the log relation is a table with its
--- triggers enabled and #check finds the rollup complete; `--raw` never.
+-- versions 5 and 6 (sql/schema/005_rollups.sql,
+-- 006_first_identification.sql), and the parts that cannot be added up,
+-- read from the raw logs. lib/kpi.c uses them unless `--raw` is given;
+-- a section that reads a rollup only when the periods' time zone is the
+-- rollup zone, the log relation is a table with its triggers enabled and
+-- #check finds the rollup complete.
 -- Family parameters as in sql/kpi.sql: $1 date[] starts, $2 date[] ends
--- (exclusive), $3 text time zone, $4 text breakdown.
+-- (exclusive), $3 text time zone.
+--
+-- Fine sections (no $4) return one row per period index i and finest
+-- group (service_code, owner_unit, channel, method; a column is NULL where
+-- the relation has no such attribute), and lib/kpi.c adds the groups up to
+-- every breakdown asked for at once: one query instead of one per
+-- breakdown. Percentiles come as arrays of the group's values, unordered;
+-- lib/kpi.c selects the order statistics and interpolates them as
+-- PostgreSQL's percentile_cont() does, to the same bits (the tests compare
+-- with `--raw`). Sections with $4 (text, one breakdown) count people and
+-- run once per breakdown.
 
 -- name: requests
--- The additive part of kpi.sql#requests: requests, digital, digital_id,
--- single_window, completed (by submission day).
+-- The additive part of kpi.sql#requests by submission day, fine:
+-- requests, digital, digital_id, single_window, completed.
 WITH p AS (
 	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
-), r AS (
-	SELECT p.i, r.requests, r.single_window, r.completed, c.is_digital,
-	       coalesce(m.is_digital_id, false) AS is_digital_id,
-	       CASE $4 WHEN 'service' THEN r.service_code
-	               WHEN 'unit' THEN s.owner_unit
-	               WHEN 'channel' THEN r.channel
-	               WHEN 'method' THEN r.method END AS key
-	  FROM p
-	  JOIN didkpi.rollup_requests r ON r.day >= p.start_date AND r.day < p.end_date
-	  JOIN didkpi.services s ON s.service_code = r.service_code
-	  JOIN didkpi.channels c ON c.channel = r.channel
-	  LEFT JOIN didkpi.auth_methods m ON m.method = r.method
 )
-SELECT i, key, sum(requests) AS requests,
-       sum(requests) FILTER (WHERE is_digital) AS digital,
-       sum(requests) FILTER (WHERE is_digital AND is_digital_id) AS digital_id,
-       sum(single_window) AS single_window, sum(completed) AS completed
-  FROM r
- WHERE $4 = 'all' OR key IS NOT NULL
- GROUP BY i, key;
+SELECT p.i, r.service_code, s.owner_unit, r.channel, r.method,
+       sum(r.requests) AS requests,
+       sum(r.requests) FILTER (WHERE c.is_digital) AS digital,
+       sum(r.requests) FILTER (WHERE c.is_digital AND coalesce(m.is_digital_id, false))
+	       AS digital_id,
+       sum(r.single_window) AS single_window, sum(r.completed) AS completed
+  FROM p
+  JOIN didkpi.rollup_requests r ON r.day >= p.start_date AND r.day < p.end_date
+  JOIN didkpi.services s ON s.service_code = r.service_code
+  JOIN didkpi.channels c ON c.channel = r.channel
+  LEFT JOIN didkpi.auth_methods m ON m.method = r.method
+ GROUP BY 1, 2, 3, 4, 5;
 
 -- name: request_users
--- The per-user part of kpi.sql#requests, from the raw requests:
--- active_users, enrolled_users, repeat_users, digital_users.
+-- The per-user part of kpi.sql#requests, from the raw requests, for every
+-- breakdown of $4 (text[]) in one scan: rows (i, breakdown, key,
+-- active_users, enrolled_users, repeat_users, digital_users). A user is
+-- enrolled when their first successful identification
+-- (didkpi.first_identification, schema version 6) is before P.end.
 WITH p AS (
 	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
 ), r AS (
-	SELECT p.i, p.te, r.user_key, c.is_digital,
-	       CASE $4 WHEN 'service' THEN r.service_code
-	               WHEN 'unit' THEN s.owner_unit
-	               WHEN 'channel' THEN r.channel
-	               WHEN 'method' THEN r.auth_method END AS key
+	SELECT p.i, r.user_key, c.is_digital, r.service_code, s.owner_unit, r.channel,
+	       r.auth_method, f.occurred_at < p.te AS enrolled
 	  FROM p
 	  JOIN didkpi.service_requests r
 	    ON r.submitted_at >= p.ts AND r.submitted_at < p.te
 	   AND r.user_key IS NOT NULL
 	  JOIN didkpi.services s ON s.service_code = r.service_code
 	  JOIN didkpi.channels c ON c.channel = r.channel
+	  LEFT JOIN didkpi.first_identification f ON f.user_key = r.user_key
 ), u AS (
-	SELECT i, te, key, user_key,
-	       count(*) FILTER (WHERE is_digital) AS n_digital
-	  FROM r
-	 WHERE $4 = 'all' OR key IS NOT NULL
-	 GROUP BY i, te, key, user_key
+	-- byte order: sorting keys by the database's collation costs 10x
+	SELECT r.i, b.bd, b.key COLLATE "C" AS key, r.user_key COLLATE "C" AS user_key,
+	       bool_or(r.enrolled) AS enrolled,
+	       count(*) FILTER (WHERE r.is_digital) AS n_digital
+	  FROM r CROSS JOIN LATERAL (
+		SELECT x.bd, CASE x.bd WHEN 'service' THEN r.service_code
+		                       WHEN 'unit' THEN r.owner_unit
+		                       WHEN 'channel' THEN r.channel
+		                       WHEN 'method' THEN r.auth_method END AS key
+		  FROM unnest($4::text[]) AS x(bd)) b
+	 WHERE b.bd = 'all' OR b.key IS NOT NULL
+	 GROUP BY 1, 2, 3, 4
 )
-SELECT u.i, u.key,
+SELECT i, bd, key,
        count(*) AS active_users,
-       count(*) FILTER (WHERE EXISTS (
-		SELECT 1 FROM didkpi.auth_events e
-		 WHERE e.user_key = u.user_key
-		   AND e.step = 'identification' AND e.outcome = 'success'
-		   AND e.occurred_at < u.te)) AS enrolled_users,
-       count(*) FILTER (WHERE u.n_digital >= 2) AS repeat_users,
-       count(*) FILTER (WHERE u.n_digital >= 1) AS digital_users
+       count(*) FILTER (WHERE enrolled) AS enrolled_users,
+       count(*) FILTER (WHERE n_digital >= 2) AS repeat_users,
+       count(*) FILTER (WHERE n_digital >= 1) AS digital_users
   FROM u
- GROUP BY u.i, u.key;
+ GROUP BY 1, 2, 3;
+
+-- name: enrolments
+-- kpi.sql#enrolments from didkpi.first_identification, fine: the people
+-- whose first successful identification falls in P, by that event's
+-- attributes.
+WITH p AS (
+	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
+)
+SELECT p.i, f.service_code, s.owner_unit, f.channel, f.method, count(*) AS n
+  FROM p
+  JOIN didkpi.first_identification f
+    ON f.occurred_at >= p.ts AND f.occurred_at < p.te
+  LEFT JOIN didkpi.services s ON s.service_code = f.service_code
+ GROUP BY 1, 2, 3, 4, 5;
 
 -- name: satisfaction
--- kpi.sql#satisfaction: n, score_sum, satisfied.
+-- kpi.sql#satisfaction, fine: n, score_sum, satisfied (no method).
 WITH p AS (
 	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
-), r AS (
-	SELECT p.i, a.n, a.score_sum, a.satisfied,
-	       CASE $4 WHEN 'service' THEN a.service_code
-	               WHEN 'unit' THEN s.owner_unit
-	               WHEN 'channel' THEN a.channel END AS key
-	  FROM p
-	  JOIN didkpi.rollup_satisfaction a ON a.day >= p.start_date AND a.day < p.end_date
-	  JOIN didkpi.services s ON s.service_code = a.service_code
 )
-SELECT i, key, sum(n) AS n, sum(score_sum) AS score_sum, sum(satisfied) AS satisfied
-  FROM r
- WHERE $4 = 'all' OR key IS NOT NULL
- GROUP BY i, key;
+SELECT p.i, a.service_code, s.owner_unit, a.channel, NULL::text AS method,
+       sum(a.n) AS n, sum(a.score_sum) AS score_sum, sum(a.satisfied) AS satisfied
+  FROM p
+  JOIN didkpi.rollup_satisfaction a ON a.day >= p.start_date AND a.day < p.end_date
+  JOIN didkpi.services s ON s.service_code = a.service_code
+ GROUP BY 1, 2, 3, 4;
 
 -- name: auth
--- The counts of kpi.sql#auth: auth_n, auth_ok, ident_n, ident_ok, latency_n.
+-- The counts of kpi.sql#auth, fine: auth_n, auth_ok, ident_n, ident_ok,
+-- latency_n. An event's service may be NULL or not a service: its unit
+-- is then NULL.
 WITH p AS (
 	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
-), r AS (
-	SELECT p.i, e.auth_n, e.auth_ok, e.ident_n, e.ident_ok, e.latency_n,
-	       CASE $4 WHEN 'service' THEN e.service_code
-	               WHEN 'unit' THEN s.owner_unit
-	               WHEN 'channel' THEN e.channel
-	               WHEN 'method' THEN e.method END AS key
-	  FROM p
-	  JOIN didkpi.rollup_auth e ON e.day >= p.start_date AND e.day < p.end_date
-	  LEFT JOIN didkpi.services s ON s.service_code = e.service_code
 )
-SELECT i, key, sum(auth_n), sum(auth_ok), sum(ident_n), sum(ident_ok), sum(latency_n)
-  FROM r
- WHERE $4 = 'all' OR key IS NOT NULL
- GROUP BY i, key;
+SELECT p.i, e.service_code, s.owner_unit, e.channel, e.method,
+       sum(e.auth_n), sum(e.auth_ok), sum(e.ident_n), sum(e.ident_ok), sum(e.latency_n)
+  FROM p
+  JOIN didkpi.rollup_auth e ON e.day >= p.start_date AND e.day < p.end_date
+  LEFT JOIN didkpi.services s ON s.service_code = e.service_code
+ GROUP BY 1, 2, 3, 4, 5;
 
 -- name: auth_latency
--- The median of kpi.sql#auth, from the raw events (index auth_events_latency).
+-- The latencies behind kpi.sql#auth's median, fine, from the raw events
+-- (an index-only scan of auth_events_latency).
 WITH p AS (
 	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
-), r AS (
-	SELECT p.i, e.latency_ms,
-	       CASE $4 WHEN 'service' THEN e.service_code
-	               WHEN 'unit' THEN s.owner_unit
-	               WHEN 'channel' THEN e.channel
-	               WHEN 'method' THEN e.method END AS key
-	  FROM p
-	  JOIN didkpi.auth_events e
-	    ON e.occurred_at >= p.ts AND e.occurred_at < p.te
-	   AND e.step = 'authentication' AND e.outcome = 'success'
-	  LEFT JOIN didkpi.services s ON s.service_code = e.service_code
 )
-SELECT i, key, percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS latency_median
-  FROM r
- WHERE $4 = 'all' OR key IS NOT NULL
- GROUP BY i, key;
+SELECT p.i, e.service_code, s.owner_unit, e.channel, e.method, array_agg(e.latency_ms)
+  FROM p
+  JOIN didkpi.auth_events e
+    ON e.occurred_at >= p.ts AND e.occurred_at < p.te
+   AND e.step = 'authentication' AND e.outcome = 'success'
+  LEFT JOIN didkpi.services s ON s.service_code = e.service_code
+ WHERE e.latency_ms IS NOT NULL
+ GROUP BY 1, 2, 3, 4, 5;
+
+-- name: service_time
+-- kpi.sql#service_time, fine, from the raw requests: each completed
+-- request's service time in exact microseconds (lib/kpi.c divides by
+-- 3600000000 as kpi.sql does).
+WITH p AS (
+	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
+)
+SELECT p.i, r.service_code, s.owner_unit, r.channel, r.auth_method,
+       array_agg(((extract(epoch FROM r.closed_at) - extract(epoch FROM r.submitted_at))
+                  * 1000000)::bigint)
+  FROM p
+  JOIN didkpi.service_requests r
+    ON r.closed_at >= p.ts AND r.closed_at < p.te AND r.status = 'completed'
+  JOIN didkpi.services s ON s.service_code = r.service_code
+ GROUP BY 1, 2, 3, 4, 5;
 
 -- name: check
--- Whether each rollup may be used for periods in time zone $1. One row of
--- three texts (requests, auth, satisfaction), each 'ok'; 'zone' when $1 is
--- not the rollup zone; 'view' when the log relation is not a table (a
--- site's view: it has no rollup); 'triggers' when a rollup trigger is
--- missing or not ENABLE ALWAYS; 'behind' when it was so since the last
--- full refresh (didkpi.rollup_state, see sql/schema/005_rollups.sql).
-WITH rel AS (
-	SELECT v.relname,
-	       CASE WHEN $1::text <> didkpi.rollup_zone() THEN 'zone'
-	            WHEN NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
-	                               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-	                              WHERE n.nspname = 'didkpi' AND c.relname = v.relname
-	                                AND c.relkind IN ('r', 'p')) THEN 'view'
-	            WHEN v.relname IN (SELECT didkpi.rollup_unwatched()) THEN 'triggers'
-	            WHEN (SELECT stale FROM didkpi.rollup_state s
-	                   WHERE s.relname = v.relname) IS NOT FALSE THEN 'behind'
-	            ELSE 'ok' END AS state
-	  FROM (VALUES ('service_requests'), ('auth_events'), ('satisfaction')) AS v(relname)
-)
-SELECT (SELECT state FROM rel WHERE relname = 'service_requests'),
-       (SELECT state FROM rel WHERE relname = 'auth_events'),
-       (SELECT state FROM rel WHERE relname = 'satisfaction');
+-- Whether each rollup may be used for periods in time zone $1: one row of
+-- three texts (requests, auth, satisfaction), each 'ok' or why not
+-- (didkpi.rollup_status, sql/schema/006_first_identification.sql).
+SELECT didkpi.rollup_status('service_requests', $1::text),
+       didkpi.rollup_status('auth_events', $1::text),
+       didkpi.rollup_status('satisfaction', $1::text);
 
 -- name: lock
 -- `didkpi refresh`: no write to the log relations while rollups are rebuilt.

@@ -1,5 +1,7 @@
 #!/bin/bash
-# Day rollups (issue 9, item 2): the KPIs from the rollups are byte-identical
+# Day rollups (issue 9, item 2) and the first identifications (schema 6):
+# the KPIs from the rollups (sums, percentiles from the raw values, people
+# from first_identification) are byte-identical
 # to --raw on the demo and on random data, for every period form and
 # breakdown, with and without --min-cell 0; writes through psql keep them
 # exact; a rollup behind the raw data (triggers skipped) is detected and not
@@ -48,7 +50,14 @@ exact() {
 	     sa_raw AS (SELECT (answered_at AT TIME ZONE 'Asia/Bangkok')::date, service_code,
 	              channel, count(*), sum(score), count(*) FILTER (WHERE score >= 4)
 	              FROM didkpi.satisfaction GROUP BY 1, 2, 3)
-	SELECT (SELECT count(*) FROM (TABLE rq EXCEPT TABLE rq_raw) a)
+	     ,fi AS (SELECT * FROM didkpi.first_identification),
+	     fi_raw AS (SELECT DISTINCT ON (user_key) user_key, occurred_at, event_id, service_code,
+	              channel, method FROM didkpi.auth_events
+	              WHERE step = 'identification' AND outcome = 'success' AND user_key IS NOT NULL
+	              ORDER BY user_key, occurred_at, event_id COLLATE \"C\")
+	SELECT (SELECT count(*) FROM (TABLE fi EXCEPT TABLE fi_raw) a)
+	     + (SELECT count(*) FROM (TABLE fi_raw EXCEPT TABLE fi) a)
+	     + (SELECT count(*) FROM (TABLE rq EXCEPT TABLE rq_raw) a)
 	     + (SELECT count(*) FROM (TABLE rq_raw EXCEPT TABLE rq) a)
 	     + (SELECT count(*) FROM (TABLE au EXCEPT TABLE au_raw) a)
 	     + (SELECT count(*) FROM (TABLE au_raw EXCEPT TABLE au) a)
@@ -101,6 +110,41 @@ q "$DBNAME" -c "
 	       (SELECT service_code FROM didkpi.services ORDER BY service_code OFFSET g % 5 LIMIT 1)
 	  FROM generate_series(1, 3000) g;" >/dev/null 2>"$W/err" || not_ok "random psql writes" "$(cat "$W/err")"
 exact "after psql INSERT, UPDATE, DELETE: rollups equal the raw aggregates"
+# first identifications: earlier ones for known people (one tying on the
+# time, won by the smaller event_id in byte order), the first of others
+# deleted, moved to another person or later
+q "$DBNAME" -c "
+	INSERT INTO didkpi.auth_events (event_id, occurred_at, user_key, step, method, outcome, channel)
+	SELECT 'early-' || f.user_key, f.occurred_at - interval '40 days', f.user_key,
+	       'identification', 'thaid', 'success', 'web'
+	  FROM didkpi.first_identification f ORDER BY md5(f.user_key) LIMIT 200;
+	INSERT INTO didkpi.auth_events (event_id, occurred_at, user_key, step, method, outcome, channel)
+	SELECT 'A-tie-' || f.user_key, f.occurred_at, f.user_key, 'identification', 'otp', 'success',
+	       'kiosk'
+	  FROM didkpi.first_identification f ORDER BY md5(f.user_key || 'x') LIMIT 100;
+	DELETE FROM didkpi.auth_events WHERE event_id IN
+	  (SELECT event_id FROM didkpi.first_identification ORDER BY md5(event_id) LIMIT 150);
+	UPDATE didkpi.auth_events SET user_key = 'moved-' || (length(event_id) % 7)
+	 WHERE event_id IN (SELECT event_id FROM didkpi.first_identification
+	                     ORDER BY md5(event_id || 'm') LIMIT 100);
+	UPDATE didkpi.auth_events SET occurred_at = occurred_at + interval '90 days'
+	 WHERE event_id IN (SELECT event_id FROM didkpi.first_identification
+	                     ORDER BY md5(event_id || 'l') LIMIT 100);" >/dev/null 2>"$W/err" ||
+	not_ok "first-identification writes" "$(cat "$W/err")"
+exact "after moving first identifications: first_identification equals the raw firsts"
+same "first identifications moved: 2025-03 by $BD" --period 2025-03 --by $BD --min-cell 0
+same "first identifications moved: FY2568 -i month" --period FY2568 -i month --min-cell 0
+
+# ---- unknown codes (written past the loader): counted from the rollups
+# as from the raw rows ----
+q "$DBNAME" -c "
+	INSERT INTO didkpi.auth_events (event_id, occurred_at, user_key, step, method, outcome, channel)
+	VALUES ('unk1', '2025-03-05 10:00+07', 'uu', 'authentication', 'no-such-method', 'success', 'web'),
+	       ('unk2', '2025-03-06 10:00+07', 'uu', 'authentication', 'otp', 'success', 'no-such-channel');" \
+	>/dev/null
+run 0 "kpi warns of unknown codes (rollups)" K --period 2025-03
+has "the rollup path counts both rows" "2025-03: 2 rows of auth_events have an unknown" "$W/err"
+q "$DBNAME" -c "DELETE FROM didkpi.auth_events WHERE event_id IN ('unk1', 'unk2')" >/dev/null
 for p in 2025-03 FY2568; do
 	same "random data $p by $BD --min-cell 0" --period "$p" --by $BD --min-cell 0
 done
@@ -129,6 +173,13 @@ if cmp -s "$W/stale" "$W/raw"; then ok "the stale rollup is not used: output = -
 	not_ok "the stale rollup is not used: output = --raw" "$(diff "$W/raw" "$W/stale" | head)"; fi
 if cmp -s "$W/before" <(K --raw --period 2025-03 --min-cell 0); then
 	not_ok "the unseen write changes the raw numbers"; else ok "the unseen write changes the raw numbers"; fi
+q "$DBNAME" -c "
+	INSERT INTO didkpi.auth_events (event_id, occurred_at, user_key, step, method, outcome, channel)
+	VALUES ('unk3', '2025-03-05 11:00+07', 'uu', 'authentication', 'no-such-method', 'success', 'web');" \
+	>/dev/null
+run 0 "kpi warns of unknown codes (stale rollup: raw rows)" K --period 2025-03
+has "the raw path counts the row" "2025-03: 1 row of auth_events has an unknown" "$W/err"
+q "$DBNAME" -c "DELETE FROM didkpi.auth_events WHERE event_id = 'unk3'" >/dev/null
 run 0 "refresh --since" "$BIN" -d "$DB" refresh --since 2025-03-01
 exact "refresh --since rebuilt the rollups"
 run 0 "kpi after a partial refresh" K -v --period 2025-03
@@ -154,4 +205,6 @@ has "another zone reads the raw logs" "periods in another time zone" "$W/err"
 # ---- TRUNCATE empties the rollups ----
 q "$DBNAME" -c "TRUNCATE didkpi.satisfaction" >/dev/null
 eq "truncate empties the satisfaction rollup" 0 "$(q "$DBNAME" -c 'SELECT count(*) FROM didkpi.rollup_satisfaction')"
+q "$DBNAME" -c "TRUNCATE didkpi.auth_events" >/dev/null
+eq "truncate empties the first identifications" 0 "$(q "$DBNAME" -c 'SELECT count(*) FROM didkpi.first_identification')"
 finish
