@@ -17,7 +17,7 @@ PKG_CONFIG ?= pkg-config
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = libpq cairo pangocairo fontconfig xlsxwriter libcrypto
+PKGS = libpq cairo pangocairo fontconfig xlsxwriter libcrypto libpng
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wno-format-nonliteral -Wvla
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -Ilib -I$(B) -MMD -MP \

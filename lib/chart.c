@@ -17,6 +17,7 @@
 #include "chart.h"
 #include "log.h"
 #include "outfile.h"
+#include "pngout.h"
 #include "status.h"
 
 /*
@@ -2057,7 +2058,7 @@ int chart_write_outfile(const struct chart *c, struct outfile *of, int width,
 	if (st != DK_OK)
 		goto out;
 	if (f == OUT_PNG) {
-		cs = cairo_surface_write_to_png_stream(sf, sink_write, &k);
+		cs = pngout_write(sf, sink_write, &k);
 	} else {
 		cairo_surface_finish(sf);
 		cs = cairo_surface_status(sf);

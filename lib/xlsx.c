@@ -11,6 +11,7 @@
 #include "chart.h"
 #include "format.h"
 #include "log.h"
+#include "pngout.h"
 #include "status.h"
 #include "xlsx.h"
 
@@ -958,7 +959,7 @@ static int insert_picture(struct xw *x, struct sheet *s, const struct chart *c,
 	cairo_scale(cr, 2, 2);
 	st = chart_render(c, cr, tc->width, tc->height);
 	cairo_destroy(cr);
-	if (st == DK_OK && cairo_surface_write_to_png_stream(surf, png_write, &png) !=
+	if (st == DK_OK && pngout_write(surf, png_write, &png) !=
 	    CAIRO_STATUS_SUCCESS) {
 		log_error("cannot draw chart '%s': %s", tc->id,
 			  png.oom ? "out of memory" : "cairo cannot write a PNG");

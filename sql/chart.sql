@@ -11,6 +11,8 @@
 -- and return the full grid: one row per month index i (1-based, as in $1)
 -- and key of the reference table, with a count of 0 where nothing
 -- happened, ordered for stacking (the first key is the bottom of a bar).
+-- Where the log relation's day rollup is current for zone $3
+-- (didkpi.rollup_status), the counts are its sums: the same numbers.
 
 -- name: methods
 -- Successful authentication-step events (log-ins, not identity proofing)
@@ -19,12 +21,21 @@
 -- then by the count over all months (largest first), then by code.
 WITH p AS (
 	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
+), rolled AS (
+	SELECT didkpi.rollup_status('auth_events', $3::text) = 'ok' AS ok
 ), e AS (
+	-- from the day rollup where it is current, else from the raw events
+	SELECT p.i, e.method, sum(e.auth_ok) AS n
+	  FROM rolled, p
+	  JOIN didkpi.rollup_auth e ON e.day >= p.start_date AND e.day < p.end_date
+	 WHERE rolled.ok AND ($4::text[] IS NULL OR e.service_code = ANY ($4::text[]))
+	 GROUP BY p.i, e.method
+	UNION ALL
 	SELECT p.i, e.method, count(*) AS n
-	  FROM p
+	  FROM rolled, p
 	  JOIN didkpi.auth_events e
 	    ON e.occurred_at >= p.ts AND e.occurred_at < p.te
-	 WHERE e.step = 'authentication' AND e.outcome = 'success'
+	 WHERE NOT rolled.ok AND e.step = 'authentication' AND e.outcome = 'success'
 	   AND ($4::text[] IS NULL OR e.service_code = ANY ($4::text[]))
 	 GROUP BY p.i, e.method
 ), t AS (
@@ -46,12 +57,21 @@ SELECT p.i, m.method, m.name_th, m.name_en, m.is_digital_id,
 -- first), then by code.
 WITH p AS (
 	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
+), rolled AS (
+	SELECT didkpi.rollup_status('service_requests', $3::text) = 'ok' AS ok
 ), r AS (
+	-- from the day rollup where it is current, else from the raw requests
+	SELECT p.i, r.channel, sum(r.requests) AS n
+	  FROM rolled, p
+	  JOIN didkpi.rollup_requests r ON r.day >= p.start_date AND r.day < p.end_date
+	 WHERE rolled.ok AND ($4::text[] IS NULL OR r.service_code = ANY ($4::text[]))
+	 GROUP BY p.i, r.channel
+	UNION ALL
 	SELECT p.i, r.channel, count(*) AS n
-	  FROM p
+	  FROM rolled, p
 	  JOIN didkpi.service_requests r
 	    ON r.submitted_at >= p.ts AND r.submitted_at < p.te
-	 WHERE $4::text[] IS NULL OR r.service_code = ANY ($4::text[])
+	 WHERE NOT rolled.ok AND ($4::text[] IS NULL OR r.service_code = ANY ($4::text[]))
 	 GROUP BY p.i, r.channel
 ), t AS (
 	SELECT channel, sum(n) AS total FROM r GROUP BY channel

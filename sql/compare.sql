@@ -114,30 +114,47 @@ SELECT i, side, n, score_sum,
 
 -- name: requests_own
 -- requests of section requests for $7 = false (the services' own rows),
--- faster: the rows of the span are read once and each is matched to the
--- windows of its own service by a hash join on the code and the window's
--- instants, without turning every timestamp into a local day. The same
--- rows and numbers as section requests. Parameters $1-$6.
-WITH w AS (
-	SELECT x.i::integer AS i, x.svc, s.side,
+-- faster. Where the requests rollup is current for zone $6
+-- (didkpi.rollup_status), the windows' days are summed from it (a few
+-- thousand rollup rows, not the span's requests); else the rows of the
+-- span are read once and each is matched to the windows of its own
+-- service by a hash join on the code and the window's instants. Both give
+-- the rows and numbers of section requests. Parameters $1-$6.
+WITH x AS (
+	SELECT x.i::integer AS i, x.svc, s.side, s.ws, s.we,
 	       (s.ws::timestamp AT TIME ZONE $6) AS ts,
 	       (s.we::timestamp AT TIME ZONE $6) AS te
 	  FROM unnest($1::text[], $2::date[], $3::date[], $4::date[], $5::date[])
 	       WITH ORDINALITY AS x(svc, bs, be, as_, ae, i)
 	 CROSS JOIN LATERAL (VALUES (0, x.bs, x.be), (1, x.as_, x.ae)) AS s(side, ws, we)
+), rolled AS (
+	SELECT didkpi.rollup_status('service_requests', $6::text) = 'ok' AS ok
 ), span AS (
-	SELECT min(ts) AS ts, max(te) AS te FROM w
+	SELECT min(ts) AS ts, max(te) AS te FROM x
 )
-SELECT w.i, w.side,
+SELECT x.i, x.side,
+       sum(r.requests) AS requests,
+       coalesce(sum(r.requests) FILTER (WHERE c.is_digital), 0) AS digital,
+       sum(r.completed) AS completed
+  FROM rolled, x
+  JOIN didkpi.rollup_requests r
+    ON r.service_code = x.svc AND r.day >= x.ws AND r.day < x.we
+  JOIN didkpi.channels c ON c.channel = r.channel
+ WHERE rolled.ok
+ GROUP BY x.i, x.side
+HAVING sum(r.requests) > 0
+UNION ALL
+SELECT x.i, x.side,
        count(*) AS requests,
        count(*) FILTER (WHERE c.is_digital) AS digital,
        count(*) FILTER (WHERE r.status = 'completed') AS completed
-  FROM span
+  FROM rolled, span
   JOIN didkpi.service_requests r
     ON r.submitted_at >= span.ts AND r.submitted_at < span.te
-  JOIN w ON w.svc = r.service_code AND r.submitted_at >= w.ts AND r.submitted_at < w.te
+  JOIN x ON x.svc = r.service_code AND r.submitted_at >= x.ts AND r.submitted_at < x.te
   JOIN didkpi.channels c ON c.channel = r.channel
- GROUP BY w.i, w.side;
+ WHERE NOT rolled.ok
+ GROUP BY x.i, x.side;
 
 -- name: satisfaction_own
 -- satisfaction of section satisfaction for $7 = false, as requests_own:

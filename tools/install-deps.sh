@@ -4,7 +4,7 @@
 # Quiet when everything is present.
 set -eu
 
-pkgs="build-essential pkg-config libpq-dev libcsv-dev libcairo2-dev
+pkgs="build-essential pkg-config libpq-dev libcsv-dev libcairo2-dev libpng-dev
 libpango1.0-dev libxlsxwriter-dev libssl-dev postgresql postgresql-client
 fonts-thai-tlwg libcmocka-dev python3 python3-openpyxl python3-pil poppler-utils
 libreoffice-calc-nogui jq valgrind openssl procps time"
