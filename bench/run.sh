@@ -127,6 +127,8 @@ for s in $small $big; do
 	if [ "${BENCH_REUSE:-0}" = 1 ] && [ -n "$(dbs "$db")" ] &&
 		[ "$(psqlv -d "$db" -c "SELECT count(*) > 0 FROM didkpi.auth_events" 2>/dev/null)" = t ]; then
 		echo "bench: reusing database $db" >&2
+		quiet "$bin" -d "$(conn "$db")" init   # upgrade it to this didkpi's schema
+		psqlc -d "$db" -c "ANALYZE"
 		continue
 	fi
 	echo "bench: generating the demo department at scale $s into $db..." >&2
