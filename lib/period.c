@@ -1151,7 +1151,12 @@ void period_label_human(const struct period *p, int thai, char *buf, size_t len)
 	case PERIOD_RANGE:
 	default:
 		format_day(s, thai, a, sizeof(a));
-		format_day(date_add_days(p->end, -1), thai, b, sizeof(b));
+		last = date_add_days(p->end, -1);
+		if (date_cmp(last, s) == 0) { /* one day: "31 Mar 2025" */
+			copy_utf8(tmp, sizeof(tmp), a);
+			break;
+		}
+		format_day(last, thai, b, sizeof(b));
 		snprintf(tmp, sizeof(tmp), "%s – %s", a, b);
 		break;
 	}

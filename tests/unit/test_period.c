@@ -1385,6 +1385,12 @@ static void test_labels_day_week(void **state)
 	assert_string_equal(buf, "Week 1 of 2025 (30 Dec 2024 – 5 Jan 2025)");
 	period_label_human(&w1, 1, buf, sizeof(buf));
 	assert_string_equal(buf, "สัปดาห์ที่ 1/2568 (30 ธ.ค. 2567 – 5 ม.ค. 2568)");
+	/* a range of one day (a week cut to its last day) reads as the day */
+	d = period_range(mkdate(2025, 3, 31), mkdate(2025, 4, 1));
+	period_label_human(&d, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "31 Mar 2025");
+	period_label_human(&d, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "31 มี.ค. 2568");
 }
 
 static void test_tz_check(void **state)
