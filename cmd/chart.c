@@ -28,18 +28,24 @@ static const char usage[] =
 	"file appears atomically (written beside it, then renamed), never through\n"
 	"a symbolic link.\n\n"
 	"Kinds:\n"
-	"  trend      a KPI by month, with its target and the adoption dates\n"
+	"  trend      a KPI by month (--interval), with its target and the adoption\n"
+	"             dates\n"
 	"  compare    one metric before and after each service adopted Digital ID,\n"
 	"             with 95% confidence intervals (didkpi compare)\n"
 	"  methods    successful log-ins by authentication method and month, stacked\n"
 	"  channels   service requests by channel and month, stacked\n\n"
 	"Options:\n"
 	"  -o, --output=FILE       the chart to write (required)\n"
-	"  -p, --period=PERIOD     2025-03, 2025, FY2568, FY2568-Q1,\n"
-	"                          2025-03-01..2025-04-01 (end exclusive), last-month,\n"
+	"  -p, --period=PERIOD     2025-03, 2025, FY2568, FY2568-Q1, 2025-W10,\n"
+	"                          2025-03-01..=2025-03-31 (end included),\n"
+	"                          2025-03-01..2025-04-01 (end excluded), last-month,\n"
 	"                          this-month, this-fy, last-fy (default this-fy: the\n"
 	"                          fiscal year to date); compare: only the services\n"
 	"                          that adopted Digital ID in it (default: all)\n"
+	"  -i, --interval=day|week|month|quarter|year\n"
+	"                          trend, methods, channels: one point or bar per\n"
+	"                          local day, ISO week (Monday first), month\n"
+	"                          (default), fiscal quarter or calendar year\n"
 	"  -s, --service=CODE,...  only these services\n"
 	"  -k, --kpi=NAME          trend: the KPI (default digital_channel_rate; see\n"
 	"                          didkpi kpi --list)\n"
@@ -85,6 +91,8 @@ struct opts {
 	long min_cell;
 	int min_cell_given;
 	int window, ramp, window_given;
+	enum period_interval interval;  /* --interval; INTERVAL_MONTH by default */
+	int interval_given;
 	int allow_empty;
 	const char *out;
 	const char *tz;
@@ -217,6 +225,7 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "period", required_argument, NULL, 'p' },
+		{ "interval", required_argument, NULL, 'i' },
 		{ "service", required_argument, NULL, 's' },
 		{ "kpi", required_argument, NULL, 'k' },
 		{ "metric", required_argument, NULL, 'm' },
@@ -238,10 +247,16 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 	long v;
 
 	*done = 0;
-	while ((ch = getopt_long(argc, argv, "o:p:s:k:m:d:vh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:p:i:s:k:m:d:vh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o': o->out = optarg; break;
 		case 'p': o->period_text = optarg; o->period_given = 1; break;
+		case 'i':
+			if (period_interval_parse(optarg, &o->interval))
+				return cmd_usage_error(ctx, "--interval must be %s, not '%s'",
+						       period_intervals_help(), optarg);
+			o->interval_given = 1;
+			break;
 		case 's':
 			if ((st = parse_services(ctx, o, optarg)))
 				return st;
@@ -323,6 +338,8 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 		return cmd_usage_error(ctx, "--share and --count apply to methods and channels only");
 	if (o->min_cell_given && o->kind != K_TREND)
 		return cmd_usage_error(ctx, "--min-cell applies to the trend chart only");
+	if (o->interval_given && o->kind == K_COMPARE)
+		return cmd_usage_error(ctx, "--interval applies to trend, methods and channels only");
 	/* Check the period's form now; relative periods are resolved again
 	 * against the database's clock. */
 	if (o->kind != K_COMPARE || o->period_given)
@@ -374,7 +391,44 @@ static const char *services_note(struct build *b)
 	return pool_printf(&b->pool, "%s%s %s", sep(b), b->o->thai ? "บริการ:" : "services:", s ? s : "");
 }
 
-/* The months as axis labels. */
+/* The axis label of piece i: "ต.ค. 67" for a month (and, in a long day
+ * or week series, for the first piece of each month: the others get ""),
+ * "3 มี.ค." for a day or week, "ไตรมาส 1/2568", "2568" (B.E. in Thai). */
+static void category_label(const struct build *b, size_t i, char *buf, size_t len)
+{
+	const struct period *p = &b->months[i];
+	struct civil_date s = p->start;
+	int thai = b->o->thai, be = period_fiscal_year_of(s);
+	const char *m = period_month_name(s.month, thai, 1);
+
+	switch (b->o->interval) {
+	case INTERVAL_DAY:
+	case INTERVAL_WEEK:
+		/* long series: only where a month begins, so labels do not crowd */
+		if (b->nmonths > (b->o->interval == INTERVAL_DAY ? 62 : 26)) {
+			if (i == 0 || s.month != b->months[i - 1].start.month)
+				period_month_short(s.year, s.month, thai, buf, len);
+			else
+				buf[0] = '\0';
+			return;
+		}
+		snprintf(buf, len, "%d %s", s.day, m ? m : "?");
+		return;
+	case INTERVAL_QUARTER:
+		if (thai)
+			snprintf(buf, len, "ไตรมาส %d/%d", ((s.month + 2) % 12) / 3 + 1, be);
+		else
+			snprintf(buf, len, "FY%d Q%d", be, ((s.month + 2) % 12) / 3 + 1);
+		return;
+	case INTERVAL_YEAR:
+		snprintf(buf, len, "%d", thai ? s.year + 543 : s.year);
+		return;
+	default:
+		period_month_short(s.year, s.month, thai, buf, len);
+	}
+}
+
+/* The periods as axis labels. */
 static int categories(struct build *b)
 {
 	const char **cats = pool_calloc(&b->pool, b->nmonths, sizeof(*cats));
@@ -388,14 +442,41 @@ static int categories(struct build *b)
 
 		if (!buf)
 			return -1;
-		period_month_short(b->months[i].start.year, b->months[i].start.month,
-				   b->o->thai, buf, PERIOD_HUMAN_LEN);
+		category_label(b, i, buf, PERIOD_HUMAN_LEN);
 		cats[i] = buf;
 		b->cat_keys[i] = b->months[i].label;
 	}
 	b->chart.categories = cats;
 	b->chart.ncategories = b->nmonths;
 	return 0;
+}
+
+/* "รายเดือน" / "by month", and the like for the other intervals. */
+static const char *interval_words(const struct build *b)
+{
+	int th = b->o->thai;
+
+	switch (b->o->interval) {
+	case INTERVAL_DAY: return th ? "รายวัน" : "by day";
+	case INTERVAL_WEEK: return th ? "รายสัปดาห์ (จันทร์–อาทิตย์)" : "by ISO week (Monday to Sunday)";
+	case INTERVAL_QUARTER: return th ? "รายไตรมาสปีงบประมาณ" : "by fiscal quarter";
+	case INTERVAL_YEAR: return th ? "รายปี (ปีปฏิทิน)" : "by calendar year";
+	default: return th ? "รายเดือน" : "by month";
+	}
+}
+
+/* "ต่อเดือน" / "per month", for the y axis of counts. */
+static const char *interval_per(const struct build *b)
+{
+	int th = b->o->thai;
+
+	switch (b->o->interval) {
+	case INTERVAL_DAY: return th ? "ต่อวัน" : "per day";
+	case INTERVAL_WEEK: return th ? "ต่อสัปดาห์" : "per week";
+	case INTERVAL_QUARTER: return th ? "ต่อไตรมาส" : "per quarter";
+	case INTERVAL_YEAR: return th ? "ต่อปี" : "per year";
+	default: return th ? "ต่อเดือน" : "per month";
+	}
 }
 
 /* "ที่มา: didkpi  ปีงบประมาณ 2568  ข้อมูล ณ 27 พ.ย. 2569". */
@@ -444,8 +525,8 @@ static const char *kpi_ytitle(struct build *b, enum kpi_id k)
 					d->denominator_th)
 			  : pool_printf(&b->pool, "%% of %s", d->denominator_en);
 	case UNIT_COUNT:
-		return th ? pool_printf(&b->pool, "%s ต่อเดือน", d->numerator_th)
-			  : pool_printf(&b->pool, "%s, per month", d->numerator_en);
+		return th ? pool_printf(&b->pool, "%s %s", d->numerator_th, interval_per(b))
+			  : pool_printf(&b->pool, "%s, %s", d->numerator_en, interval_per(b));
 	case UNIT_SCORE:
 		return th ? "คะแนนเฉลี่ย (1–5)" : "mean score (1–5)";
 	case UNIT_HOURS:
@@ -576,8 +657,13 @@ static int build_trend(struct build *b)
 			for (i = last; i > 0 && b->data->target[i - 1] == c->target; i--)
 				;
 			target_text(c->target, c->format, o->thai, val, sizeof(val));
-			period_month_short(b->months[i].start.year, b->months[i].start.month,
-					   o->thai, from, sizeof(from));
+			if (o->interval == INTERVAL_DAY || o->interval == INTERVAL_WEEK)
+				snprintf(from, sizeof(from), "%d %s", b->months[i].start.day,
+					 period_month_name(b->months[i].start.month, o->thai, 1));
+			else
+				period_month_short(b->months[i].start.year,
+						   b->months[i].start.month, o->thai, from,
+						   sizeof(from));
 			c->target_label = o->thai
 				? pool_printf(&b->pool, "เป้าหมาย %s (ตั้งแต่ %s)", val, from)
 				: pool_printf(&b->pool, "Target %s (from %s)", val, from);
@@ -595,7 +681,7 @@ static int build_trend(struct build *b)
 		c->nmarkers = b->markers->n;
 	}
 	c->subtitle = pool_printf(&b->pool, "%s%s%s%s%s", period_text(b), sep(b),
-				  o->thai ? "รายเดือน" : "by month",
+				  interval_words(b),
 				  c->nmarkers == 0 ? "" : o->thai
 				  ? "  เส้นประ = วันที่บริการเริ่มรับ Digital ID"
 				  : " · dashed lines: Digital ID adoption dates",
@@ -655,17 +741,21 @@ static int build_mix(struct build *b)
 	c->stacked_share = o->share;
 	c->format = CHART_FMT_NUMBER;
 	if (methods) {
-		c->title = o->thai ? (o->share ? "สัดส่วนวิธียืนยันตัวตนที่ใช้เข้าสู่ระบบ รายเดือน"
-					       : "จำนวนการยืนยันตัวตนที่สำเร็จ แยกตามวิธี รายเดือน")
-				   : (o->share ? "Authentication methods used to log in, share by month"
-					       : "Successful log-ins by authentication method, by month");
+		c->title = pool_printf(&b->pool, "%s%s",
+			o->thai ? (o->share ? "สัดส่วนวิธียืนยันตัวตนที่ใช้เข้าสู่ระบบ "
+					    : "จำนวนการยืนยันตัวตนที่สำเร็จ แยกตามวิธี ")
+				: (o->share ? "Authentication methods used to log in, share "
+					    : "Successful log-ins by authentication method, "),
+			interval_words(b));
 		c->y_title = o->thai ? (o->share ? "ร้อยละของการยืนยันตัวตนที่สำเร็จ" : "ครั้ง")
 				     : (o->share ? "% of successful log-ins" : "successful log-ins");
 	} else {
-		c->title = o->thai ? (o->share ? "สัดส่วนคำขอรับบริการแยกตามช่องทาง รายเดือน"
-					       : "จำนวนคำขอรับบริการแยกตามช่องทาง รายเดือน")
-				   : (o->share ? "Service requests by channel, share by month"
-					       : "Service requests by channel, by month");
+		c->title = pool_printf(&b->pool, "%s%s",
+			o->thai ? (o->share ? "สัดส่วนคำขอรับบริการแยกตามช่องทาง "
+					    : "จำนวนคำขอรับบริการแยกตามช่องทาง ")
+				: (o->share ? "Service requests by channel, share "
+					    : "Service requests by channel, "),
+			interval_words(b));
 		c->y_title = o->thai ? (o->share ? "ร้อยละของคำขอที่ยื่น" : "คำขอ")
 				     : (o->share ? "% of requests submitted" : "requests");
 	}
@@ -903,20 +993,33 @@ static void log_chart(const struct build *b)
 static int resolve_period(struct build *b)
 {
 	const struct opts *o = b->o;
-	struct civil_date month_end;
+	struct civil_date limit;
+	long n;
 	int st;
 
 	if ((st = cmd_period_parse(o->period_text, b->today, &b->period)))
 		return st;
 	if (o->kind == K_COMPARE)
 		return DK_OK;
-	/* Months after the current one have no data yet: clip them off. */
-	month_end = date_add_months((struct civil_date){ b->today.year, b->today.month, 1 }, 1);
-	if (date_cmp(b->period.start, month_end) >= 0)
+	/* What lies after the current day, week or month has no data yet:
+	 * clip it off (the current one is drawn as far as it has gone). */
+	if (o->interval == INTERVAL_DAY)
+		limit = date_add_days(b->today, 1);
+	else if (o->interval == INTERVAL_WEEK)
+		limit = date_add_days(b->today, 8 - date_weekday(b->today));
+	else
+		limit = date_add_months((struct civil_date){ b->today.year, b->today.month, 1 }, 1);
+	if (date_cmp(b->period.start, limit) >= 0)
 		return DK_OK; /* wholly in the future: no months, no data */
-	if (date_cmp(b->period.end, month_end) > 0)
-		b->period = period_range(b->period.start, month_end);
-	if ((st = period_split(&b->period, INTERVAL_MONTH, &b->months, &b->nmonths)))
+	if (date_cmp(b->period.end, limit) > 0)
+		b->period = period_range(b->period.start, limit);
+	if ((n = period_count(&b->period, o->interval)) > PERIOD_SERIES_MAX) {
+		log_error("%s by %s is %ld periods, more than %d", b->period.label,
+			  period_interval_name(o->interval), n, PERIOD_SERIES_MAX);
+		log_hint("use a shorter --period or a longer --interval");
+		return DK_USAGE;
+	}
+	if ((st = period_split(&b->period, o->interval, &b->months, &b->nmonths)))
 		return st;
 	return DK_OK;
 }
@@ -985,6 +1088,7 @@ int cmd_chart(int argc, char **argv, struct cmd_ctx *ctx)
 	struct opts o = {
 		.period_text = "this-fy", .kpi = KPI_DIGITAL_CHANNEL_RATE,
 		.metric = CMP_DIGITAL_CHANNEL_RATE, .thai = 1, .width = 1200, .height = 700,
+		.interval = INTERVAL_MONTH,
 		.share = 1, .min_cell = 5, .window = 6, .ramp = 0, .tz = "Asia/Bangkok"
 	};
 	struct outfile *of = NULL;

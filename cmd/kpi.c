@@ -22,11 +22,14 @@ static const char usage[] =
 	"Compute the department's KPIs (SPEC section 4) for a period, in PostgreSQL,\n"
 	"in one read-only snapshot.\n\n"
 	"Options:\n"
-	"  -p, --period=PERIOD     2025-03, 2025, FY2568, FY2568-Q1,\n"
-	"                          2025-03-01..2025-04-01 (end exclusive), last-month,\n"
+	"  -p, --period=PERIOD     2025-03, 2025, FY2568, FY2568-Q1, 2025-W10 (ISO\n"
+	"                          week), 2025-03-01..=2025-03-31 (end included),\n"
+	"                          2025-03-01..2025-04-01 (end excluded), last-month,\n"
 	"                          this-month, this-fy, last-fy (default last-month)\n"
-	"  -i, --interval=month|quarter\n"
-	"                          split the period into a series\n"
+	"  -i, --interval=day|week|month|quarter|year\n"
+	"                          split the period into a series: local days, ISO\n"
+	"                          weeks (Monday first, 2025-W10), calendar months,\n"
+	"                          fiscal quarters or calendar years\n"
 	"  -b, --by=BREAKDOWN,...  add rows by service, unit, channel, method\n"
 	"  -k, --kpi=NAME,...      only these KPIs (default all; see --list)\n"
 	"      --min-cell=N        blank breakdown rows of size 1..N-1 (default 5;\n"
@@ -138,13 +141,9 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		switch (ch) {
 		case 'p': period_text = optarg; break;
 		case 'i':
-			if (!strcmp(optarg, "month"))
-				iv = INTERVAL_MONTH;
-			else if (!strcmp(optarg, "quarter"))
-				iv = INTERVAL_QUARTER;
-			else
-				return cmd_usage_error(ctx, "--interval must be month or quarter, not '%s'",
-						       optarg);
+			if (period_interval_parse(optarg, &iv))
+				return cmd_usage_error(ctx, "--interval must be %s, not '%s'",
+						       period_intervals_help(), optarg);
 			break;
 		case 'b':
 			if ((st = parse_list(ctx, "--by", optarg, find_breakdown, by, BD_COUNT - 1, &n)))
@@ -203,6 +202,12 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 	    (st = db_set_timezone(ctx->db, req.tz)) || (st = kpi_today(ctx->db, req.tz, &today)) ||
 	    (st = cmd_period_parse(period_text, today, &period)))
 		return st;
+	if (period_count(&period, iv) > PERIOD_SERIES_MAX) {
+		log_error("%s by %s is %ld periods, more than %d", period.label,
+			  period_interval_name(iv), period_count(&period, iv), PERIOD_SERIES_MAX);
+		log_hint("use a shorter --period or a longer --interval");
+		return DK_USAGE;
+	}
 	if ((st = period_split(&period, iv, &series, &req.nperiods)))
 		return st;
 	/* The output file before the queries: its lock and private temporary

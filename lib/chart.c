@@ -797,13 +797,40 @@ static double ytick_width(struct render *R)
 	return wmax;
 }
 
-/* Chooses how category labels fit under the plot; sets xlab_h. */
+/* An empty category label ("") takes no room: a long day series labels
+ * only the first day of each month. */
+static int xlabel_empty(const struct render *R, size_t i)
+{
+	return R->c->categories[i] == NULL || R->c->categories[i][0] == '\0';
+}
+
+/* The smallest distance, in categories, between two non-empty labels
+ * (1 when none is empty, so that labels are spaced by the band). */
+static double xlabel_gap(const struct render *R)
+{
+	size_t i, last = 0, gap = 0;
+	int seen = 0;
+
+	for (i = 0; i < R->c->ncategories; i++) {
+		if (xlabel_empty(R, i))
+			continue;
+		if (seen && (gap == 0 || i - last < gap))
+			gap = i - last;
+		last = i;
+		seen = 1;
+	}
+	return gap ? (double)gap : seen ? (double)R->c->ncategories : 1;
+}
+
+/* Chooses how category labels fit under the plot; sets xlab_h. Thinning
+ * (xthin) counts the non-empty labels only. */
 static void xlabels_fit(struct render *R)
 {
 	const struct chart *c = R->c;
 	double wmax = 0, hmax = 0, w, h, k;
-	double avail = R->band - 0.45 * R->fs_tick;
-	size_t i, n = c->ncategories;
+	double space = R->band * xlabel_gap(R);
+	double avail = space - 0.45 * R->fs_tick;
+	size_t i, n = c->ncategories, shown = 0;
 
 	for (i = 0; i < n; i++) {
 		pango_layout_set_width(R->xlab[i], -1);
@@ -833,7 +860,7 @@ static void xlabels_fit(struct render *R)
 	}
 	if (c->kind != CHART_GROUPED_BAR) {
 		/* Months: show every k-th label level if k stays small. */
-		k = ceil((wmax + 0.6 * R->fs_tick) / R->band);
+		k = ceil((wmax + 0.6 * R->fs_tick) / space);
 		if (k <= 3) {
 			R->xmode = X_FLAT;
 			R->xthin = (int)k;
@@ -843,7 +870,7 @@ static void xlabels_fit(struct render *R)
 	}
 	/* Rotated 45 degrees, thinned so rotated labels do not touch. */
 	R->xmode = X_ROTATED;
-	k = ceil(hmax * 1.25 / 0.7071 / R->band);
+	k = ceil(hmax * 1.25 / 0.7071 / space);
 	R->xthin = k < 1 ? 1 : k > (double)n ? (int)n : (int)k;
 	R->xlab_h = 0;
 	text_size(R->xlab[0], &w, &h);
@@ -855,7 +882,7 @@ static void xlabels_fit(struct render *R)
 		double lim = fmin(0.3 * R->H / 0.7071 - hmax,
 				  (x - 0.5 * R->m) / 0.7071 - hmax / 2);
 
-		if (i % (size_t)R->xthin)
+		if (xlabel_empty(R, i) || shown++ % (size_t)R->xthin)
 			continue;
 		text_size(R->xlab[i], &w, &h);
 		if (w > lim + 0.5) {
@@ -870,13 +897,13 @@ static void xlabels_draw(struct render *R)
 {
 	const struct chart *c = R->c;
 	double y = R->py + R->ph + 0.45 * R->fs_tick;
-	size_t i;
+	size_t i, shown = 0;
 
 	for (i = 0; i < c->ncategories; i++) {
 		PangoLayout *lay = R->xlab[i];
 		double x = xmap(R, (double)i), w, h;
 
-		if (i % (size_t)R->xthin)
+		if (xlabel_empty(R, i) || shown++ % (size_t)R->xthin)
 			continue;
 		text_size(lay, &w, &h);
 		if (R->xmode == X_ROTATED) {
@@ -1356,6 +1383,7 @@ static void line_draw(struct render *R)
 	cairo_t *cr = R->cr;
 	size_t i, j;
 	int points = R->band >= 3.2 * 3.6 * R->s;
+	double lw;
 	int any_emph = 0, pass;
 
 	for (j = 0; j < c->nseries; j++)
@@ -1370,7 +1398,12 @@ static void line_draw(struct render *R)
 			if (emph != pass)
 				continue;
 			set_rgb(cr, R->col[j]);
-			cairo_set_line_width(cr, (emph ? 2.6 : 1.9) * R->s);
+			lw = (emph ? 2.6 : 1.9) * R->s;
+			/* a long series (a year of days): thinner, so that
+			 * neighbouring peaks stay apart */
+			if (R->band < 1.5 * lw)
+				lw = fmax(R->s, R->band / 1.5);
+			cairo_set_line_width(cr, lw);
 			cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 			cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
 			for (i = 0; i < c->ncategories; i++) {

@@ -180,6 +180,43 @@ int date_cmp(struct civil_date a, struct civil_date b)
 	return 0;
 }
 
+int date_weekday(struct civil_date d)
+{
+	/* 1970-01-01 was a Thursday */
+	long r = (date_to_days(d) + 3) % 7;
+
+	return (int)(r < 0 ? r + 7 : r) + 1;
+}
+
+void date_iso_week(struct civil_date d, int *iso_year, int *week)
+{
+	/* the week belongs to the year of its Thursday */
+	struct civil_date th = date_add_days(d, 4 - date_weekday(d));
+	struct civil_date jan1 = { th.year, 1, 1 };
+
+	if (iso_year)
+		*iso_year = th.year;
+	if (week)
+		*week = (int)((date_to_days(th) - date_to_days(jan1)) / 7) + 1;
+}
+
+int date_iso_weeks_in_year(int iso_year)
+{
+	int week;
+
+	/* 28 December is always in the last week of its ISO year */
+	date_iso_week((struct civil_date){ iso_year, 12, 28 }, NULL, &week);
+	return week;
+}
+
+struct civil_date date_iso_week_start(int iso_year, int week)
+{
+	/* week 1 holds 4 January */
+	struct civil_date jan4 = { iso_year, 1, 4 };
+
+	return date_add_days(jan4, 1 - date_weekday(jan4) + 7 * ((long)week - 1));
+}
+
 /* Reads exactly n ASCII digits (not locale digits, not signs). */
 static int scan_digits(const char *s, int n, int *val)
 {
@@ -300,6 +337,26 @@ struct period period_fiscal_quarter(int be_year, int q)
 	return quarter_at(mi);
 }
 
+struct period period_day(struct civil_date d)
+{
+	struct period p = period_make(PERIOD_DAY, d, date_add_days(d, 1));
+
+	date_format_iso(d, p.label);
+	return p;
+}
+
+struct period period_iso_week(int iso_year, int week)
+{
+	struct civil_date mon = date_iso_week_start(iso_year, week);
+	struct period p = period_make(PERIOD_WEEK, mon, date_add_days(mon, 7));
+	int y, w;
+
+	/* rolled over (week 0 or 54): name it by where it landed */
+	date_iso_week(mon, &y, &w);
+	snprintf(p.label, sizeof(p.label), "%04d-W%02d", y < 0 ? 0 : y > 9999 ? 9999 : y, w);
+	return p;
+}
+
 static struct period range_as_typed(struct civil_date start, struct civil_date end);
 
 struct period period_range(struct civil_date start, struct civil_date end)
@@ -343,8 +400,41 @@ int period_fiscal_year_of(struct civil_date d)
 
 const char *period_forms_help(void)
 {
-	return "2025-03, 2025, FY2568, FY2568-Q1, 2025-03-01..2025-04-01 "
-	       "(end exclusive), this-month, last-month, this-fy, last-fy";
+	return "2025-03, 2025, FY2568, FY2568-Q1, 2025-W10 (iso week), "
+	       "2025-03-01..=2025-03-31 (end included), 2025-03-01..2025-04-01 "
+	       "(end excluded), this-month, last-month, this-fy, last-fy";
+}
+
+static const char *const interval_names[] = {
+	[INTERVAL_NONE] = "none", [INTERVAL_DAY] = "day", [INTERVAL_WEEK] = "week",
+	[INTERVAL_MONTH] = "month", [INTERVAL_QUARTER] = "quarter",
+	[INTERVAL_YEAR] = "year"
+};
+
+static int ascii_eq_nocase(const char *a, const char *b);
+
+int period_interval_parse(const char *text, enum period_interval *out)
+{
+	size_t i;
+
+	for (i = 0; text && i < sizeof(interval_names) / sizeof(interval_names[0]); i++)
+		if (i != INTERVAL_NONE && ascii_eq_nocase(text, interval_names[i])) {
+			*out = (enum period_interval)i;
+			return DK_OK;
+		}
+	return DK_USAGE;
+}
+
+const char *period_interval_name(enum period_interval iv)
+{
+	if ((size_t)iv < sizeof(interval_names) / sizeof(interval_names[0]))
+		return interval_names[iv];
+	return "?";
+}
+
+const char *period_intervals_help(void)
+{
+	return "day, week, month, quarter or year";
 }
 
 /* Copies src into buf (len bytes) cutting at a UTF-8 character boundary. */
@@ -390,7 +480,7 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
-	char tmp[256];
+	char tmp[384];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -450,13 +540,14 @@ static void be_hint(int year, const char *ce_text, char *why, size_t whylen)
 
 /* A range with a year above CE_MAX at either end: why gets the hint with
  * both ends moved to C.E. (the day clamped: 2567-02-29 has no C.E. twin
- * when the C.E. year is not a leap year). Returns -1 then, else 0. */
-static int range_be(const char *text, const char *dots, char *why, size_t whylen)
+ * when the C.E. year is not a leap year). s[0] and s[1] are the ends'
+ * texts, n[] their lengths, sep the separator typed (".." or "..=").
+ * Returns -1 then, else 0. */
+static int range_be(const char *const s[2], const size_t n[2], const char *sep,
+		    char *why, size_t whylen)
 {
 	struct civil_date d[2];
-	const char *s[2] = { text, dots + 2 };
-	char ce[2][DATE_ISO_LEN], tmp[2][16], both[2 * DATE_ISO_LEN + 2];
-	size_t n[2] = { (size_t)(dots - text), strlen(dots + 2) };
+	char ce[2][DATE_ISO_LEN], tmp[2][16], both[2 * DATE_ISO_LEN + 4];
 	int i, be = 0, year = 0;
 
 	for (i = 0; i < 2; i++) {
@@ -480,24 +571,79 @@ static int range_be(const char *text, const char *dots, char *why, size_t whylen
 			d[i].day = date_days_in_month(d[i].year, d[i].month);
 		date_format_iso(d[i], ce[i]);
 	}
-	snprintf(both, sizeof(both), "%s..%s", ce[0], ce[1]);
+	snprintf(both, sizeof(both), "%s%s%s", ce[0], sep, ce[1]);
 	be_hint(year, both, why, whylen);
 	return -1;
 }
 
+/*
+ * START..END (end excluded) or START..=END (end included); dots points at
+ * the "..". The two forms people confuse are refused rather than guessed:
+ * a clerk who types 2025-03-01..2025-03-31 means all of March, and one who
+ * types 2025-03-01..=2025-04-01 has mixed the two forms.
+ */
 static int parse_range(const char *text, const char *dots, struct period *p,
 		       char *why, size_t whylen)
 {
+	int incl = dots[2] == '=';
+	const char *sep = incl ? "..=" : "..";
+	const char *ends[2] = { text, dots + strlen(sep) };
+	size_t n[2] = { (size_t)(dots - text), strlen(dots + strlen(sep)) };
+	char a_txt[DATE_ISO_LEN], b_txt[DATE_ISO_LEN], x_txt[DATE_ISO_LEN];
 	struct civil_date a, b;
 
-	if (range_be(text, dots, why, whylen))
+	if (range_be(ends, n, sep, why, whylen))
 		return -1;
-	if (parse_range_end(text, (size_t)(dots - text), "start", &a, why, whylen) ||
-	    parse_range_end(dots + 2, strlen(dots + 2), "end", &b, why, whylen))
+	if (parse_range_end(ends[0], n[0], "start", &a, why, whylen) ||
+	    parse_range_end(ends[1], n[1], "end", &b, why, whylen))
 		return -1;
-	if (date_cmp(a, b) >= 0) {
-		snprintf(why, whylen, "end must be after start (the end is exclusive)");
-		return -1;
+	date_format_iso(a, a_txt);
+	date_format_iso(b, b_txt);
+	if (incl) {
+		if (date_cmp(a, b) > 0) {
+			snprintf(why, whylen, "the end is before the start");
+			return -1;
+		}
+		if (a.day == 1 && b.day == 1 && date_cmp(a, b) < 0) {
+			/* ..= to the first of a month: one stray day of it */
+			char y_txt[DATE_ISO_LEN];
+
+			date_format_iso(date_add_days(b, -1), x_txt);
+			date_format_iso(date_add_days(b, 1), y_txt);
+			snprintf(why, whylen, "ambiguous: '..=' includes its end %s, the first "
+				 "day of a month; to end on %s write %s..=%s or %s..%s, to keep "
+				 "%s %s..%s", b_txt, x_txt, a_txt, x_txt, a_txt, b_txt, b_txt,
+				 a_txt, y_txt);
+			return -1;
+		}
+		b = date_add_days(b, 1);
+		if (!date_valid(b)) {
+			snprintf(why, whylen, "outside the supported dates "
+				 "0001-01-01..9999-12-31");
+			return -1;
+		}
+	} else {
+		if (date_cmp(a, b) >= 0) {
+			if (date_cmp(a, b) == 0)
+				snprintf(why, whylen, "end must be after start (the end is "
+					 "exclusive); for that one day write %s..=%s", a_txt, a_txt);
+			else
+				snprintf(why, whylen, "end must be after start (the end is "
+					 "exclusive)");
+			return -1;
+		}
+		if (b.day == date_days_in_month(b.year, b.month)) {
+			/* the last day of a month, excluded: 2025-03-01..2025-03-31 */
+			char y_txt[DATE_ISO_LEN];
+
+			date_format_iso(date_add_days(b, 1), x_txt);
+			date_format_iso(date_add_days(b, -1), y_txt);
+			snprintf(why, whylen, "ambiguous: '..' excludes its end %s, the last "
+				 "day of a month; to include it write %s..=%s or %s..%s, to "
+				 "leave it out %s..=%s", b_txt, a_txt, b_txt, a_txt, x_txt,
+				 a_txt, y_txt);
+			return -1;
+		}
 	}
 	*p = range_as_typed(a, b);
 	return 0;
@@ -560,24 +706,62 @@ static int parse_fiscal(const char *s, struct period *p, char *why, size_t whyle
 	return 0;
 }
 
-/* 2025, 2025-03; a lone date gets a pointer to the range form. */
+/* "-Www" or "-wNN" after a year: the ISO week number, or -1 when s is not
+ * that shape (-2 when it is but the number is not two digits). */
+static int scan_week(const char *s)
+{
+	int w;
+
+	if (s[0] != '-' || (s[1] != 'W' && s[1] != 'w'))
+		return -1;
+	if (scan_digits(s + 2, 2, &w) || s[4] != '\0')
+		return -2;
+	return w;
+}
+
+/* 1 if s looks like two dates with something other than .. or ..=
+ * between them: "2025-03-01 - 2025-03-31", "2025-03-01/2025-03-31". */
+static int two_dates(const char *s)
+{
+	struct civil_date d;
+	size_t n = strlen(s);
+	char tmp[DATE_ISO_LEN];
+
+	if (n < 21)
+		return 0;
+	memcpy(tmp, s, 10);
+	tmp[10] = '\0';
+	if (scan_iso_shape(tmp, &d))
+		return 0;
+	return scan_iso_shape(s + n - 10, &d) == 0;
+}
+
+/* 2025, 2025-03, 2025-W10; a lone date gets a pointer to the range form. */
 static int parse_calendar(const char *s, struct period *p, char *why, size_t whylen)
 {
 	struct civil_date d;
-	int year, month;
+	int year, month, week;
 
+	if (two_dates(s)) {
+		snprintf(why, whylen, "write a range as START..=END (end included) or "
+			 "START..END (end excluded), e.g. 2025-03-01..=2025-03-31");
+		return -1;
+	}
 	if (scan_digits(s, 4, &year)) {
 		snprintf(why, whylen, "unrecognised form");
 		return -1;
 	}
+	week = scan_week(s + 4);
 	if (year > CE_MAX) {
-		/* 2568, 2568-03 or a lone date 2568-03-15: B.E. typed for C.E. */
+		/* 2568, 2568-03, 2568-W10 or a lone date 2568-03-15: B.E. for C.E. */
 		char ce[DATE_ISO_LEN + 8];
 
 		if (s[4] == '\0')
 			snprintf(ce, sizeof(ce), "%04d", year - BE_OFFSET);
 		else if (s[4] == '-' && scan_digits(s + 5, 2, &month) == 0 && s[7] == '\0')
 			snprintf(ce, sizeof(ce), "%04d-%02d", year - BE_OFFSET, month);
+		else if (week >= 0)
+			snprintf(ce, sizeof(ce), "%04d-W%02d", year - BE_OFFSET, week);
 		else if (scan_iso_shape(s, &d) == 0)
 			snprintf(ce, sizeof(ce), "%04d-%02d-%02d", year - BE_OFFSET, d.month, d.day);
 		else
@@ -591,17 +775,30 @@ static int parse_calendar(const char *s, struct period *p, char *why, size_t why
 		*p = period_year(year);
 		return 0;
 	}
+	if (week == -2) {
+		snprintf(why, whylen, "a week is YYYY-Www with two digits, e.g. 2025-W03");
+		return -1;
+	}
+	if (week >= 0) {
+		int last = year >= 1 ? date_iso_weeks_in_year(year) : 52;
+
+		if (week < 1 || week > last) {
+			snprintf(why, whylen, "iso year %04d has weeks W01-W%02d", year, last);
+			return -1;
+		}
+		*p = period_iso_week(year, week);
+		return 0;
+	}
 	if (scan_iso_shape(s, &d) == 0) {
-		char a[DATE_ISO_LEN], b[DATE_ISO_LEN];
+		char a[DATE_ISO_LEN];
 
 		if (!date_valid(d)) {
 			snprintf(why, whylen, "date %s does not exist", s);
 			return -1;
 		}
 		date_format_iso(d, a);
-		date_format_iso(date_add_days(d, 1), b);
-		snprintf(why, whylen, "a single date is not a period; for one day use "
-			 "%s..%s", a, b);
+		snprintf(why, whylen, "a single date is not a period; for that one day "
+			 "use %s..=%s", a, a);
 		return -1;
 	}
 	if (s[4] != '-' || scan_digits(s + 5, 2, &month) || s[7] != '\0') {
@@ -635,7 +832,7 @@ static int parse_relative(const char *text, struct civil_date today, struct peri
 int period_parse(const char *text, struct civil_date today, struct period *out,
 		 char *err, size_t errlen)
 {
-	char shown[64], why[256];
+	char shown[64], why[320];
 	const char *dots;
 	struct period p;
 	int rc;
@@ -680,12 +877,97 @@ int period_parse(const char *text, struct civil_date today, struct period *out,
 	return DK_OK;
 }
 
+/* The first piece's start (a day, Monday or month start at or before
+ * p->start) and the step: days (step_days) or months (step_months). */
+static int series_grid(const struct period *p, enum period_interval iv,
+		       struct civil_date *first, long *step_days, long *step_months)
+{
+	long mi = month_index(p->start.year, p->start.month);
+
+	*step_days = *step_months = 0;
+	switch (iv) {
+	case INTERVAL_DAY:
+		*first = p->start;
+		*step_days = 1;
+		return 0;
+	case INTERVAL_WEEK:
+		*first = date_add_days(p->start, 1 - date_weekday(p->start));
+		*step_days = 7;
+		return 0;
+	case INTERVAL_MONTH:
+		*step_months = 1;
+		break;
+	case INTERVAL_QUARTER:
+		/* fiscal quarters start in Oct, Jan, Apr, Jul: calendar quarters */
+		*step_months = 3;
+		break;
+	case INTERVAL_YEAR:
+		*step_months = 12;
+		break;
+	default:
+		return -1;
+	}
+	*first = month_first_day(floor_div(mi, *step_months) * *step_months);
+	return 0;
+}
+
+long period_count(const struct period *p, enum period_interval iv)
+{
+	struct civil_date first, lastday;
+	long sd, sm;
+
+	if (!period_valid(p))
+		return 0;
+	if (iv == INTERVAL_NONE)
+		return 1;
+	if (series_grid(p, iv, &first, &sd, &sm))
+		return 0;
+	lastday = date_add_days(p->end, -1);
+	if (sd)
+		return (date_to_days(lastday) - date_to_days(first)) / sd + 1;
+	return (month_index(lastday.year, lastday.month) -
+		month_index(first.year, first.month)) / sm + 1;
+}
+
+/* Piece i of the series: whole pieces get their own kind and label, a
+ * piece cut by p's edges the label of its dates (period_range()). */
+static struct period series_piece(const struct period *p, enum period_interval iv,
+				  struct civil_date first, long sd, long sm, long i)
+{
+	struct civil_date a, b;
+	int cut;
+
+	if (sd) {
+		a = date_add_days(first, i * sd);
+		b = date_add_days(a, sd);
+	} else {
+		long mi = month_index(first.year, first.month) + i * sm;
+
+		a = month_first_day(mi);
+		b = month_first_day(mi + sm);
+	}
+	cut = date_cmp(a, p->start) < 0 || date_cmp(b, p->end) > 0;
+	if (date_cmp(a, p->start) < 0)
+		a = p->start;
+	if (date_cmp(b, p->end) > 0)
+		b = p->end;
+	if (iv == INTERVAL_DAY)
+		return period_day(a);
+	if (iv == INTERVAL_WEEK && !cut) {
+		int y, w;
+
+		date_iso_week(a, &y, &w);
+		return period_iso_week(y, w);
+	}
+	return period_range(a, b);
+}
+
 int period_split(const struct period *p, enum period_interval iv,
 		 struct period **out, size_t *n)
 {
 	struct period *arr;
-	struct civil_date lastday;
-	long step, first, last, count, i;
+	struct civil_date first;
+	long sd, sm, count, i;
 
 	if (out)
 		*out = NULL;
@@ -693,8 +975,7 @@ int period_split(const struct period *p, enum period_interval iv,
 		*n = 0;
 	if (!out || !n || !period_valid(p))
 		return DK_SOFTWARE;
-	switch (iv) {
-	case INTERVAL_NONE:
+	if (iv == INTERVAL_NONE) {
 		arr = malloc(sizeof(*arr));
 		if (!arr)
 			return DK_SOFTWARE;
@@ -702,36 +983,29 @@ int period_split(const struct period *p, enum period_interval iv,
 		*out = arr;
 		*n = 1;
 		return DK_OK;
-	case INTERVAL_MONTH:
-		step = 1;
-		break;
-	case INTERVAL_QUARTER:
-		/* fiscal quarters start in Oct, Jan, Apr, Jul: calendar quarters */
-		step = 3;
-		break;
-	default:
-		return DK_SOFTWARE;
 	}
-	lastday = date_add_days(p->end, -1);
-	first = floor_div(month_index(p->start.year, p->start.month), step) * step;
-	last = month_index(lastday.year, lastday.month);
-	count = (last - first) / step + 1;
+	if (series_grid(p, iv, &first, &sd, &sm))
+		return DK_SOFTWARE;
+	count = period_count(p, iv);
+	if (count > PERIOD_SERIES_MAX)
+		return DK_USAGE;
 	arr = calloc((size_t)count, sizeof(*arr));
 	if (!arr)
 		return DK_SOFTWARE;
-	for (i = 0; i < count; i++) {
-		struct civil_date a = month_first_day(first + i * step);
-		struct civil_date b = month_first_day(first + (i + 1) * step);
-
-		if (date_cmp(a, p->start) < 0)
-			a = p->start;
-		if (date_cmp(b, p->end) > 0)
-			b = p->end;
-		arr[i] = period_range(a, b);
-	}
+	for (i = 0; i < count; i++)
+		arr[i] = series_piece(p, iv, first, sd, sm, i);
 	*out = arr;
 	*n = (size_t)count;
 	return DK_OK;
+}
+
+/* The ISO week holding d. */
+static struct period week_of(struct civil_date d)
+{
+	int y, w;
+
+	date_iso_week(d, &y, &w);
+	return period_iso_week(y, w);
 }
 
 struct period period_previous(const struct period *p)
@@ -747,6 +1021,10 @@ struct period period_previous(const struct period *p)
 		return period_fiscal_year(period_fiscal_year_of(p->start) - 1);
 	case PERIOD_FISCAL_QUARTER:
 		return quarter_at(month_index(p->start.year, p->start.month) - 3);
+	case PERIOD_DAY:
+		return period_day(date_add_days(p->start, -1));
+	case PERIOD_WEEK:
+		return week_of(date_add_days(p->start, -7));
 	case PERIOD_RANGE:
 		break;
 	}
@@ -757,6 +1035,7 @@ struct period period_previous(const struct period *p)
 struct period period_year_ago(const struct period *p)
 {
 	struct civil_date a, b;
+	int y, w;
 
 	switch (p->kind) {
 	case PERIOD_MONTH:
@@ -767,6 +1046,13 @@ struct period period_year_ago(const struct period *p)
 		return period_fiscal_year(period_fiscal_year_of(p->start) - 1);
 	case PERIOD_FISCAL_QUARTER:
 		return quarter_at(month_index(p->start.year, p->start.month) - 12);
+	case PERIOD_DAY:
+		return period_day(date_add_months(p->start, -12));
+	case PERIOD_WEEK:
+		date_iso_week(p->start, &y, &w);
+		if (w > date_iso_weeks_in_year(y - 1))
+			w = date_iso_weeks_in_year(y - 1);
+		return period_iso_week(y - 1, w);
 	case PERIOD_RANGE:
 		break;
 	}
@@ -806,7 +1092,7 @@ void period_label_human(const struct period *p, int thai, char *buf, size_t len)
 {
 	char tmp[256], a[64], b[64];
 	struct civil_date s, last;
-	int be, q;
+	int be, q, wy, wk;
 
 	if (!buf || len == 0)
 		return;
@@ -844,10 +1130,33 @@ void period_label_human(const struct period *p, int thai, char *buf, size_t len)
 				 month_name_safe(s.month, 0, 1),
 				 month_name_safe(last.month, 0, 1), last.year);
 		break;
+	case PERIOD_DAY:
+		format_day(s, thai, tmp, sizeof(tmp));
+		break;
+	case PERIOD_WEEK:
+		last = date_add_days(p->end, -1);
+		date_iso_week(s, &wy, &wk);
+		/* "3 มี.ค. – 9 มี.ค. 2568": the year once unless the week spans two */
+		if (s.year == last.year)
+			snprintf(a, sizeof(a), "%d %s", s.day, month_name_safe(s.month, thai, 1));
+		else
+			format_day(s, thai, a, sizeof(a));
+		format_day(last, thai, b, sizeof(b));
+		if (thai)
+			snprintf(tmp, sizeof(tmp), "สัปดาห์ที่ %d/%d (%s – %s)", wk,
+				 wy + BE_OFFSET, a, b);
+		else
+			snprintf(tmp, sizeof(tmp), "Week %d of %d (%s – %s)", wk, wy, a, b);
+		break;
 	case PERIOD_RANGE:
 	default:
 		format_day(s, thai, a, sizeof(a));
-		format_day(date_add_days(p->end, -1), thai, b, sizeof(b));
+		last = date_add_days(p->end, -1);
+		if (date_cmp(last, s) == 0) { /* one day: "31 Mar 2025" */
+			copy_utf8(tmp, sizeof(tmp), a);
+			break;
+		}
+		format_day(last, thai, b, sizeof(b));
 		snprintf(tmp, sizeof(tmp), "%s – %s", a, b);
 		break;
 	}

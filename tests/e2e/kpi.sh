@@ -130,7 +130,7 @@ run 64 "reversed range" K --period 2025-04-01..2025-03-01
 run 64 "unknown breakdown" K --by colour
 run 64 "unknown kpi" K --kpi happiness
 run 64 "unknown format" K --format xml
-run 64 "unknown interval" K --interval week
+run 64 "unknown interval" K --interval fortnight
 run 64 "bad --min-cell" K --min-cell -3
 run 64 "bad --tz" K --tz Mars/Olympus --period 2025-03
 run 69 "database down" "$BIN" -d "host=$W/nowhere dbname=x user=didkpi" kpi --period 2025-03

@@ -22,8 +22,8 @@ build() {
 	clang $flags -o "out/fuzz_$name" "fuzz_$name.c" "$@"
 }
 build csvin ../../lib/csvin.c ../../lib/log.c -lcsv
-build valid ../../lib/valid.c ../../lib/period.c ../../lib/log.c
-build period ../../lib/period.c ../../lib/log.c
+build valid ../../lib/valid.c ../../lib/period.c ../../lib/log.c ../../lib/format.c
+build period ../../lib/period.c ../../lib/log.c ../../lib/format.c
 build template ../../lib/template.c ../../lib/kpi_def.c ../../lib/log.c
 for t in csvin valid period template; do
 	mkdir -p "out/corpus-$t"

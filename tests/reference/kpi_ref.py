@@ -8,7 +8,8 @@ engine.  Python 3.11 standard library only.  See README.md beside this file
 for the readings of the SPEC it implements.
 
 Usage:
-  kpi_ref.py --period P [--interval month|quarter] [--by DIM[,DIM...]]
+  kpi_ref.py --period P [--interval day|week|month|quarter|year]
+             [--by DIM[,DIM...]]
              [--min-cell N] [--tz ZONE] [--today YYYY-MM-DD]
              [--normalise-ranges] [-d CONNINFO]
 """
@@ -147,13 +148,31 @@ def parse_period(text, today, normalise_ranges):
         if low in ("this-fy", "last-fy"):
             be = fy_of(today) - (1 if low == "last-fy" else 0)
             return Period(fy_start(be), fy_start(be + 1), f"FY{be}")
+        if "..=" in t:
+            # end included: the period ends the day after it
+            a, b = t.split("..=", 1)
+            s, last = parse_iso_date(a), parse_iso_date(b)
+            if last < s:
+                raise UsageError(f"invalid period '{text}': the end is before the start")
+            if s.day == 1 and last.day == 1 and last > s:
+                raise UsageError(f"invalid period '{text}': ambiguous end (the first of a month)")
+            e = last + timedelta(days=1)
+            lab = None if normalise_ranges else f"{s.isoformat()}..{e.isoformat()}"
+            return Period(s, e, label_of(s, e, lab))
         if ".." in t:
             a, b = t.split("..", 1)
             s, e = parse_iso_date(a), parse_iso_date(b)
             if e <= s:
                 raise UsageError(f"invalid period '{text}': the end must be after the start")
+            if (e + timedelta(days=1)).day == 1:
+                raise UsageError(f"invalid period '{text}': ambiguous end (the last day of a month)")
             lab = None if normalise_ranges else f"{s.isoformat()}..{e.isoformat()}"
             return Period(s, e, label_of(s, e, lab))
+        m = re.fullmatch(r"([0-9]{4})-[Ww]([0-9]{2})", t)
+        if m:
+            # ISO week: date.fromisocalendar checks the week number
+            s = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return Period(s, s + timedelta(days=7), f"{int(m[1]):04d}-W{int(m[2]):02d}")
         m = re.fullmatch(r"[Ff][Yy]([0-9]{4})(?:-[Qq]([1-4]))?", t)
         if m:
             be = int(m[1])
@@ -178,19 +197,40 @@ def parse_period(text, today, normalise_ranges):
 
 
 def split_period(p, interval):
-    """Split p into months or Thai fiscal quarters, clipped to p.  Whole
-    months/quarters get their own label, clipped pieces START..END (a clipped
-    quarter piece that is exactly one month gets the month label)."""
+    """Split p into days, ISO weeks, months, Thai fiscal quarters or calendar
+    years, clipped to p.  Days get their date as label; a whole ISO week
+    (Monday to Sunday) its ISO year-week (2025-W01 may begin in December
+    2024); whole months/quarters/years their own label; clipped pieces
+    START..END (a clipped piece that is exactly a month, quarter or fiscal
+    year gets that label)."""
     if interval is None:
         return [p]
-    step = 1 if interval == "month" else 3
+    out = []
+    if interval in ("day", "week"):
+        step = timedelta(days=1 if interval == "day" else 7)
+        cur = p.start - timedelta(days=0 if interval == "day" else p.start.weekday())
+        while cur < p.end:
+            nxt = cur + step
+            s, e = max(cur, p.start), min(nxt, p.end)
+            if interval == "day":
+                lab = s.isoformat()
+            elif (s, e) == (cur, nxt):
+                iy, iw, _ = cur.isocalendar()
+                lab = f"{iy:04d}-W{iw:02d}"
+            else:
+                lab = label_of(s, e)
+            out.append(Period(s, e, lab))
+            cur = nxt
+        return out
+    step = {"month": 1, "quarter": 3, "year": 12}[interval]
     if interval == "month":
         cur = date(p.start.year, p.start.month, 1)
+    elif interval == "year":
+        cur = date(p.start.year, 1, 1)
     else:
         # fiscal quarters begin in Oct, Jan, Apr, Jul
         off = (p.start.month - 10) % 3
         cur = add_months(date(p.start.year, p.start.month, 1), -off)
-    out = []
     while cur < p.end:
         nxt = add_months(cur, step)
         s, e = max(cur, p.start), min(nxt, p.end)
@@ -649,7 +689,7 @@ def main(argv=None):
     ap.add_argument("--period", required=True,
                     help="2025-03, 2025, FY2568, FY2568-Q1, A..B, this-month, "
                          "last-month, this-fy, last-fy")
-    ap.add_argument("--interval", choices=("month", "quarter"))
+    ap.add_argument("--interval", choices=("day", "week", "month", "quarter", "year"))
     ap.add_argument("--by", default="", help="comma-separated: service,unit,channel,method")
     ap.add_argument("--min-cell", type=int, default=5)
     ap.add_argument("--tz", default="Asia/Bangkok")

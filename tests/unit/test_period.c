@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -271,8 +272,11 @@ static void test_parse_forms(void **state)
 	check_parse("2024-10-01..2025-10-01", t, PERIOD_RANGE, "2024-10-01",
 		    "2025-10-01", "2024-10-01..2025-10-01");
 	/* the last C.E. years accepted: later ones are taken for B.E. */
-	check_parse("2400-12-30..2400-12-31", t, PERIOD_RANGE, "2400-12-30",
-		    "2400-12-31", "2400-12-30..2400-12-31");
+	check_parse("2400-12-29..2400-12-30", t, PERIOD_RANGE, "2400-12-29",
+		    "2400-12-30", "2400-12-29..2400-12-30");
+	/* the end included may lead into 2401: it was not typed */
+	check_parse("2400-12-30..=2400-12-31", t, PERIOD_RANGE, "2400-12-30",
+		    "2401-01-01", "2400-12-30..2401-01-01");
 	check_parse("2400-11", t, PERIOD_MONTH, "2400-11-01", "2400-12-01", "2400-11");
 	check_parse("2400", t, PERIOD_YEAR, "2400-01-01", "2401-01-01", "2400");
 	check_parse("FY9999", t, PERIOD_FISCAL_YEAR, "9455-10-01", "9456-10-01", "FY9999");
@@ -420,7 +424,8 @@ static void test_parse_reject_messages(void **state)
 			    "start (the end is exclusive)");
 	assert_string_equal(check_reject("2025-03-01..2025-03-01"),
 			    "invalid period '2025-03-01..2025-03-01': end must be after "
-			    "start (the end is exclusive)");
+			    "start (the end is exclusive); for that one day write "
+			    "2025-03-01..=2025-03-01");
 	assert_string_equal(check_reject("2025-03-01.."),
 			    "invalid period '2025-03-01..': end is not a date in the "
 			    "form YYYY-MM-DD");
@@ -429,7 +434,7 @@ static void test_parse_reject_messages(void **state)
 			    "in the form YYYY-MM-DD");
 	assert_string_equal(check_reject("2025-03-01"),
 			    "invalid period '2025-03-01': a single date is not a period; "
-			    "for one day use 2025-03-01..2025-03-02");
+			    "for that one day use 2025-03-01..=2025-03-01");
 	assert_string_equal(check_reject("2025-02-30"),
 			    "invalid period '2025-02-30': date 2025-02-30 does not exist");
 	assert_string_equal(check_reject("9999"),
@@ -475,6 +480,20 @@ static void test_parse_reject_all(void **state)
 		"2025-03-01 ..2025-04-01", "2025-03..2025-04",
 		"2025-03-01..9999-12-32", "0000-12-31..0001-01-02",
 		"2025-03-01", "2025-02-30",
+		/* ends people confuse, and other separators */
+		"2025-03-01..2025-03-31", "2025-02-01..2025-02-28",
+		"2024-02-01..2024-02-29", "2025-04-01..2025-04-30",
+		"2025-03-15..2025-04-30", "2025-03-30..2025-03-31",
+		"2025-03-01..=2025-04-01", "2025-01-01..=2026-01-01",
+		"2025-03-01..=2025-02-28", "2025-03-01..=", "..=2025-03-01",
+		"2025-03-01..==2025-03-05", "2025-03-01..=2025-03-05x",
+		"2025-03-01..=9999-12-31", "2568-03-01..=2568-03-05",
+		"2025-03-01 - 2025-03-31", "2025-03-01/2025-03-31",
+		"2025-03-01 to 2025-03-31", "2025-03-01-2025-03-31",
+		/* weeks */
+		"2025-W53", "2025-W00", "2025-W1", "2025-W100", "2025-W10x",
+		"2025W10", "2025-W", "2568-W10", "0000-W01", "9999-W52",
+		"2025-W10..2025-W12",
 		"2568-03", "2568", "2568-03-01..2568-04-01", "2401-01", "3111-03",
 		"2400-12-01..2401-01-01", "FY2025", "FY2025-Q1",
 		"next-month", "this-month ", "this-monthx", "this-fyx", "last-year",
@@ -920,6 +939,460 @@ static void check_tz(const char *tz, int want, const char *err_part, const char 
 		fail_msg("%s: '%s' lacks '%s'", tz, hint, hint_part);
 }
 
+static void test_weekday_iso_week(void **state)
+{
+	static const struct {
+		int y, m, d, wd, iy, w;
+	} cases[] = {
+		{ 1970, 1, 1, 4, 1970, 1 },
+		{ 2025, 3, 10, 1, 2025, 11 },
+		{ 2025, 3, 9, 7, 2025, 10 },
+		{ 2025, 3, 3, 1, 2025, 10 },
+		{ 2024, 12, 29, 7, 2024, 52 },
+		{ 2024, 12, 30, 1, 2025, 1 },   /* week 1 of 2025 begins in 2024 */
+		{ 2025, 1, 5, 7, 2025, 1 },
+		{ 2021, 1, 3, 7, 2020, 53 },    /* a January day in last year's W53 */
+		{ 2020, 12, 31, 4, 2020, 53 },
+		{ 2026, 12, 31, 4, 2026, 53 },
+		{ 2027, 1, 3, 7, 2026, 53 },
+		{ 2027, 1, 4, 1, 2027, 1 },
+		{ 2008, 12, 29, 1, 2009, 1 },
+		{ 2010, 1, 3, 7, 2009, 53 },
+		{ 2024, 10, 1, 2, 2024, 40 },   /* FY2568 begins on a Tuesday */
+		{ 2025, 9, 30, 2, 2025, 40 },
+		{ 1, 1, 1, 1, 1, 1 },
+		{ 9999, 12, 31, 5, 9999, 52 },
+	};
+	size_t i;
+	int y, w;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct civil_date d = mkdate(cases[i].y, cases[i].m, cases[i].d);
+
+		assert_int_equal(date_weekday(d), cases[i].wd);
+		date_iso_week(d, &y, &w);
+		if (y != cases[i].iy || w != cases[i].w)
+			fail_msg("%04d-%02d-%02d: %d-W%02d, expected %d-W%02d", d.year, d.month,
+				 d.day, y, w, cases[i].iy, cases[i].w);
+	}
+	date_iso_week(mkdate(2025, 1, 1), NULL, NULL);
+	assert_int_equal(date_iso_weeks_in_year(2020), 53);
+	assert_int_equal(date_iso_weeks_in_year(2026), 53);
+	assert_int_equal(date_iso_weeks_in_year(2015), 53);
+	assert_int_equal(date_iso_weeks_in_year(2004), 53);
+	assert_int_equal(date_iso_weeks_in_year(2024), 52);
+	assert_int_equal(date_iso_weeks_in_year(2025), 52);
+	check_date(date_iso_week_start(2025, 1), "2024-12-30");
+	check_date(date_iso_week_start(2025, 10), "2025-03-03");
+	check_date(date_iso_week_start(2020, 53), "2020-12-28");
+	check_date(date_iso_week_start(2026, 1), "2025-12-29");
+}
+
+/* Every day of 1990-2040: its week starts on the Monday before it, holds
+ * it, and weeks follow each other without gaps. */
+static void test_iso_week_round_trip(void **state)
+{
+	long d0 = date_to_days(mkdate(1990, 1, 1)), d1 = date_to_days(mkdate(2041, 1, 1));
+	int prev_y = 0, prev_w = 0;
+	long x;
+
+	(void)state;
+	for (x = d0; x < d1; x++) {
+		struct civil_date d = date_from_days(x);
+		struct civil_date mon;
+		int y, w;
+
+		date_iso_week(d, &y, &w);
+		mon = date_iso_week_start(y, w);
+		assert_int_equal(date_weekday(mon), 1);
+		assert_true(x - date_to_days(mon) >= 0 && x - date_to_days(mon) < 7);
+		assert_int_equal(x - date_to_days(mon), date_weekday(d) - 1);
+		assert_true(w >= 1 && w <= date_iso_weeks_in_year(y));
+		if (date_weekday(d) == 1 && x > d0)
+			assert_true((y == prev_y && w == prev_w + 1) ||
+				    (y == prev_y + 1 && w == 1 &&
+				     prev_w == date_iso_weeks_in_year(prev_y)));
+		prev_y = y;
+		prev_w = w;
+	}
+}
+
+static void test_parse_weeks(void **state)
+{
+	struct civil_date t = mkdate(2025, 6, 15);
+
+	(void)state;
+	check_parse("2025-W10", t, PERIOD_WEEK, "2025-03-03", "2025-03-10", "2025-W10");
+	check_parse("2025-w01", t, PERIOD_WEEK, "2024-12-30", "2025-01-06", "2025-W01");
+	check_parse("2020-W53", t, PERIOD_WEEK, "2020-12-28", "2021-01-04", "2020-W53");
+	check_parse("2025-W52", t, PERIOD_WEEK, "2025-12-22", "2025-12-29", "2025-W52");
+	assert_string_equal(check_reject("2025-W53"),
+			    "invalid period '2025-W53': iso year 2025 has weeks W01-W52");
+	assert_string_equal(check_reject("2025-W00"),
+			    "invalid period '2025-W00': iso year 2025 has weeks W01-W52");
+	assert_string_equal(check_reject("2025-W1"),
+			    "invalid period '2025-W1': a week is YYYY-Www with two digits, "
+			    "e.g. 2025-W03");
+	assert_string_equal(check_reject("2568-W10"),
+			    "invalid period '2568-W10': 2568 looks like a buddhist era year: "
+			    "periods take c.e. years (b.e. - 543), so 2025-W10; only FY takes "
+			    "b.e. years, as in FY2568");
+}
+
+static void test_parse_inclusive(void **state)
+{
+	struct civil_date t = mkdate(2025, 6, 15);
+
+	(void)state;
+	/* the example: all of March, 31 March included */
+	check_parse("2025-03-01..=2025-03-31", t, PERIOD_RANGE, "2025-03-01",
+		    "2025-04-01", "2025-03-01..2025-04-01");
+	check_parse("2025-03-10..=2025-03-10", t, PERIOD_RANGE, "2025-03-10",
+		    "2025-03-11", "2025-03-10..2025-03-11");
+	check_parse("2024-02-01..=2024-02-29", t, PERIOD_RANGE, "2024-02-01",
+		    "2024-03-01", "2024-02-01..2024-03-01");
+	check_parse("2024-10-01..=2025-09-30", t, PERIOD_RANGE, "2024-10-01",
+		    "2025-10-01", "2024-10-01..2025-10-01");
+	check_parse("2025-12-15..=2025-12-31", t, PERIOD_RANGE, "2025-12-15",
+		    "2026-01-01", "2025-12-15..2026-01-01");
+	/* an excluded end that is not the last day of a month is clear */
+	check_parse("2025-03-01..2025-03-30", t, PERIOD_RANGE, "2025-03-01",
+		    "2025-03-30", "2025-03-01..2025-03-30");
+	check_parse("2025-03-01..2025-04-01", t, PERIOD_RANGE, "2025-03-01",
+		    "2025-04-01", "2025-03-01..2025-04-01");
+	check_parse("2025-02-01..2025-03-01", t, PERIOD_RANGE, "2025-02-01",
+		    "2025-03-01", "2025-02-01..2025-03-01");
+	/* an included end after the first of a month, from a first: clear */
+	check_parse("2025-03-01..=2025-04-02", t, PERIOD_RANGE, "2025-03-01",
+		    "2025-04-03", "2025-03-01..2025-04-03");
+	check_parse("2025-03-02..=2025-04-01", t, PERIOD_RANGE, "2025-03-02",
+		    "2025-04-02", "2025-03-02..2025-04-02");
+
+	assert_string_equal(check_reject("2025-03-01..2025-03-31"),
+			    "invalid period '2025-03-01..2025-03-31': ambiguous: '..' excludes "
+			    "its end 2025-03-31, the last day of a month; to include it write "
+			    "2025-03-01..=2025-03-31 or 2025-03-01..2025-04-01, to leave it out "
+			    "2025-03-01..=2025-03-30");
+	assert_string_equal(check_reject("2024-02-10..2024-02-29"),
+			    "invalid period '2024-02-10..2024-02-29': ambiguous: '..' excludes "
+			    "its end 2024-02-29, the last day of a month; to include it write "
+			    "2024-02-10..=2024-02-29 or 2024-02-10..2024-03-01, to leave it out "
+			    "2024-02-10..=2024-02-28");
+	assert_string_equal(check_reject("2025-03-01..=2025-04-01"),
+			    "invalid period '2025-03-01..=2025-04-01': ambiguous: '..=' includes "
+			    "its end 2025-04-01, the first day of a month; to end on 2025-03-31 "
+			    "write 2025-03-01..=2025-03-31 or 2025-03-01..2025-04-01, to keep "
+			    "2025-04-01 2025-03-01..2025-04-02");
+	assert_string_equal(check_reject("2025-03-05..=2025-03-04"),
+			    "invalid period '2025-03-05..=2025-03-04': the end is before the start");
+	assert_string_equal(check_reject("2568-03-01..=2568-03-31"),
+			    "invalid period '2568-03-01..=2568-03-31': 2568 looks like a "
+			    "buddhist era year: periods take c.e. years (b.e. - 543), so "
+			    "2025-03-01..=2025-03-31; only FY takes b.e. years, as in FY2568");
+	assert_string_equal(check_reject("2025-03-01..=2025-3-31"),
+			    "invalid period '2025-03-01..=2025-3-31': end is not a date in "
+			    "the form YYYY-MM-DD");
+	assert_string_equal(check_reject("2025-03-01 - 2025-03-31"),
+			    "invalid period '2025-03-01 - 2025-03-31': write a range as "
+			    "START..=END (end included) or START..END (end excluded), e.g. "
+			    "2025-03-01..=2025-03-31");
+	assert_string_equal(check_reject("2025-03-01 to 2025-03-31"),
+			    "invalid period '2025-03-01 to 2025-03-31': write a range as "
+			    "START..=END (end included) or START..END (end excluded), e.g. "
+			    "2025-03-01..=2025-03-31");
+}
+
+static void test_interval_parse(void **state)
+{
+	static const struct {
+		const char *text;
+		enum period_interval iv;
+	} ok_[] = {
+		{ "day", INTERVAL_DAY }, { "week", INTERVAL_WEEK },
+		{ "month", INTERVAL_MONTH }, { "quarter", INTERVAL_QUARTER },
+		{ "year", INTERVAL_YEAR }, { "Week", INTERVAL_WEEK }, { "DAY", INTERVAL_DAY },
+	};
+	static const char *const bad[] = {
+		"", "none", "days", "weekly", "month ", "fortnight", "fy", "isoweek", "d",
+	};
+	enum period_interval iv;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok_) / sizeof(ok_[0]); i++) {
+		iv = INTERVAL_NONE;
+		assert_int_equal(period_interval_parse(ok_[i].text, &iv), DK_OK);
+		assert_int_equal(iv, ok_[i].iv);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		iv = INTERVAL_MONTH;
+		assert_int_equal(period_interval_parse(bad[i], &iv), DK_USAGE);
+		assert_int_equal(iv, INTERVAL_MONTH);
+	}
+	assert_int_equal(period_interval_parse(NULL, &iv), DK_USAGE);
+	assert_string_equal(period_interval_name(INTERVAL_DAY), "day");
+	assert_string_equal(period_interval_name(INTERVAL_WEEK), "week");
+	assert_string_equal(period_interval_name(INTERVAL_MONTH), "month");
+	assert_string_equal(period_interval_name(INTERVAL_QUARTER), "quarter");
+	assert_string_equal(period_interval_name(INTERVAL_YEAR), "year");
+	assert_string_equal(period_interval_name(INTERVAL_NONE), "none");
+	assert_string_equal(period_interval_name((enum period_interval)99), "?");
+	assert_string_equal(period_intervals_help(), "day, week, month, quarter or year");
+	assert_non_null(strstr(period_forms_help(), "2025-W10"));
+	assert_non_null(strstr(period_forms_help(), "2025-03-01..=2025-03-31"));
+}
+
+static void test_split_by_day(void **state)
+{
+	struct period fy68 = period_fiscal_year(2568), fy67 = period_fiscal_year(2567);
+	struct period *s = NULL;
+	size_t n = 0, i;
+
+	(void)state;
+	assert_int_equal(period_count(&fy68, INTERVAL_DAY), 365);
+	assert_int_equal(period_split(&fy68, INTERVAL_DAY, &s, &n), DK_OK);
+	assert_int_equal(n, 365);
+	check_period(&s[0], PERIOD_DAY, "2024-10-01", "2024-10-02", "2024-10-01");
+	check_period(&s[92], PERIOD_DAY, "2025-01-01", "2025-01-02", "2025-01-01");
+	check_period(&s[364], PERIOD_DAY, "2025-09-30", "2025-10-01", "2025-09-30");
+	free(s);
+	/* FY2567 holds 29 February 2024: 366 days */
+	assert_int_equal(period_split(&fy67, INTERVAL_DAY, &s, &n), DK_OK);
+	assert_int_equal(n, 366);
+	check_period(&s[151], PERIOD_DAY, "2024-02-29", "2024-03-01", "2024-02-29");
+	for (i = 1; i < n; i++)
+		assert_int_equal(date_cmp(s[i - 1].end, s[i].start), 0);
+	free(s);
+}
+
+static void test_split_by_week(void **state)
+{
+	struct period m = period_month(2025, 3), fy = period_fiscal_year(2568);
+	struct period dec20 = period_month(2020, 12), w10 = period_iso_week(2025, 10);
+	struct period *s = NULL;
+	size_t n = 0, i;
+
+	(void)state;
+	/* March 2025 begins on a Saturday and ends on a Monday */
+	assert_int_equal(period_split(&m, INTERVAL_WEEK, &s, &n), DK_OK);
+	assert_int_equal(n, 6);
+	check_period(&s[0], PERIOD_RANGE, "2025-03-01", "2025-03-03",
+		     "2025-03-01..2025-03-03");
+	check_period(&s[1], PERIOD_WEEK, "2025-03-03", "2025-03-10", "2025-W10");
+	check_period(&s[4], PERIOD_WEEK, "2025-03-24", "2025-03-31", "2025-W13");
+	check_period(&s[5], PERIOD_RANGE, "2025-03-31", "2025-04-01",
+		     "2025-03-31..2025-04-01");
+	free(s);
+
+	/* FY2568: cut on Tue 1 Oct 2024 and Wed 1 Oct 2025; the week across
+	 * New Year is whole and is week 1 of 2025 */
+	assert_int_equal(period_count(&fy, INTERVAL_WEEK), 53);
+	assert_int_equal(period_split(&fy, INTERVAL_WEEK, &s, &n), DK_OK);
+	assert_int_equal(n, 53);
+	check_period(&s[0], PERIOD_RANGE, "2024-10-01", "2024-10-07",
+		     "2024-10-01..2024-10-07");
+	check_period(&s[1], PERIOD_WEEK, "2024-10-07", "2024-10-14", "2024-W41");
+	check_period(&s[12], PERIOD_WEEK, "2024-12-23", "2024-12-30", "2024-W52");
+	check_period(&s[13], PERIOD_WEEK, "2024-12-30", "2025-01-06", "2025-W01");
+	check_period(&s[51], PERIOD_WEEK, "2025-09-22", "2025-09-29", "2025-W39");
+	check_period(&s[52], PERIOD_RANGE, "2025-09-29", "2025-10-01",
+		     "2025-09-29..2025-10-01");
+	for (i = 1; i < n; i++)
+		assert_int_equal(date_cmp(s[i - 1].end, s[i].start), 0);
+	free(s);
+
+	/* December 2020: its W53 runs into January, so it is cut */
+	assert_int_equal(period_split(&dec20, INTERVAL_WEEK, &s, &n), DK_OK);
+	assert_int_equal(n, 5);
+	check_period(&s[3], PERIOD_WEEK, "2020-12-21", "2020-12-28", "2020-W52");
+	check_period(&s[4], PERIOD_RANGE, "2020-12-28", "2021-01-01",
+		     "2020-12-28..2021-01-01");
+	free(s);
+
+	assert_int_equal(period_split(&w10, INTERVAL_WEEK, &s, &n), DK_OK);
+	assert_int_equal(n, 1);
+	check_period(&s[0], PERIOD_WEEK, "2025-03-03", "2025-03-10", "2025-W10");
+	free(s);
+	assert_int_equal(period_split(&w10, INTERVAL_DAY, &s, &n), DK_OK);
+	assert_int_equal(n, 7);
+	check_period(&s[6], PERIOD_DAY, "2025-03-09", "2025-03-10", "2025-03-09");
+	free(s);
+	assert_int_equal(period_split(&w10, INTERVAL_MONTH, &s, &n), DK_OK);
+	assert_int_equal(n, 1);
+	check_period(&s[0], PERIOD_RANGE, "2025-03-03", "2025-03-10",
+		     "2025-03-03..2025-03-10");
+	free(s);
+}
+
+static void test_split_by_year(void **state)
+{
+	struct period fy = period_fiscal_year(2568);
+	struct period r = period_range(mkdate(2023, 1, 1), mkdate(2026, 1, 1));
+	struct period r2 = period_range(mkdate(2023, 6, 15), mkdate(2025, 2, 1));
+	struct period *s = NULL;
+	size_t n = 0;
+
+	(void)state;
+	/* a fiscal year straddles two calendar years; the first piece is
+	 * exactly a fiscal quarter and is named so */
+	assert_int_equal(period_split(&fy, INTERVAL_YEAR, &s, &n), DK_OK);
+	assert_int_equal(n, 2);
+	check_period(&s[0], PERIOD_FISCAL_QUARTER, "2024-10-01", "2025-01-01", "FY2568-Q1");
+	check_period(&s[1], PERIOD_RANGE, "2025-01-01", "2025-10-01",
+		     "2025-01-01..2025-10-01");
+	free(s);
+	assert_int_equal(period_split(&r, INTERVAL_YEAR, &s, &n), DK_OK);
+	assert_int_equal(n, 3);
+	check_period(&s[0], PERIOD_YEAR, "2023-01-01", "2024-01-01", "2023");
+	check_period(&s[1], PERIOD_YEAR, "2024-01-01", "2025-01-01", "2024");
+	check_period(&s[2], PERIOD_YEAR, "2025-01-01", "2026-01-01", "2025");
+	free(s);
+	assert_int_equal(period_split(&r2, INTERVAL_YEAR, &s, &n), DK_OK);
+	assert_int_equal(n, 3);
+	check_period(&s[0], PERIOD_RANGE, "2023-06-15", "2024-01-01",
+		     "2023-06-15..2024-01-01");
+	check_period(&s[1], PERIOD_YEAR, "2024-01-01", "2025-01-01", "2024");
+	check_period(&s[2], PERIOD_MONTH, "2025-01-01", "2025-02-01", "2025-01");
+	free(s);
+}
+
+/* Random periods by every interval: the pieces tile the period exactly,
+ * in order, and each is what its kind says. */
+static void test_split_tiles(void **state)
+{
+	static const enum period_interval ivs[] = {
+		INTERVAL_DAY, INTERVAL_WEEK, INTERVAL_MONTH, INTERVAL_QUARTER, INTERVAL_YEAR
+	};
+	unsigned long seed = 12345;
+	long base = date_to_days(mkdate(2019, 1, 1));
+	int round, k;
+
+	(void)state;
+	for (round = 0; round < 300; round++) {
+		struct period p;
+		long a, len;
+
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		a = base + (long)((seed >> 33) % 3000);
+		len = 1 + (long)((seed >> 13) % 900);
+		p = period_range(date_from_days(a), date_from_days(a + len));
+		for (k = 0; k < 5; k++) {
+			struct period *s = NULL;
+			size_t n = 0, i;
+
+			assert_int_equal(period_split(&p, ivs[k], &s, &n), DK_OK);
+			assert_int_equal((long)n, period_count(&p, ivs[k]));
+			assert_int_equal(date_cmp(s[0].start, p.start), 0);
+			assert_int_equal(date_cmp(s[n - 1].end, p.end), 0);
+			for (i = 0; i < n; i++) {
+				int y, w;
+				char lab[PERIOD_LABEL_LEN];
+
+				assert_true(period_valid(&s[i]));
+				if (i > 0)
+					assert_int_equal(date_cmp(s[i - 1].end, s[i].start), 0);
+				if (ivs[k] == INTERVAL_DAY)
+					assert_int_equal(s[i].kind, PERIOD_DAY);
+				if (s[i].kind == PERIOD_WEEK) {
+					assert_int_equal(ivs[k], INTERVAL_WEEK);
+					assert_int_equal(date_weekday(s[i].start), 1);
+					assert_int_equal(date_to_days(s[i].end) -
+							 date_to_days(s[i].start), 7);
+					date_iso_week(s[i].start, &y, &w);
+					snprintf(lab, sizeof(lab), "%04d-W%02d", y, w);
+					assert_string_equal(s[i].label, lab);
+				}
+				if (ivs[k] == INTERVAL_WEEK && s[i].kind == PERIOD_RANGE) {
+					/* only the cut ends are not whole weeks */
+					assert_true(i == 0 || i == n - 1);
+					assert_true(date_to_days(s[i].end) -
+						    date_to_days(s[i].start) < 7);
+				}
+			}
+			free(s);
+		}
+	}
+}
+
+static void test_split_too_long(void **state)
+{
+	struct period p = period_range(mkdate(2000, 1, 1), mkdate(2030, 1, 1));
+	struct period *s = (struct period *)&p;
+	size_t n = 5;
+
+	(void)state;
+	assert_int_equal(period_count(&p, INTERVAL_DAY), 10958);
+	assert_int_equal(period_split(&p, INTERVAL_DAY, &s, &n), DK_USAGE);
+	assert_null(s);
+	assert_int_equal(n, 0);
+	assert_int_equal(period_split(&p, INTERVAL_WEEK, &s, &n), DK_OK);
+	assert_int_equal(n, 1567); /* 1565 whole weeks and two cut ends */
+	free(s);
+	assert_int_equal(period_split(&p, (enum period_interval)42, &s, &n), DK_SOFTWARE);
+	assert_int_equal(period_count(&p, (enum period_interval)42), 0);
+	assert_int_equal(period_count(&p, INTERVAL_NONE), 1);
+}
+
+static void test_previous_day_week(void **state)
+{
+	struct period p, q;
+
+	(void)state;
+	p = period_day(mkdate(2025, 3, 1));
+	q = period_previous(&p);
+	check_period(&q, PERIOD_DAY, "2025-02-28", "2025-03-01", "2025-02-28");
+	q = period_year_ago(&p);
+	check_period(&q, PERIOD_DAY, "2024-03-01", "2024-03-02", "2024-03-01");
+	p = period_day(mkdate(2024, 2, 29));
+	q = period_year_ago(&p);
+	check_period(&q, PERIOD_DAY, "2023-02-28", "2023-03-01", "2023-02-28");
+	p = period_iso_week(2025, 1);
+	q = period_previous(&p);
+	check_period(&q, PERIOD_WEEK, "2024-12-23", "2024-12-30", "2024-W52");
+	q = period_year_ago(&p);
+	check_period(&q, PERIOD_WEEK, "2024-01-01", "2024-01-08", "2024-W01");
+	p = period_iso_week(2021, 1);
+	q = period_previous(&p);
+	check_period(&q, PERIOD_WEEK, "2020-12-28", "2021-01-04", "2020-W53");
+	/* 2020 has a W53, 2019 does not */
+	p = period_iso_week(2020, 53);
+	q = period_year_ago(&p);
+	check_period(&q, PERIOD_WEEK, "2019-12-23", "2019-12-30", "2019-W52");
+	/* constructors roll over */
+	p = period_iso_week(2025, 0);
+	check_period(&p, PERIOD_WEEK, "2024-12-23", "2024-12-30", "2024-W52");
+	p = period_iso_week(2025, 53);
+	check_period(&p, PERIOD_WEEK, "2025-12-29", "2026-01-05", "2026-W01");
+}
+
+static void test_labels_day_week(void **state)
+{
+	struct period d = period_day(mkdate(2025, 3, 10));
+	struct period w = period_iso_week(2025, 10), w1 = period_iso_week(2025, 1);
+	char buf[PERIOD_HUMAN_LEN];
+
+	(void)state;
+	period_label_human(&d, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "10 มี.ค. 2568");
+	period_label_human(&d, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "10 Mar 2025");
+	period_label_human(&w, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "สัปดาห์ที่ 10/2568 (3 มี.ค. – 9 มี.ค. 2568)");
+	period_label_human(&w, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "Week 10 of 2025 (3 Mar – 9 Mar 2025)");
+	period_label_human(&w1, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "Week 1 of 2025 (30 Dec 2024 – 5 Jan 2025)");
+	period_label_human(&w1, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "สัปดาห์ที่ 1/2568 (30 ธ.ค. 2567 – 5 ม.ค. 2568)");
+	/* a range of one day (a week cut to its last day) reads as the day */
+	d = period_range(mkdate(2025, 3, 31), mkdate(2025, 4, 1));
+	period_label_human(&d, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "31 Mar 2025");
+	period_label_human(&d, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "31 มี.ค. 2568");
+}
+
 static void test_tz_check(void **state)
 {
 	char err[8], hint[8];
@@ -986,6 +1459,18 @@ int main(void)
 		cmocka_unit_test(test_month_short),
 		cmocka_unit_test(test_month_names),
 		cmocka_unit_test(test_split_labels_human),
+		cmocka_unit_test(test_weekday_iso_week),
+		cmocka_unit_test(test_iso_week_round_trip),
+		cmocka_unit_test(test_parse_weeks),
+		cmocka_unit_test(test_parse_inclusive),
+		cmocka_unit_test(test_interval_parse),
+		cmocka_unit_test(test_split_by_day),
+		cmocka_unit_test(test_split_by_week),
+		cmocka_unit_test(test_split_by_year),
+		cmocka_unit_test(test_split_tiles),
+		cmocka_unit_test(test_split_too_long),
+		cmocka_unit_test(test_previous_day_week),
+		cmocka_unit_test(test_labels_day_week),
 		cmocka_unit_test(test_tz_check),
 	};
 
