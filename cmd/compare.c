@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -113,9 +112,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 	struct compare_out_options oo = { 0 };
 	struct compare_meta meta = { .version = DIDKPI_VERSION };
 	struct freshness fr;
-	char date[DATE_ISO_LEN], *path = NULL, generated[32];
-	time_t now;
-	struct tm tm;
+	char date[DATE_ISO_LEN], *path = NULL;
 	size_t n, k;
 	int ch, st, fmt = -1, thai = 1, m;
 	unsigned fresh = 0;
@@ -231,12 +228,6 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((fmt == OUT_JSON || fmt == OUT_NDJSON) &&
 	    (st = freshness_gather(ctx->db, req.tz, res->today, res->today, &fr)))
 		goto out;
-	now = time(NULL);
-	if (gmtime_r(&now, &tm))
-		strftime(generated, sizeof(generated), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	else
-		generated[0] = '\0';
-	meta.generated_at = generated;
 	meta.data_as_of = fmt == OUT_JSON || fmt == OUT_NDJSON ? fr.newest_all : NULL;
 	if (meta.data_as_of && !*meta.data_as_of)
 		meta.data_as_of = NULL;

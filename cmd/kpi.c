@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -138,9 +137,6 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 	struct kpi_out_options oo = { 0 };
 	struct kpi_meta meta = { .version = DIDKPI_VERSION };
 	struct freshness fr;
-	char generated[32];
-	time_t now;
-	struct tm tm;
 	struct outfile *of = NULL;
 	char date[DATE_ISO_LEN], *path = NULL;
 	int ch, st, fmt = -1, thai = 1, list[KPI_COUNT], n, by[BD_COUNT];
@@ -233,12 +229,6 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 	req.periods = series;
 	st = kpi_compute(ctx->db, &req, &res);
 	/* what the JSON forms say about the data */
-	now = time(NULL);
-	if (gmtime_r(&now, &tm))
-		strftime(generated, sizeof(generated), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	else
-		generated[0] = '\0';
-	meta.generated_at = generated;
 	meta.fresh = &fr;
 	meta.period = &period;
 	meta.period_text = period_text;

@@ -1258,7 +1258,6 @@ static char *meta_json(const struct compare_result *r, const struct compare_out_
 	fputc('{', f);
 	json_str(f, &first, "didkpi_version", m->version);
 	json_str(f, &first, "command", "compare");
-	json_str(f, &first, "generated_at", m->generated_at);
 	json_str(f, &first, "data_as_of", m->data_as_of);
 	json_str(f, &first, "time_zone", m->req ? m->req->tz : NULL);
 	json_str(f, &first, "language", o->thai ? "th" : "en");

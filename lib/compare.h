@@ -146,7 +146,6 @@ void compare_result_free(struct compare_result *r);
  * object. Every pointer may be NULL (left out, or null). */
 struct compare_meta {
 	const char *version;       /* didkpi's version */
-	const char *generated_at;  /* when the file was made, ISO 8601 UTC */
 	const char *data_as_of;    /* the newest log record, local time */
 	const struct compare_request *req; /* the services and metrics asked */
 };

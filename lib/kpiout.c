@@ -108,7 +108,6 @@ static char *meta_json(const struct kpi_result *r, const struct kpi_out_options 
 	fputc('{', f);
 	json_str(f, &first, "didkpi_version", m->version);
 	json_str(f, &first, "command", "kpi");
-	json_str(f, &first, "generated_at", m->generated_at);
 	/* data as of: the newest record of the logs, local time in the zone */
 	json_str(f, &first, "data_as_of",
 		 m->fresh && *m->fresh->newest_all ? m->fresh->newest_all : NULL);

@@ -9,10 +9,10 @@
 #include "kpi.h"
 
 /* What a run of didkpi kpi says about its data: the JSON "meta" object.
- * Every pointer may be NULL (left out, or null). */
+ * Every pointer may be NULL (left out, or null). It holds no clock time of
+ * the run: the same data and options give the same bytes. */
 struct kpi_meta {
 	const char *version;       /* didkpi's version */
-	const char *generated_at;  /* when the file was made, ISO 8601 UTC */
 	const struct freshness *fresh; /* newest records (data as of) */
 	const struct period *period; /* the whole period asked for */
 	const char *period_text;   /* --period as typed (last-month, ...) */

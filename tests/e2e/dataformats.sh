@@ -147,8 +147,8 @@ for k, u in [("requests", "count"), ("completion_rate", "fraction"), ("satisfact
         bad.append(f"unit of {k}: {units.get(k)}")
 if m["kpis"]["requests"]["label"] != "Requests" and not m["kpis"]["requests"]["label"]:
     bad.append("no label")
-if not m.get("didkpi_version") or not m.get("generated_at", "").endswith("Z"):
-    bad.append("version or generated_at")
+if not m.get("didkpi_version") or "generated_at" in m:
+    bad.append("version, or a clock time that makes two runs differ")
 if set(m["data_as_of_by_relation"]) != {"auth_events", "service_requests", "satisfaction"}:
     bad.append("data_as_of_by_relation")
 print("ok" if not bad else bad)
@@ -183,8 +183,7 @@ lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
 assert lines[-1] == ""
 objs = [json.loads(l) for l in lines[:-1]]
 doc = json.load(open(sys.argv[2], encoding="utf-8"))
-meta = dict(objs[0]["meta"]); meta.pop("generated_at"); doc["meta"].pop("generated_at")
-print("ok" if list(objs[0]) == ["meta"] and meta == doc["meta"] and objs[1:] == doc["rows"] else "differ")
+print("ok" if list(objs[0]) == ["meta"] and objs[0]["meta"] == doc["meta"] and objs[1:] == doc["rows"] else "differ")
 PY
 )"
 run 0 "ndjson --no-header" K --by service,channel --format ndjson --no-header --lang en
