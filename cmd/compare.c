@@ -30,12 +30,16 @@ static const char usage[] =
 	"      --did               add a difference-in-differences estimate against\n"
 	"                          the services not yet adopted\n"
 	"      --tz=ZONE           time zone of the windows (default Asia/Bangkok)\n"
-	"      --lang=th|en        language of the table format (default th)\n"
+	"      --lang=th|en        language of the table and of the label column\n"
+	"                          (default th)\n"
 	"      --no-formula-guard  CSV/TSV: write text cells that start with = + - @\n"
 	"                          as they are (default: a ' in front, so that a\n"
 	"                          spreadsheet does not run them as formulas)\n"
-	"  -f, --format=FORMAT     table, csv, tsv or json (default: table on a\n"
+	"  -f, --format=FORMAT     table, csv, tsv, json ({\"meta\": ..., \"rows\": [...]}),\n"
+	"                          ndjson (a meta line, then a row a line) or\n"
+	"                          json-array (rows only) (default: table on a\n"
 	"                          terminal, csv otherwise)\n"
+	"      --no-header         csv/tsv: no header line; ndjson: no meta line\n"
 	"      --allow-empty       go on when no service has data in its windows\n"
 	"                          (default: refuse with status 65)\n"
 	"      --require-complete  refuse (65) when the data ends more than a day\n"
@@ -44,7 +48,7 @@ static const char usage[] =
 	"                          at all, never through a symbolic link (default\n"
 	"                          or '-': standard output); {date} becomes today's\n"
 	"                          date; the format defaults to FILE's extension\n"
-	"                          (.csv, .tsv, .json), else csv\n"
+	"                          (.csv, .tsv, .json, .ndjson, .jsonl), else csv\n"
 	"      --list              list the metrics and exit\n"
 	CMD_DB_HELP
 	"  -h, --help              show this help\n\n"
@@ -79,7 +83,8 @@ static int expand_output(const char *pattern, const char *date, char **out)
 
 int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	enum { OPT_DID = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE, OPT_NO_GUARD };
+	enum { OPT_DID = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE, OPT_NO_GUARD,
+	       OPT_NO_HEADER };
 	static const struct option opts[] = {
 		{ "service", required_argument, NULL, 's' },
 		{ "window", required_argument, NULL, 'w' },
@@ -94,6 +99,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ "require-complete", no_argument, NULL, OPT_COMPLETE },
 		{ "no-formula-guard", no_argument, NULL, OPT_NO_GUARD },
+		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
 		CMD_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -103,6 +109,9 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 	const char **services = NULL, *names[CMP_METRIC_COUNT * 4], *output = NULL;
 	struct outfile *of = NULL;
 	struct civil_date today;
+	struct compare_out_options oo = { 0 };
+	struct compare_meta meta = { .version = DIDKPI_VERSION };
+	struct freshness fr;
 	char date[DATE_ISO_LEN], *path = NULL;
 	size_t n, k;
 	int ch, st, fmt = -1, thai = 1, m;
@@ -154,6 +163,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		case OPT_COMPLETE: fresh |= FRESH_REQUIRE_COMPLETE; break;
 		case OPT_TZ: req.tz = optarg; break;
 		case OPT_NO_GUARD: format_set_formula_guard(0); break;
+		case OPT_NO_HEADER: oo.no_header = 1; break;
 		case OPT_LANG:
 			if (strcmp(optarg, "th") && strcmp(optarg, "en")) {
 				st = cmd_usage_error(ctx, "--lang must be th or en, not '%s'", optarg);
@@ -163,7 +173,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 			break;
 		case 'f':
 			if ((fmt = format_find(optarg)) < 0) {
-				st = cmd_usage_error(ctx, "--format must be table, csv, tsv or json, "
+				st = cmd_usage_error(ctx, "--format must be " FORMAT_NAMES ", "
 						     "not '%s'", optarg);
 				goto out;
 			}
@@ -213,8 +223,20 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((st = freshness_compare(ctx->db, &req, fresh)) ||
 	    (st = compare_compute(ctx->db, &req, &res)))
 		goto out;
+	/* what the JSON forms say about the data: the newest log record
+	 * (freshness_gather's newest does not depend on the dates) */
+	if ((fmt == OUT_JSON || fmt == OUT_NDJSON) &&
+	    (st = freshness_gather(ctx->db, req.tz, res->today, res->today, &fr)))
+		goto out;
+	meta.data_as_of = fmt == OUT_JSON || fmt == OUT_NDJSON ? fr.newest_all : NULL;
+	if (meta.data_as_of && !*meta.data_as_of)
+		meta.data_as_of = NULL;
+	meta.req = &req;
+	oo.fmt = fmt;
+	oo.thai = thai;
+	oo.meta = &meta;
 	errno = 0;
-	if (compare_write(of ? outfile_stream(of) : stdout, res, fmt, thai)) {
+	if (compare_write_opts(of ? outfile_stream(of) : stdout, res, &oo)) {
 		if (of)
 			log_error("cannot write '%s': %s", path, strerror(errno ? errno : EIO));
 		else

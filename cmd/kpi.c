@@ -37,12 +37,16 @@ static const char usage[] =
 	"      --tz=ZONE           time zone of the periods (default Asia/Bangkok)\n"
 	"      --raw               compute from the raw logs only, not the day rollups\n"
 	"                          (the same output, slower)\n"
-	"      --lang=th|en        language of the table format (default th)\n"
+	"      --lang=th|en        language of the table and of the label column\n"
+	"                          (default th)\n"
 	"      --no-formula-guard  CSV/TSV: write text cells that start with = + - @\n"
 	"                          as they are (default: a ' in front, so that a\n"
 	"                          spreadsheet does not run them as formulas)\n"
-	"  -f, --format=FORMAT     table, csv, tsv or json (default: table on a\n"
+	"  -f, --format=FORMAT     table, csv, tsv, json ({\"meta\": ..., \"rows\": [...]}),\n"
+	"                          ndjson (a meta line, then a row a line) or\n"
+	"                          json-array (rows only) (default: table on a\n"
 	"                          terminal, csv otherwise)\n"
+	"      --no-header         csv/tsv: no header line; ndjson: no meta line\n"
 	"      --allow-empty       print zeros for a period with no data at all\n"
 	"                          (default: refuse it with status 65)\n"
 	"      --require-complete  refuse (65) when the data ends more than a day\n"
@@ -52,7 +56,7 @@ static const char usage[] =
 	"                          or '-': standard output); {period} becomes the\n"
 	"                          period's label (2025-03), {date} today's date;\n"
 	"                          the format defaults to FILE's extension (.csv,\n"
-	"                          .tsv, .json), else csv\n"
+	"                          .tsv, .json, .ndjson, .jsonl), else csv\n"
 	"      --list              list the KPIs and exit\n"
 	CMD_DB_HELP
 	"  -h, --help              show this help\n\n"
@@ -105,7 +109,8 @@ static void list_kpis(void)
 
 int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	enum { OPT_MIN_CELL = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE, OPT_NO_GUARD, OPT_RAW };
+	enum { OPT_MIN_CELL = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE, OPT_NO_GUARD, OPT_RAW,
+	       OPT_NO_HEADER };
 	static const struct option opts[] = {
 		{ "period", required_argument, NULL, 'p' },
 		{ "interval", required_argument, NULL, 'i' },
@@ -121,6 +126,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "require-complete", no_argument, NULL, OPT_COMPLETE },
 		{ "no-formula-guard", no_argument, NULL, OPT_NO_GUARD },
 		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
 		CMD_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -130,7 +136,10 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 	struct period period, *series = NULL;
 	enum period_interval iv = INTERVAL_NONE;
 	struct civil_date today;
-	const char *period_text = "last-month", *output = NULL;
+	const char *period_text = "last-month", *output = NULL, *interval = NULL;
+	struct kpi_out_options oo = { 0 };
+	struct kpi_meta meta = { .version = DIDKPI_VERSION };
+	struct freshness fr;
 	struct outfile *of = NULL;
 	char date[DATE_ISO_LEN], *path = NULL;
 	int ch, st, fmt = -1, thai = 1, list[KPI_COUNT], n, by[BD_COUNT];
@@ -144,6 +153,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 			if (period_interval_parse(optarg, &iv))
 				return cmd_usage_error(ctx, "--interval must be %s, not '%s'",
 						       period_intervals_help(), optarg);
+			interval = optarg;
 			break;
 		case 'b':
 			if ((st = parse_list(ctx, "--by", optarg, find_breakdown, by, BD_COUNT - 1, &n)))
@@ -165,6 +175,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		case OPT_TZ: req.tz = optarg; break;
 		case OPT_NO_GUARD: format_set_formula_guard(0); break;
 		case OPT_RAW: req.raw = 1; break;
+		case OPT_NO_HEADER: oo.no_header = 1; break;
 		case OPT_LANG:
 			if (strcmp(optarg, "th") && strcmp(optarg, "en"))
 				return cmd_usage_error(ctx, "--lang must be th or en, not '%s'", optarg);
@@ -172,7 +183,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 			break;
 		case 'f':
 			if ((fmt = format_find(optarg)) < 0)
-				return cmd_usage_error(ctx, "--format must be table, csv, tsv or json, not '%s'",
+				return cmd_usage_error(ctx, "--format must be " FORMAT_NAMES ", not '%s'",
 						       optarg);
 			break;
 		case 'o':
@@ -217,13 +228,22 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		       (st = outfile_open(path, &of))))
 		goto out;
 	/* no data: refused; an output file begun is removed, the old one kept */
-	if ((st = freshness_period(ctx->db, req.tz, &period, fresh, NULL)) ||
+	if ((st = freshness_period(ctx->db, req.tz, &period, fresh, &fr)) ||
 	    (st = check_period_warn(ctx->db, req.tz, &period)))
 		goto out;
 	req.periods = series;
 	st = kpi_compute(ctx->db, &req, &res);
+	/* what the JSON forms say about the data */
+	meta.fresh = &fr;
+	meta.period = &period;
+	meta.period_text = period_text;
+	meta.interval = interval;
+	meta.req = &req;
+	oo.fmt = fmt;
+	oo.thai = thai;
+	oo.meta = &meta;
 	errno = 0;
-	if (st == DK_OK && kpi_write(of ? outfile_stream(of) : stdout, res, fmt, thai)) {
+	if (st == DK_OK && kpi_write_opts(of ? outfile_stream(of) : stdout, res, &oo)) {
 		if (of)
 			log_error("cannot write '%s': %s", path, strerror(errno ? errno : EIO));
 		else

@@ -1060,7 +1060,10 @@ static const char *const did_cols[] = {
 };
 #define NBASE (int)(sizeof(base_cols) / sizeof(base_cols[0]))
 #define NDID (int)(sizeof(did_cols) / sizeof(did_cols[0]))
-#define NCOLS_MAX (NBASE + NDID + 1)
+/* Always last, after the --did columns: new columns only come at the end. */
+static const char *const end_cols[] = { "label", "skip_reason" };
+#define NEND (int)(sizeof(end_cols) / sizeof(end_cols[0]))
+#define NCOLS_MAX (NBASE + NDID + NEND + 1)
 
 /* Cell text buffers for one row. */
 struct cells {
@@ -1204,18 +1207,134 @@ static int write_table(FILE *f, const struct compare_result *r, int thai)
 	return bad ? -1 : 0;
 }
 
+/* "key": "text" or "key": null, with a comma before all but the first. */
+static void json_str(FILE *f, int *first, const char *key, const char *v)
+{
+	fputs(*first ? "" : ",", f);
+	*first = 0;
+	json_write_string(f, key);
+	fputc(':', f);
+	if (v)
+		json_write_string(f, v);
+	else
+		fputs("null", f);
+}
+
+/* A JSON value that is not a string (a number, true, an opening brace). */
+static void json_raw(FILE *f, int *first, const char *key, const char *v)
+{
+	fputs(*first ? "" : ",", f);
+	*first = 0;
+	json_write_string(f, key);
+	fputc(':', f);
+	fputs(v, f);
+}
+
+static const char *unit_name(enum kpi_unit u)
+{
+	switch (u) {
+	case UNIT_FRACTION: return "fraction";
+	case UNIT_SCORE: return "score";
+	case UNIT_HOURS: return "hours";
+	case UNIT_MS: return "milliseconds";
+	case UNIT_COUNT: break;
+	}
+	return "count";
+}
+
+/* The "meta" object of the JSON forms, as a new string (free it), or NULL
+ * when out of memory. */
+static char *meta_json(const struct compare_result *r, const struct compare_out_options *o)
+{
+	const struct compare_meta *m = o->meta;
+	char *buf = NULL, num[FMT_NUMBER_MAX], today[DATE_ISO_LEN];
+	size_t len = 0, i;
+	unsigned seen = 0;
+	int first = 1, in, k;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fputc('{', f);
+	json_str(f, &first, "didkpi_version", m->version);
+	json_str(f, &first, "command", "compare");
+	json_str(f, &first, "data_as_of", m->data_as_of);
+	json_str(f, &first, "time_zone", m->req ? m->req->tz : NULL);
+	json_str(f, &first, "language", o->thai ? "th" : "en");
+	date_format_iso(r->today, today);
+	json_str(f, &first, "today", today);
+	json_raw(f, &first, "parameters", "{");
+	in = 1;
+	snprintf(num, sizeof(num), "%d", r->window_months);
+	json_raw(f, &in, "window_months", num);
+	snprintf(num, sizeof(num), "%d", r->ramp_months);
+	json_raw(f, &in, "ramp_months", num);
+	json_raw(f, &in, "confidence_level", fmt_number(r->level, num));
+	json_raw(f, &in, "did", r->did ? "true" : "false");
+	json_raw(f, &in, "services", m->req && m->req->services ? "[" : "null");
+	for (i = 0; m->req && m->req->services && i < m->req->nservices; i++) {
+		fputs(i ? "," : "", f);
+		json_write_string(f, m->req->services[i]);
+	}
+	if (m->req && m->req->services)
+		fputc(']', f);
+	fputc('}', f);
+	json_raw(f, &first, "services_not_adopted", "[");
+	for (i = 0; i < r->nnot_adopted; i++) {
+		fputs(i ? "," : "", f);
+		json_write_string(f, r->not_adopted[i]);
+	}
+	fputc(']', f);
+	/* each metric in the file: its unit, test and label */
+	for (i = 0; i < r->nrows; i++)
+		seen |= 1u << r->rows[i].metric;
+	json_raw(f, &first, "metrics", "{");
+	for (k = 0, first = 1; k < CMP_METRIC_COUNT; k++) {
+		const struct compare_metric_def *d = &compare_metrics[k];
+
+		if (!(seen & (1u << k)))
+			continue;
+		json_raw(f, &first, d->name, "{");
+		in = 1;
+		json_str(f, &in, "unit", unit_name(d->unit));
+		json_str(f, &in, "test", d->test);
+		json_raw(f, &in, "higher_is_better", d->higher_is_better ? "true" : "false");
+		json_str(f, &in, "label", o->thai ? d->label_th : d->label_en);
+		fputc('}', f);
+	}
+	fputs("}}", f);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 int compare_write(FILE *f, const struct compare_result *r, enum out_format fmt, int thai)
+{
+	const struct compare_out_options o = { .fmt = fmt, .thai = thai };
+
+	return compare_write_opts(f, r, &o);
+}
+
+int compare_write_opts(FILE *f, const struct compare_result *r,
+		       const struct compare_out_options *o)
 {
 	const char *names[NCOLS_MAX];
 	enum cell_type types[NCOLS_MAX];
 	struct table_writer *w;
 	struct cells *c;
+	char *meta = NULL;
 	int ncols = 0, k, bad = 0;
 
-	if (fmt == OUT_TABLE)
-		return write_table(f, r, thai);
-	if (!(c = malloc(sizeof(*c))))
+	if (o->fmt == OUT_TABLE)
+		return write_table(f, r, o->thai);
+	if (o->meta && (o->fmt == OUT_JSON || o->fmt == OUT_NDJSON) && !(meta = meta_json(r, o)))
 		return -1;
+	if (!(c = malloc(sizeof(*c)))) {
+		free(meta);
+		return -1;
+	}
 	for (k = 0; k < NBASE; k++) {
 		names[ncols] = base_cols[k];
 		types[ncols++] = k >= 6 && k <= 14 ? CELL_NUMBER : CELL_TEXT;
@@ -1225,7 +1344,14 @@ int compare_write(FILE *f, const struct compare_result *r, enum out_format fmt, 
 			names[ncols] = did_cols[k];
 			types[ncols++] = k < NDID - 1 ? CELL_NUMBER : CELL_TEXT;
 		}
-	if (!(w = table_writer_new(f, fmt, ncols, names, types))) {
+	for (k = 0; k < NEND; k++) {
+		names[ncols] = end_cols[k];
+		types[ncols++] = CELL_TEXT;
+	}
+	w = table_writer_open(f, o->fmt, ncols, names, types, o->no_header ? TW_NO_HEADER : 0,
+			      meta);
+	free(meta);
+	if (!w) {
 		free(c);
 		return -1;
 	}
@@ -1249,12 +1375,8 @@ int compare_write(FILE *f, const struct compare_result *r, enum out_format fmt, 
 		cell_num(c, row->p_value);
 		cell_num(c, row->n_before);
 		cell_num(c, row->n_after);
-		if (row->skip) {
-			snprintf(c->buf[c->n], sizeof(c->buf[0]), "skipped: %s", row->skip);
-			cell_text(c, c->buf[c->n]);
-		} else {
-			cell_text(c, row->test);
-		}
+		/* a skipped row ran no test: its reason has a column of its own */
+		cell_text(c, row->skip ? NULL : row->test);
 		if (r->did) {
 			cell_num(c, d->control_before);
 			cell_num(c, d->control_after);
@@ -1268,6 +1390,8 @@ int compare_write(FILE *f, const struct compare_result *r, enum out_format fmt, 
 			cell_num(c, d->n_controls);
 			cell_text(c, d->note);
 		}
+		cell_text(c, o->thai ? row->name_th : row->name_en);
+		cell_text(c, row->skip);
 		if (table_writer_row(w, c->cell))
 			bad = 1;
 	}

@@ -142,14 +142,36 @@ int compare_compute(struct db *db, const struct compare_request *req,
 
 void compare_result_free(struct compare_result *r);
 
+/* What a run of didkpi compare says about its data: the JSON "meta"
+ * object. Every pointer may be NULL (left out, or null). */
+struct compare_meta {
+	const char *version;       /* didkpi's version */
+	const char *data_as_of;    /* the newest log record, local time */
+	const struct compare_request *req; /* the services and metrics asked */
+};
+
+/* How compare_write_opts() writes. */
+struct compare_out_options {
+	enum out_format fmt;
+	int thai;                  /* labels in Thai (1) or English (0) */
+	int no_header;             /* CSV/TSV: no header; NDJSON: no meta line */
+	const struct compare_meta *meta; /* JSON/NDJSON metadata, may be NULL */
+};
+
 /*
- * compare_write() writes r to f. CSV, TSV and JSON have the SPEC section 5
- * columns (header service_code,metric,before_start,before_end,after_start,
- * after_end,before,after,change,change_pct,ci_low,ci_high,p_value,n_before,
- * n_after,test), followed, when r->did, by control_before,control_after,
- * did,did_se,did_ci_low,did_ci_high,did_p_value,n_control_before,
- * n_control_after,n_controls,did_note. Numbers as fmt_number(), empty for
- * an empty number (null in JSON). The table is for people, in Thai
+ * compare_write_opts() writes r to f. CSV, TSV and the JSON forms have the
+ * SPEC section 5 columns (header service_code,metric,before_start,
+ * before_end,after_start,after_end,before,after,change,change_pct,ci_low,
+ * ci_high,p_value,n_before,n_after,test), followed, when r->did, by
+ * control_before,control_after,did,did_se,did_ci_low,did_ci_high,
+ * did_p_value,n_control_before,n_control_after,n_controls,did_note, and
+ * always last by label (the service's name in the chosen language; the
+ * pooled row "ทุกบริการ" or "All services") and skip_reason (why the row
+ * is skipped, empty when it is not). A skipped row's test is empty: no
+ * test ran. New columns only ever come at the end. Numbers as
+ * fmt_number(), empty for an empty number (null in JSON). JSON is
+ * {"meta": {...}, "rows": [...]}, NDJSON the meta line then one row a
+ * line, json-array the bare array of rows. The table is for people, in Thai
  * (thai = 1) or English: service code and name, metric label, adoption
  * date (the pooled row: how many services it pools), before, after and
  * change rounded (rates as percentages, their changes and intervals in
@@ -157,6 +179,10 @@ void compare_result_free(struct compare_result *r);
  * that), sizes and test, then with --did the estimate, its interval, p
  * and note. Returns 0, or -1 when writing failed.
  */
+int compare_write_opts(FILE *f, const struct compare_result *r,
+		       const struct compare_out_options *o);
+
+/* compare_write() is compare_write_opts() with a header and no metadata. */
 int compare_write(FILE *f, const struct compare_result *r, enum out_format fmt,
 		  int thai);
 

@@ -1,4 +1,5 @@
-/* Output formats for tables of KPIs and comparisons: table, csv, tsv, json. */
+/* Output formats for tables of KPIs and comparisons: table, csv, tsv, json,
+ * ndjson, json-array. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,9 +10,11 @@
 
 int format_find(const char *name)
 {
-	static const char *const names[] = { "table", "csv", "tsv", "json" };
+	/* in enum out_format order */
+	static const char *const names[] = { "table", "csv", "tsv", "json", "ndjson",
+					     "json-array" };
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 6; i++)
 		if (!strcmp(names[i], name))
 			return i;
 	return -1;
@@ -266,7 +269,7 @@ static void tsv_write_field(FILE *f, const char *s, int text)
 		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
 }
 
-static void json_write_string(FILE *f, const char *s)
+void json_write_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -292,6 +295,7 @@ struct table_writer {
 	int ncols;
 	const char *const *names;
 	const enum cell_type *types;
+	unsigned flags;
 	long nrows;
 	char **cells;          /* table format: every cell, row by row */
 	size_t ncells, cap;
@@ -299,6 +303,13 @@ struct table_writer {
 
 struct table_writer *table_writer_new(FILE *f, enum out_format fmt, int ncols,
 				      const char *const *names, const enum cell_type *types)
+{
+	return table_writer_open(f, fmt, ncols, names, types, 0, NULL);
+}
+
+struct table_writer *table_writer_open(FILE *f, enum out_format fmt, int ncols,
+				       const char *const *names, const enum cell_type *types,
+				       unsigned flags, const char *meta)
 {
 	struct table_writer *w = calloc(1, sizeof(*w));
 	int i;
@@ -310,7 +321,12 @@ struct table_writer *table_writer_new(FILE *f, enum out_format fmt, int ncols,
 	w->ncols = ncols;
 	w->names = names;
 	w->types = types;
-	if (fmt == OUT_CSV || fmt == OUT_TSV) {
+	w->flags = flags;
+	if (!meta)
+		meta = "{}";
+	if ((fmt == OUT_CSV || fmt == OUT_TSV) && (flags & TW_NO_HEADER)) {
+		/* rows only, for appending to a file that has its header */
+	} else if (fmt == OUT_CSV || fmt == OUT_TSV) {
 		for (i = 0; i < ncols; i++) {
 			if (i)
 				fputc(fmt == OUT_CSV ? ',' : '\t', f);
@@ -321,6 +337,11 @@ struct table_writer *table_writer_new(FILE *f, enum out_format fmt, int ncols,
 		}
 		fputc('\n', f);
 	} else if (fmt == OUT_JSON) {
+		fprintf(f, "{\"meta\":%s,\n\"rows\":[", meta);
+	} else if (fmt == OUT_NDJSON) {
+		if (!(flags & TW_NO_HEADER))
+			fprintf(f, "{\"meta\":%s}\n", meta);
+	} else if (fmt == OUT_JSON_ARRAY) {
 		fputc('[', f);
 	} else if (table_writer_row(w, names)) {
 		free(w);
@@ -338,17 +359,24 @@ int table_writer_row(struct table_writer *w, const char *const *cells)
 			if (i)
 				fputc(w->fmt == OUT_CSV ? ',' : '\t', w->f);
 			int text = w->types[i] == CELL_TEXT;
+			const char *cell = cells[i];
 
+			/* TRUE/FALSE: read as logical by pandas and by R */
+			if (w->types[i] == CELL_BOOL && cell)
+				cell = !strcmp(cell, "true") ? "TRUE" :
+				       !strcmp(cell, "false") ? "FALSE" : cell;
 			if (w->fmt == OUT_CSV && text)
 				csv_write_text(w->f, cells[i]);
 			else if (w->fmt == OUT_CSV)
-				csv_write_field(w->f, cells[i]);
+				csv_write_field(w->f, cell);
 			else
-				tsv_write_field(w->f, cells[i], text);
+				tsv_write_field(w->f, cell, text);
 		}
 		fputc('\n', w->f);
-	} else if (w->fmt == OUT_JSON) {
-		fputs(w->nrows ? ",\n{" : "\n{", w->f);
+	} else if (w->fmt == OUT_JSON || w->fmt == OUT_JSON_ARRAY || w->fmt == OUT_NDJSON) {
+		if (w->fmt != OUT_NDJSON)
+			fputs(w->nrows ? ",\n" : "\n", w->f);
+		fputc('{', w->f);
 		for (i = 0; i < w->ncols; i++) {
 			if (i)
 				fputc(',', w->f);
@@ -362,6 +390,8 @@ int table_writer_row(struct table_writer *w, const char *const *cells)
 				fputs(cells[i], w->f);
 		}
 		fputc('}', w->f);
+		if (w->fmt == OUT_NDJSON)
+			fputc('\n', w->f);
 	} else {
 		if (w->ncells + w->ncols > w->cap) {
 			size_t cap = w->cap ? w->cap * 2 : 256;
@@ -423,6 +453,8 @@ int table_writer_finish(struct table_writer *w)
 	if (!w)
 		return -1;
 	if (w->fmt == OUT_JSON)
+		fputs(w->nrows ? "\n]}\n" : "]}\n", w->f);
+	else if (w->fmt == OUT_JSON_ARRAY)
 		fputs(w->nrows ? "\n]\n" : "]\n", w->f);
 	else if (w->fmt == OUT_TABLE)
 		write_table(w);
@@ -443,6 +475,8 @@ enum out_format format_from_name(const char *path)
 			return OUT_TSV;
 		if (!strcasecmp(dot, ".json"))
 			return OUT_JSON;
+		if (!strcasecmp(dot, ".ndjson") || !strcasecmp(dot, ".jsonl"))
+			return OUT_NDJSON;
 	}
 	return OUT_CSV;
 }

@@ -1,18 +1,30 @@
-/* Output formats for tables of KPIs and comparisons: table, csv, tsv, json. */
+/* Output formats for tables of KPIs and comparisons: table, csv, tsv, json,
+ * ndjson, json-array. */
 #ifndef DIDKPI_FORMAT_H
 #define DIDKPI_FORMAT_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-enum out_format { OUT_TABLE, OUT_CSV, OUT_TSV, OUT_JSON };
+/*
+ * OUT_JSON is {"meta": {...}, "rows": [...]}; OUT_NDJSON is one JSON
+ * object a line, the first {"meta": {...}} (left out with
+ * TW_NO_HEADER), then one a row; OUT_JSON_ARRAY is the bare array of row
+ * objects that "json" was before the metadata (kept for old pipelines).
+ */
+enum out_format { OUT_TABLE, OUT_CSV, OUT_TSV, OUT_JSON, OUT_NDJSON, OUT_JSON_ARRAY };
 
 /* format_from_name() is the format an output file's name asks for: its
- * extension (.csv, .tsv, .json, any case), else OUT_CSV. */
+ * extension (.csv, .tsv, .json, .ndjson or .jsonl, any case), else OUT_CSV. */
 enum out_format format_from_name(const char *path);
 
-/* format_find() maps "table", "csv", "tsv", "json" to the enum, or -1. */
+/* format_find() maps "table", "csv", "tsv", "json", "ndjson", "json-array"
+ * to the enum, or -1. */
 int format_find(const char *name);
+
+/* The --format names for help and messages: "table, csv, tsv, json,
+ * ndjson or json-array". */
+#define FORMAT_NAMES "table, csv, tsv, json, ndjson or json-array"
 
 /*
  * fmt_number() writes the shortest decimal text that reads back as v
@@ -35,13 +47,32 @@ size_t text_width(const char *s);
  * A writer of rows of cells, one per format: the header once, then rows.
  * Cells are text; a NULL cell is empty (null in JSON). For JSON, a cell
  * whose column is marked numeric is written as a number, and one marked
- * boolean as true/false. The table format collects the rows and writes
+ * boolean as true/false. A boolean cell is given as "true" or "false";
+ * CSV and TSV spell it TRUE and FALSE, the one spelling that pandas
+ * (read_csv), base R (read.csv, type.convert) and readr all read as
+ * logical without options. The table format collects the rows and writes
  * them aligned at the end.
  */
 enum cell_type { CELL_TEXT, CELL_NUMBER, CELL_BOOL };
 
 struct table_writer;
 
+/* Flags of table_writer_open(). */
+enum table_writer_flags {
+	TW_NO_HEADER = 1 << 0  /* CSV/TSV: no header line; NDJSON: no meta line */
+};
+
+/*
+ * table_writer_open() starts writing to f. names and types (ncols each)
+ * must outlive the writer. flags: TW_... . meta is the text of a JSON
+ * object describing the data (see kpiout.h), written as "meta" by the
+ * JSON and NDJSON formats ({} when NULL) and ignored by the others.
+ * Returns NULL when out of memory.
+ */
+struct table_writer *table_writer_open(FILE *f, enum out_format fmt, int ncols,
+				       const char *const *names, const enum cell_type *types,
+				       unsigned flags, const char *meta);
+/* table_writer_new() is table_writer_open() with no flags and no meta. */
 struct table_writer *table_writer_new(FILE *f, enum out_format fmt, int ncols,
 				      const char *const *names, const enum cell_type *types);
 /* table_writer_row() copies the cells; returns 0 or -1 when out of memory. */
@@ -49,6 +80,9 @@ int table_writer_row(struct table_writer *w, const char *const *cells);
 /* table_writer_finish() writes what is pending (the table, JSON's "]")
  * and frees w; returns 0, or -1 when a write failed. */
 int table_writer_finish(struct table_writer *w);
+
+/* json_write_string() writes s to f as a JSON string, quoted and escaped. */
+void json_write_string(FILE *f, const char *s);
 
 /* Write one CSV field (RFC 4180: quoted when it holds , " CR or LF). */
 void csv_write_field(FILE *f, const char *s);

@@ -1,4 +1,5 @@
 /* Writing KPI results: machine CSV/TSV/JSON (SPEC section 4) and tables for people. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "kpiout.h"
@@ -30,24 +31,169 @@ static const char *num_or_null(const struct kpi_num *n, char *buf)
 	return n->set ? fmt_number(n->v, buf) : NULL;
 }
 
-static int write_machine(FILE *f, const struct kpi_result *r, enum out_format fmt)
+const char *kpi_unit_name(enum kpi_unit u)
+{
+	switch (u) {
+	case UNIT_FRACTION: return "fraction";
+	case UNIT_SCORE: return "score";
+	case UNIT_HOURS: return "hours";
+	case UNIT_MS: return "milliseconds";
+	case UNIT_COUNT: break;
+	}
+	return "count";
+}
+
+static const char *kind_name(enum kpi_kind k)
+{
+	switch (k) {
+	case KIND_RATE: return "rate";
+	case KIND_MEAN: return "mean";
+	case KIND_PERCENTILE: return "percentile";
+	case KIND_COUNT: break;
+	}
+	return "count";
+}
+
+/* "key": "text" or "key": null, with a comma before all but the first. */
+static void json_str(FILE *f, int *first, const char *key, const char *v)
+{
+	fputs(*first ? "" : ",", f);
+	*first = 0;
+	json_write_string(f, key);
+	fputc(':', f);
+	if (v)
+		json_write_string(f, v);
+	else
+		fputs("null", f);
+}
+
+/* A JSON value that is not a string (a number, true, an object). */
+static void json_raw(FILE *f, int *first, const char *key, const char *v)
+{
+	fputs(*first ? "" : ",", f);
+	*first = 0;
+	json_write_string(f, key);
+	fputc(':', f);
+	fputs(v, f);
+}
+
+static void json_period(FILE *f, const struct period *p)
+{
+	char start[DATE_ISO_LEN], end[DATE_ISO_LEN];
+	int first = 1;
+
+	date_format_iso(p->start, start);
+	date_format_iso(p->end, end);
+	fputc('{', f);
+	json_str(f, &first, "label", p->label);
+	json_str(f, &first, "start", start);
+	json_str(f, &first, "end", end);
+	fputc('}', f);
+}
+
+/* The "meta" object of the JSON forms, as a new string (free it), or NULL
+ * when out of memory. */
+static char *meta_json(const struct kpi_result *r, const struct kpi_out_options *o)
+{
+	const struct kpi_meta *m = o->meta;
+	const struct kpi_request *q = m->req;
+	char *buf = NULL, num[FMT_NUMBER_MAX];
+	size_t len = 0, i;
+	unsigned seen = 0;
+	int first = 1, k, more;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fputc('{', f);
+	json_str(f, &first, "didkpi_version", m->version);
+	json_str(f, &first, "command", "kpi");
+	/* data as of: the newest record of the logs, local time in the zone */
+	json_str(f, &first, "data_as_of",
+		 m->fresh && *m->fresh->newest_all ? m->fresh->newest_all : NULL);
+	json_raw(f, &first, "data_as_of_by_relation", "{");
+	for (k = 0; k < FRESH_COUNT; k++) {
+		more = k == 0;
+		json_str(f, &more, freshness_relation[k],
+			 m->fresh && *m->fresh->newest[k] ? m->fresh->newest[k] : NULL);
+	}
+	fputc('}', f);
+	json_str(f, &first, "time_zone", q ? q->tz : NULL);
+	json_str(f, &first, "language", o->thai ? "th" : "en");
+	if (m->period) {
+		json_raw(f, &first, "period", "");
+		json_period(f, m->period);
+	}
+	json_raw(f, &first, "periods", "[");
+	for (i = 0; i < r->nperiods; i++) {
+		fputs(i ? "," : "", f);
+		json_period(f, &r->periods[i]);
+	}
+	fputc(']', f);
+	json_raw(f, &first, "parameters", "{");
+	more = 1;
+	json_str(f, &more, "period", m->period_text);
+	json_str(f, &more, "interval", m->interval);
+	json_raw(f, &more, "by", "[");
+	for (k = 0; q && k < q->nby; k++) {
+		fputs(k ? "," : "", f);
+		json_write_string(f, breakdown_name(q->by[k]));
+	}
+	fputc(']', f);
+	snprintf(num, sizeof(num), "%ld", q ? q->min_cell : 0L);
+	json_raw(f, &more, "min_cell", num);
+	json_raw(f, &more, "raw", q && q->raw ? "true" : "false");
+	fputc('}', f);
+	/* each KPI in the file: its unit and kind, label and definition */
+	for (i = 0; i < r->nrows; i++)
+		seen |= 1u << r->rows[i].kpi;
+	json_raw(f, &first, "kpis", "{");
+	for (k = 0, more = 1; k < KPI_COUNT; k++) {
+		const struct kpi_def *d = &kpi_defs[k];
+		int in = 1;
+
+		if (!(seen & (1u << k)))
+			continue;
+		json_raw(f, &more, d->name, "{");
+		json_str(f, &in, "unit", kpi_unit_name(d->unit));
+		json_str(f, &in, "kind", kind_name(d->kind));
+		json_raw(f, &in, "higher_is_better", d->higher_is_better ? "true" : "false");
+		json_str(f, &in, "label", o->thai ? d->label_th : d->label_en);
+		json_str(f, &in, "definition", o->thai ? d->definition_th : d->definition_en);
+		fputc('}', f);
+	}
+	fputs("}}", f);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int write_machine(FILE *f, const struct kpi_result *r, const struct kpi_out_options *o)
 {
 	static const char *const names[] = { "period", "period_start", "period_end", "kpi",
 					     "breakdown", "key", "value", "numerator",
-					     "denominator", "target", "suppressed" };
+					     "denominator", "target", "suppressed", "label" };
 	static const enum cell_type types[] = { CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_TEXT,
 						CELL_TEXT, CELL_TEXT, CELL_NUMBER, CELL_NUMBER,
-						CELL_NUMBER, CELL_NUMBER, CELL_BOOL };
-	struct table_writer *w = table_writer_new(f, fmt, 11, names, types);
-	char start[DATE_ISO_LEN], end[DATE_ISO_LEN], b[4][FMT_NUMBER_MAX];
+						CELL_NUMBER, CELL_NUMBER, CELL_BOOL, CELL_TEXT };
+	enum out_format fmt = o->fmt;
+	int json = fmt == OUT_JSON || fmt == OUT_NDJSON || fmt == OUT_JSON_ARRAY;
+	char start[DATE_ISO_LEN], end[DATE_ISO_LEN], b[4][FMT_NUMBER_MAX], *meta = NULL;
+	struct table_writer *w;
 	size_t i;
 
+	if (o->meta && (fmt == OUT_JSON || fmt == OUT_NDJSON) && !(meta = meta_json(r, o)))
+		return -1;
+	w = table_writer_open(f, fmt, 12, names, types, o->no_header ? TW_NO_HEADER : 0, meta);
+	free(meta);
 	if (!w)
 		return -1;
 	for (i = 0; i < r->nrows; i++) {
 		const struct kpi_row *row = &r->rows[i];
 		const struct period *p = &r->periods[row->period];
-		const char *cells[11];
+		const char *cells[12];
 
 		date_format_iso(p->start, start);
 		date_format_iso(p->end, end);
@@ -57,12 +203,15 @@ static int write_machine(FILE *f, const struct kpi_result *r, enum out_format fm
 		cells[3] = kpi_defs[row->kpi].name;
 		cells[4] = breakdown_name(row->bd);
 		/* JSON: the key of an 'all' row is null; CSV: empty. */
-		cells[5] = row->key ? row->key : (fmt == OUT_JSON ? NULL : "");
+		cells[5] = row->key ? row->key : (json ? NULL : "");
 		cells[6] = num_or_null(&row->value, b[0]);
 		cells[7] = num_or_null(&row->numerator, b[1]);
 		cells[8] = num_or_null(&row->denominator, b[2]);
 		cells[9] = num_or_null(&row->target, b[3]);
 		cells[10] = row->suppressed ? "true" : "false";
+		/* the key's name in the chosen language; the all row's "All" */
+		cells[11] = !row->key ? breakdown_label(BD_ALL, o->thai) :
+			    o->thai ? row->key_th : row->key_en;
 		if (table_writer_row(w, cells)) {
 			table_writer_finish(w);
 			return -1;
@@ -114,9 +263,16 @@ static int write_human(FILE *f, const struct kpi_result *r, int thai)
 	return table_writer_finish(w);
 }
 
+int kpi_write_opts(FILE *f, const struct kpi_result *r, const struct kpi_out_options *o)
+{
+	if (o->fmt == OUT_TABLE)
+		return write_human(f, r, o->thai);
+	return write_machine(f, r, o);
+}
+
 int kpi_write(FILE *f, const struct kpi_result *r, enum out_format fmt, int thai)
 {
-	if (fmt == OUT_TABLE)
-		return write_human(f, r, thai);
-	return write_machine(f, r, fmt);
+	const struct kpi_out_options o = { .fmt = fmt, .thai = thai };
+
+	return kpi_write_opts(f, r, &o);
 }

@@ -29,6 +29,21 @@ newdb t_compare
 q "$DBNAME" -f "$FX/fixture.sql" >/dev/null || not_ok "fixture loads"
 
 C() { "$BIN" -d "$DB" compare "$@"; }
+# old_columns: CSV on stdin (several outputs, each with its header) in the
+# shape before label and skip_reason: those two dropped, the reason back
+# in test as "skipped: REASON".
+old_columns() {
+	python3 -c '
+import csv, sys
+out = csv.writer(sys.stdout, lineterminator="\n")
+for row in csv.reader(sys.stdin):
+    if row[-2:] == ["label", "skip_reason"]:
+        out.writerow(row[:-2])
+        continue
+    if row[-1]:
+        row[15] = "skipped: " + row[-1]
+    out.writerow(row[:-2])'
+}
 # get SERVICE METRIC COLUMN: a cell of the CSV in $W/out, by column name.
 get() {
 	awk -F, -v s="$1" -v m="$2" -v c="$3" '
@@ -56,7 +71,7 @@ durations() {
 
 HEADER='service_code,metric,before_start,before_end,after_start,after_end,before,after,change,change_pct,ci_low,ci_high,p_value,n_before,n_after,test'
 run 0 "compare, csv" C --format csv
-eq "header exactly as SPEC section 5" "$HEADER" "$(head -1 "$W/out")"
+eq "header: SPEC section 5, then label and skip_reason" "$HEADER,label,skip_reason" "$(head -1 "$W/out")"
 # 6 pooled rows + 6 adopting services x 6 metrics; s_never is not listed.
 eq "rows: header, pooled and every adopting service" "43" "$(wc -l <"$W/out")"
 lacks "a never-adopted service is absent" '^s_never,' "$W/out"
@@ -66,7 +81,7 @@ eq "rows in order: all first, then services in byte order, metrics in SPEC order
 eq "metrics in SPEC order" \
 	"requests_per_month digital_channel_rate service_time_median_hours satisfaction_mean satisfaction_csat completion_rate" \
 	"$(grep '^s_time,' "$W/out" | cut -d, -f2 | tr '\n' ' ' | sed 's/ $//')"
-eq "every row has 16 fields" "" "$(awk -F, 'NF != 16' "$W/out")"
+eq "every row has 18 fields" "" "$(awk -F, 'NF != 18' "$W/out")"
 
 # s_time: service time halves (median 59.5 h -> 29.75 h) by construction.
 eq "s_time windows: D = 2024-07-01, W = 6 months" "2024-01-01,2024-07-01,2024-07-01,2025-01-01" \
@@ -120,24 +135,26 @@ eq "identical service times: p 1, shift 0" "5,5,0,0,0,0,1" \
 	"$(grep '^s_rate,service_time_median_hours,' "$W/out" | cut -d, -f7-13)"
 eq "no effect on s_time's satisfaction: p 1" "1" "$(get s_time satisfaction_mean p_value)"
 
-# Skipped rows: dates kept, every number empty, the reason in test.
+# Skipped rows: dates kept, every number empty, no test, the reason in
+# skip_reason (after the service's label).
 eq "too recent: every metric skipped" "6" \
-	"$(grep -c '^s_recent,[a-z_]*,[0-9-]*,[0-9-]*,[0-9-]*,[0-9-]*,,,,,,,,,,skipped: after-window not complete$' "$W/out")"
+	"$(grep -c '^s_recent,[a-z_]*,[0-9-]*,[0-9-]*,[0-9-]*,[0-9-]*,,,,,,,,,,,[^,]*,after-window not complete$' "$W/out")"
 D=$(q "$DBNAME" -c "SELECT current_date - 40")
 eq "too recent: window dates kept" \
 	"$(q "$DBNAME" -c "SELECT concat_ws(',', d - interval '6 months', d, d, d + interval '6 months') FROM (SELECT '$D'::date AS d) x" | sed 's/ 00:00:00//g')" \
 	"$(grep '^s_recent,requests_per_month,' "$W/out" | cut -d, -f3-6)"
 eq "n < 30 before: skipped with the reason" \
-	"s_small,requests_per_month,2024-01-01,2024-07-01,2024-07-01,2025-01-01,,,,,,,,,,skipped: fewer than 30 observations before" \
+	"s_small,requests_per_month,2024-01-01,2024-07-01,2024-07-01,2025-01-01,,,,,,,,,,,$(q "$DBNAME" -c "SELECT name_th FROM didkpi.services WHERE service_code = 's_small'"),fewer than 30 observations before" \
 	"$(grep '^s_small,requests_per_month,' "$W/out")"
 eq "no responses at all: skipped before and after" \
-	"skipped: fewer than 30 observations before and after" "$(get s_small satisfaction_mean test)"
+	"fewer than 30 observations before and after" "$(get s_small satisfaction_mean skip_reason)"
+eq "a skipped row names no test" "" "$(get s_small satisfaction_mean test)"
 
 # The pooled row: the services whose row is not skipped, aligned on each D.
 eq "pooled rows have no window dates" "6" "$(grep -c '^all,[a-z_]*,,,,,' "$W/out")"
 for m in requests_per_month digital_channel_rate service_time_median_hours satisfaction_mean \
 	satisfaction_csat completion_rate; do
-	want=$(awk -F, -v m="$m" '$2 == m && $1 != "all" && $16 !~ /^skipped/ { b += $14; a += $15 }
+	want=$(awk -F, -v m="$m" '$2 == m && $1 != "all" && $16 != "" { b += $14; a += $15 }
 		END { print b "," a }' "$W/out")
 	eq "pooled $m sizes are the sums of the rows not skipped" "$want" \
 		"$(grep "^all,$m," "$W/out" | cut -d, -f14-15)"
@@ -155,8 +172,8 @@ run 0 "compare one service" C --format csv --service s_time,s_never -v
 eq "--service: only the pooled rows and s_time" "all s_time" \
 	"$(tail -n +2 "$W/out" | cut -d, -f1 | uniq | tr '\n' ' ' | sed 's/ $//')"
 eq "the pooled row of one service is that service" \
-	"$(grep '^s_time,service_time_median_hours,' "$W/out" | cut -d, -f7-)" \
-	"$(grep '^all,service_time_median_hours,' "$W/out" | cut -d, -f7-)"
+	"$(grep '^s_time,service_time_median_hours,' "$W/out" | cut -d, -f7-16)" \
+	"$(grep '^all,service_time_median_hours,' "$W/out" | cut -d, -f7-16)"
 has "-v notes a never-adopted service on stderr" "s_never: never adopted" "$W/err"
 run 64 "an unknown service is a usage error" C --service s_nope
 has "it is named" "unknown service 's_nope'" "$W/err"
@@ -196,7 +213,7 @@ eq "only the metrics asked for, in SPEC order" "requests_per_month completion_ra
 # service not adopted by 2025-01-01, has no rows): 0.4 - 0.1 = 0.3.
 run 0 "--did" C --format csv --did
 eq "--did adds its columns after the SPEC ones" \
-	"$HEADER,control_before,control_after,did,did_se,did_ci_low,did_ci_high,did_p_value,n_control_before,n_control_after,n_controls,did_note" \
+	"$HEADER,control_before,control_after,did,did_se,did_ci_low,did_ci_high,did_p_value,n_control_before,n_control_after,n_controls,did_note,label,skip_reason" \
 	"$(head -1 "$W/out")"
 eq "comparison group cells and sizes" "0.4,0.5,400,400,2" \
 	"$(grep '^s_rate,digital_channel_rate,' "$W/out" | cut -d, -f17,18,24-26)"
@@ -212,14 +229,14 @@ lacks "still no never-adopted service" '^s_never,' "$W/out"
 
 # Formats.
 run 0 "json" C --format json
-eq "json parses: 42 objects" "42" "$(jq length "$W/out")"
+eq "json parses: 42 objects" "42" "$(jq '.rows | length' "$W/out")"
 eq "json numbers are numbers, empties null" "number null" \
-	"$(jq -r '[(.[] | select(.service_code == "s_time" and .metric == "service_time_median_hours") | .p_value | type),
-		(.[] | select(.service_code == "s_small" and .metric == "requests_per_month") | .before)] | map(tostring) | join(" ")' "$W/out")"
-eq "json keys in SPEC order" "$(echo "$HEADER" | tr ',' ' ')" "$(jq -r '.[0] | keys_unsorted | join(" ")' "$W/out")"
-eq "json values" "59.5 29.75" "$(jq -r '.[] | select(.service_code == "s_time" and .metric == "service_time_median_hours") | "\(.before) \(.after)"' "$W/out")"
+	"$(jq -r '[(.rows[] | select(.service_code == "s_time" and .metric == "service_time_median_hours") | .p_value | type),
+		(.rows[] | select(.service_code == "s_small" and .metric == "requests_per_month") | .before)] | map(tostring) | join(" ")' "$W/out")"
+eq "json keys in SPEC order, then label and skip_reason" "$(echo "$HEADER,label,skip_reason" | tr ',' ' ')" "$(jq -r '.rows[0] | keys_unsorted | join(" ")' "$W/out")"
+eq "json values" "59.5 29.75" "$(jq -r '.rows[] | select(.service_code == "s_time" and .metric == "service_time_median_hours") | "\(.before) \(.after)"' "$W/out")"
 run 0 "tsv" C --format tsv
-eq "tsv header" "$(echo "$HEADER" | tr ',' '\t')" "$(head -1 "$W/out")"
+eq "tsv header" "$(echo "$HEADER,label,skip_reason" | tr ',' '\t')" "$(head -1 "$W/out")"
 run 0 "table in English" C --format table --lang en --service s_time
 has "table for people: names and rounded numbers" "^s_time +Time service +Service time \(median hours\) +2024-07-01 +59\.5 +29\.8 +-29\.8 +-50\.0% .*<0\.001" "$W/out"
 run 0 "table in Thai" C --format table --service s_rate
@@ -236,12 +253,16 @@ fi
 # and sizes, medians, Mann-Whitney and Hodges-Lehmann computed in C. Every
 # printed number must stay byte-identical to what the SQL rank queries gave
 # before: the golden files were written by that code (commit f763816).
+# They hold the SPEC section 5 columns as they were then (issue 13 moved a
+# skip reason from test, "skipped: REASON", to skip_reason and added label
+# at the end): old_columns turns today's output back into that shape, so
+# the comparison shows every old column unchanged, byte for byte.
 # The fixture has heavy ties (s_time: every value 4 times; s_rate: all
 # 1000 service times equal); s_recent's dates move with today, so its rows
 # are left out. Regenerate only from a binary known to be right.
 { C --format csv; C --format csv --window 12 --ramp 2
   C --format csv --service s_time,s_null,s_rate --metric service_time_median_hours
-} 2>"$W/err" | grep -v '^s_recent,' >"$W/golden.out"
+} 2>"$W/err" | old_columns | grep -v '^s_recent,' >"$W/golden.out"
 if cmp -s "$FX/golden-fixture.csv" "$W/golden.out"; then ok "fixture: byte-identical to the rank-query code"
 else not_ok "fixture: byte-identical to the rank-query code" "$(diff "$FX/golden-fixture.csv" "$W/golden.out" | head -8)"; fi
 
@@ -249,7 +270,7 @@ else not_ok "fixture: byte-identical to the rank-query code" "$(diff "$FX/golden
 # is complete and the output no longer depends on the day the test runs).
 newdb t_compare_demo
 "$BIN" -d "$DB" demo --scale 1 --seed 1 --until 2026-06 >/dev/null 2>&1 || not_ok "demo for the golden comparison"
-{ C --format csv; C --format csv --window 3 --ramp 1; C --format csv --did; } 2>"$W/err" >"$W/golden.out"
+{ C --format csv; C --format csv --window 3 --ramp 1; C --format csv --did; } 2>"$W/err" | old_columns >"$W/golden.out"
 if cmp -s "$FX/golden-demo.csv" "$W/golden.out"; then ok "demo: byte-identical to the rank-query code"
 else not_ok "demo: byte-identical to the rank-query code" "$(diff "$FX/golden-demo.csv" "$W/golden.out" | head -8)"; fi
 

@@ -13,105 +13,107 @@ for rel in services service_requests auth_events satisfaction staff kpi_targets;
 done
 
 K() { "$BIN" -d "$DB" kpi "$@"; }
-# line WHAT EXPECTED-CSV-LINE: the line is in the last output.
+# line WHAT EXPECTED-CSV-LINE: a line of the last output has these SPEC
+# columns, followed by its label (checked in dataformats.sh and against
+# the reference below).
 line() {
-	if grep -Fxq -- "$2" "$W/out"; then ok "$1"; else
+	if WANT="$2," awk 'index($0, ENVIRON["WANT"]) == 1 { f = 1 } END { exit !f }' "$W/out"; then ok "$1"; else
 		not_ok "$1" "missing line: $2" "lines of that KPI:" "$(grep -F ",$(echo "$2" | cut -d, -f4)," "$W/out" | head -8)"
 	fi
 }
 
 P='2025-03,2025-03-01,2025-04-01'
 run 0 "kpi for March 2025, every breakdown, no suppression" K --period 2025-03 --by service,unit,channel,method --min-cell 0 --format csv
-has "header exactly as SPEC" '^period,period_start,period_end,kpi,breakdown,key,value,numerator,denominator,target,suppressed$' "$W/out"
+has "header: the SPEC columns, then label" '^period,period_start,period_end,kpi,breakdown,key,value,numerator,denominator,target,suppressed,label$' "$W/out"
 # r01 (28 Feb 17:30 UTC = 1 Mar 00:30 Bangkok) and r06 (31 Mar 23:59:59.999999
 # local, no offset) count; r07 (1 Apr 00:00 local) and r08 (28 Feb 23:59:59
 # local) do not: r01-r06, r09-r12 = 10. Target 100 is valid on 31 Mar only.
-line "requests: month boundary in Bangkok time" "$P,requests,all,,10,10,,100,false"
-line "requests by service s_a: r01 r02 r03 r10" "$P,requests,service,s_a,4,4,,100,false"
-line "requests by unit with a comma in its name" "$P,requests,unit,\"ฝ่าย ก, ข\",1,1,,100,false"
+line "requests: month boundary in Bangkok time" "$P,requests,all,,10,10,,100,FALSE"
+line "requests by service s_a: r01 r02 r03 r10" "$P,requests,service,s_a,4,4,,100,FALSE"
+line "requests by unit with a comma in its name" "$P,requests,unit,\"ฝ่าย ก, ข\",1,1,,100,FALSE"
 # u1 u2 u3 u5; r05 and r09 have no user_key.
-line "active users exclude NULL user keys" "$P,active_users,all,,4,4,,,false"
+line "active users exclude NULL user keys" "$P,active_users,all,,4,4,,,FALSE"
 # First successful identifications in March: u2 (e03, after the failed e02),
 # u4 (e07: 28 Feb 17:00 UTC = 1 Mar local), u6 (e9 and e10 at the same
 # instant: e10 is smaller in byte order, so thaid/web/s_b). u1 enrolled in
 # February, u3's e04 is 1 Apr local.
-line "enrolments" "$P,digital_id_enrolments,all,,3,3,,,false"
-line "enrolment tie broken by event_id: thaid" "$P,digital_id_enrolments,method,thaid,1,1,,,false"
-line "enrolment tie: not chip_card from e9" "$P,digital_id_enrolments,method,chip_card,1,1,,,false"
-line "enrolment by service of the first event" "$P,digital_id_enrolments,service,s_b,2,2,,,false"
+line "enrolments" "$P,digital_id_enrolments,all,,3,3,,,FALSE"
+line "enrolment tie broken by event_id: thaid" "$P,digital_id_enrolments,method,thaid,1,1,,,FALSE"
+line "enrolment tie: not chip_card from e9" "$P,digital_id_enrolments,method,chip_card,1,1,,,FALSE"
+line "enrolment by service of the first event" "$P,digital_id_enrolments,service,s_b,2,2,,,FALSE"
 # Of u1 u2 u3 u5, u3 is identified exactly at P.end (not before): 3/4.
-line "enrolment rate" "$P,digital_id_enrolment_rate,all,,0.75,3,4,,false"
+line "enrolment rate" "$P,digital_id_enrolment_rate,all,,0.75,3,4,,FALSE"
 # Answered in March (local): q1 5, q2 4, q3 2, q5 3 (1 Mar 00:00 local), q6 4.
-line "satisfaction mean 18/5" "$P,satisfaction_mean,all,,3.6,18,5,,false"
-line "csat 3/5" "$P,satisfaction_csat,all,,0.6,3,5,,false"
+line "satisfaction mean 18/5" "$P,satisfaction_mean,all,,3.6,18,5,,FALSE"
+line "csat 3/5" "$P,satisfaction_csat,all,,0.6,3,5,,FALSE"
 lacks "no method breakdown for satisfaction" ',satisfaction_mean,method,' "$W/out"
 # Completed with closed_at in March: 1.5 h + 1 us, 2, 12, 48, 72, 88 hours.
-line "median service time (12+48)/2" "$P,service_time_median_hours,all,,30,,6,,false"
-line "p90 service time 72+0.5*16" "$P,service_time_p90_hours,all,,80,,6,,false"
-line "service time of one request" "$P,service_time_median_hours,service,s_d,37,,2,,false"
+line "median service time (12+48)/2" "$P,service_time_median_hours,all,,30,,6,,FALSE"
+line "p90 service time 72+0.5*16" "$P,service_time_p90_hours,all,,80,,6,,FALSE"
+line "service time of one request" "$P,service_time_median_hours,service,s_d,37,,2,,FALSE"
 # 8 of 10 on web/mobile/kiosk; of those, 6 with a Digital ID method.
-line "digital channel rate" "$P,digital_channel_rate,all,,0.8,8,10,,false"
-line "digital channel rate of counter" "$P,digital_channel_rate,channel,counter,0,0,2,,false"
-line "digital id use rate" "$P,digital_id_use_rate,all,,0.75,6,8,,false"
+line "digital channel rate" "$P,digital_channel_rate,all,,0.8,8,10,,FALSE"
+line "digital channel rate of counter" "$P,digital_channel_rate,channel,counter,0,0,2,,FALSE"
+line "digital id use rate" "$P,digital_id_use_rate,all,,0.75,6,8,,FALSE"
 # u1 (3 digital) and u2 (2) of u1 u2 u3 u5.
-line "repeat use" "$P,repeat_use_rate,all,,0.5,2,4,,false"
-line "repeat use on web: u1 u2 of u1 u2 u3" "$P,repeat_use_rate,channel,web,0.6666666666666666,2,3,,false"
-line "repeat use on counter: empty rate 0/0" "$P,repeat_use_rate,channel,counter,,0,0,,false"
-line "single window" "$P,single_window_rate,all,,0.4,4,10,,false"
-line "completion with its target" "$P,completion_rate,all,,0.6,6,10,0.8,false"
-line "target printed on breakdown rows" "$P,completion_rate,service,s_c,0,0,1,0.8,false"
+line "repeat use" "$P,repeat_use_rate,all,,0.5,2,4,,FALSE"
+line "repeat use on web: u1 u2 of u1 u2 u3" "$P,repeat_use_rate,channel,web,0.6666666666666666,2,3,,FALSE"
+line "repeat use on counter: empty rate 0/0" "$P,repeat_use_rate,channel,counter,,0,0,,FALSE"
+line "single window" "$P,single_window_rate,all,,0.4,4,10,,FALSE"
+line "completion with its target" "$P,completion_rate,all,,0.6,6,10,0.8,FALSE"
+line "target printed on breakdown rows" "$P,completion_rate,service,s_c,0,0,1,0.8,FALSE"
 # Authentications in March local: a01 a02 a03 a04 a05 a06 a08; a07 is April.
-line "auth success 5/7" "$P,auth_success_rate,all,,0.7142857142857143,5,7,,false"
-line "identification success 5/7" "$P,identification_success_rate,all,,0.7142857142857143,5,7,,false"
-line "auth latency median of 120 200 300 450" "$P,auth_latency_median_ms,all,,250,,4,,false"
-line "an event without a service is in no service row" "$P,auth_success_rate,method,face,1,1,1,,false"
+line "auth success 5/7" "$P,auth_success_rate,all,,0.7142857142857143,5,7,,FALSE"
+line "identification success 5/7" "$P,identification_success_rate,all,,0.7142857142857143,5,7,,FALSE"
+line "auth latency median of 120 200 300 450" "$P,auth_latency_median_ms,all,,250,,4,,FALSE"
+line "an event without a service is in no service row" "$P,auth_success_rate,method,face,1,1,1,,FALSE"
 # s_a (adopted mid-March) and s_b count; s_e adopts on 1 April.
-line "e-service coverage with the FY2568 target" "$P,eservice_digital_id_coverage,all,,0.5,2,4,1,false"
-line "coverage of a service that is not an e-service" "$P,eservice_digital_id_coverage,service,s_d,,0,0,1,false"
-line "staff coverage: trained before 1 April" "$P,staff_training_coverage,all,,0.5,2,4,,false"
-line "staff unit grid includes units without front-line staff" "$P,staff_training_coverage,unit,unit-y,,0,0,,false"
+line "e-service coverage with the FY2568 target" "$P,eservice_digital_id_coverage,all,,0.5,2,4,1,FALSE"
+line "coverage of a service that is not an e-service" "$P,eservice_digital_id_coverage,service,s_d,,0,0,1,FALSE"
+line "staff coverage: trained before 1 April" "$P,staff_training_coverage,all,,0.5,2,4,,FALSE"
+line "staff unit grid includes units without front-line staff" "$P,staff_training_coverage,unit,unit-y,,0,0,,FALSE"
 lacks "staff coverage has no service breakdown" ',staff_training_coverage,service,' "$W/out"
 eq "full grid: 5 services x 17 KPIs with a service breakdown" "85" "$(grep -c ',service,s_' "$W/out")"
 
 # Small cells (default --min-cell 5): breakdown rows of size 1..4 blanked.
 run 0 "default suppression" K --period 2025-03 --by service,unit --format csv
-line "small count suppressed" "$P,requests,service,s_a,,,,100,true"
-line "zero is not suppressed" "$P,digital_id_enrolments,service,s_c,0,0,,,false"
-line "totals never suppressed" "$P,requests,all,,10,10,,100,false"
-line "coverage never suppressed" "$P,eservice_digital_id_coverage,service,s_a,1,1,1,1,false"
-line "staff unit of 3 suppressed" "$P,staff_training_coverage,unit,unit-a,,,,,true"
+line "small count suppressed" "$P,requests,service,s_a,,,,100,TRUE"
+line "zero is not suppressed" "$P,digital_id_enrolments,service,s_c,0,0,,,FALSE"
+line "totals never suppressed" "$P,requests,all,,10,10,,100,FALSE"
+line "coverage never suppressed" "$P,eservice_digital_id_coverage,service,s_a,1,1,1,1,FALSE"
+line "staff unit of 3 suppressed" "$P,staff_training_coverage,unit,unit-a,,,,,TRUE"
 
 # Empty period: counts 0, rates empty with 0/0, medians empty over 0.
 E='2025-06,2025-06-01,2025-07-01'
 run 0 "an empty month (--allow-empty)" K --period 2025-06 --allow-empty --format csv
-line "empty: count 0" "$E,requests,all,,0,0,,,false"
-line "empty: rate" "$E,completion_rate,all,,,0,0,,false"
-line "empty: mean" "$E,satisfaction_mean,all,,,0,0,,false"
-line "empty: median" "$E,service_time_median_hours,all,,,,0,,false"
+line "empty: count 0" "$E,requests,all,,0,0,,,FALSE"
+line "empty: rate" "$E,completion_rate,all,,,0,0,,FALSE"
+line "empty: mean" "$E,satisfaction_mean,all,,,0,0,,FALSE"
+line "empty: median" "$E,service_time_median_hours,all,,,,0,,FALSE"
 
 # Ties for the median: 10, 10, 10, 20 hours (offset-less, Bangkok).
 run 0 "ties for the median" K --period 2025-05 --kpi service_time_median_hours,repeat_use_rate --format csv
-line "median with ties" "2025-05,2025-05-01,2025-06-01,service_time_median_hours,all,,10,,4,,false"
-line "--kpi selects KPIs" "2025-05,2025-05-01,2025-06-01,repeat_use_rate,all,,1,2,2,,false"
+line "median with ties" "2025-05,2025-05-01,2025-06-01,service_time_median_hours,all,,10,,4,,FALSE"
+line "--kpi selects KPIs" "2025-05,2025-05-01,2025-06-01,repeat_use_rate,all,,1,2,2,,FALSE"
 eq "--kpi prints only those KPIs" "2" "$(tail -n +2 "$W/out" | wc -l)"
 
 # The fiscal year boundary: r17 is 30 Sep 2567 23:59:59, r18 1 Oct 00:00.
 run 0 "fiscal years" K --period FY2567 --kpi requests --format csv
-line "FY2567 ends on 30 September" "FY2567,2023-10-01,2024-10-01,requests,all,,1,1,,,false"
+line "FY2567 ends on 30 September" "FY2567,2023-10-01,2024-10-01,requests,all,,1,1,,,FALSE"
 run 0 "fiscal year by quarter" K --period FY2568 --interval quarter --kpi requests --format csv
-line "FY2568-Q1 starts on 1 October" "FY2568-Q1,2024-10-01,2025-01-01,requests,all,,1,1,,,false"
-line "FY2568-Q2 takes the target in force on its last day" "FY2568-Q2,2025-01-01,2025-04-01,requests,all,,11,11,,100,false"
+line "FY2568-Q1 starts on 1 October" "FY2568-Q1,2024-10-01,2025-01-01,requests,all,,1,1,,,FALSE"
+line "FY2568-Q2 takes the target in force on its last day" "FY2568-Q2,2025-01-01,2025-04-01,requests,all,,11,11,,100,FALSE"
 eq "four quarters" "4" "$(tail -n +2 "$W/out" | wc -l)"
 run 0 "another time zone moves the boundary" K --period 2025-03 --tz UTC --kpi requests --format csv
-line "in UTC, r06 and r07 are March and r01 is not" "$P,requests,all,,10,10,,100,false"
+line "in UTC, r06 and r07 are March and r01 is not" "$P,requests,all,,10,10,,100,FALSE"
 run 0 "a range keeps its label" K --period 2025-03-01..2025-04-01 --kpi requests --format csv
-line "range label" "2025-03-01..2025-04-01,2025-03-01,2025-04-01,requests,all,,10,10,,100,false"
+line "range label" "2025-03-01..2025-04-01,2025-03-01,2025-04-01,requests,all,,10,10,,100,FALSE"
 
 # Formats: JSON parses and has the same rows; TSV is CSV with tabs; the
 # table is for people.
 run 0 "json" K --period 2025-03 --by channel --format json
-eq "json parses with jq and has every row" "$(K --period 2025-03 --by channel --format csv | tail -n +2 | wc -l)" "$(jq length "$W/out")"
-eq "json numbers and nulls" '10 null false' "$(jq -r '.[0] | "\(.value) \(.key) \(.suppressed)"' "$W/out")"
+eq "json parses with jq and has every row" "$(K --period 2025-03 --by channel --format csv | tail -n +2 | wc -l)" "$(jq '.rows | length' "$W/out")"
+eq "json numbers and nulls" '10 null false' "$(jq -r '.rows[0] | "\(.value) \(.key) \(.suppressed)"' "$W/out")"
 run 0 "tsv" K --period 2025-03 --by channel --format tsv
 eq "tsv is csv with tabs" "$(K --period 2025-03 --by channel --format csv | tr , '\t')" "$(cat "$W/out")"
 run 0 "table in Thai" K --period 2025-03 --format table
@@ -157,6 +159,7 @@ done
 if python3 -c 'import zoneinfo' 2>/dev/null; then
 	for args in "--period 2025-03 --by service,unit,channel,method --min-cell 0" \
 		"--period 2025-03 --by service,channel,method" \
+		"--period 2025-03 --by service,unit,channel,method --lang en" \
 		"--period 2025-03 --by service,unit,channel,method" \
 		"--period FY2568 --interval month --by service,channel,method" \
 		"--period 2025 --interval quarter --by unit,method --min-cell 2" \

@@ -27,18 +27,18 @@ K() { "$BIN" -d "$DB" kpi "$@"; }
 # The issue's example: fund_loan_repayment's one answer in October 2024
 # came back as its unit minus the unit's two other services.
 run 0 "satisfaction by service and unit, October 2024" K -p 2024-10 -k satisfaction_mean -b service,unit -f csv
-has "the small cell is suppressed" ',satisfaction_mean,service,fund_loan_repayment,,,,,true$' "$W/out"
+has "the small cell is suppressed" ',satisfaction_mean,service,fund_loan_repayment,,,,,TRUE,' "$W/out"
 audit "no suppressed cell is recoverable (one KPI, one month)" "$W/out"
-n_unit=$(grep -c ',satisfaction_mean,unit,.*,true$' "$W/out")
-n_svc=$(grep -c ',satisfaction_mean,service,.*,true$' "$W/out")
+n_unit=$(grep -c ',satisfaction_mean,unit,.*,TRUE,' "$W/out")
+n_svc=$(grep -c ',satisfaction_mean,service,.*,TRUE,' "$W/out")
 if [ "$n_svc" -ge 2 ] || [ "$n_unit" -ge 1 ]; then ok "a complementary cell is hidden too ($n_svc services, $n_unit units)"; else
-	not_ok "a complementary cell is hidden too" "$(grep ',true$' "$W/out")"; fi
+	not_ok "a complementary cell is hidden too" "$(grep ',TRUE,' "$W/out")"; fi
 
 run 0 "FY2568 by month, every breakdown" K -p FY2568 -i month -b service,unit,channel,method -f csv
 audit "FY2568 by month: no suppressed cell is recoverable" "$W/out"
 cp "$W/out" "$W/fy.csv"
 run 0 "--min-cell 0 publishes everything" K -p FY2568 -i month -b service,unit,channel,method -f csv --min-cell 0
-eq "--min-cell 0: nothing suppressed" "0" "$(grep -c ',true$' "$W/out")"
+eq "--min-cell 0: nothing suppressed" "0" "$(grep -c ',TRUE,' "$W/out")"
 # Rows that are published are published unchanged.
 if python3 - "$W/fy.csv" "$W/out" <<'PY'
 import csv, sys
@@ -46,7 +46,7 @@ sup = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
 full = list(csv.reader(open(sys.argv[2], encoding="utf-8")))
 assert len(sup) == len(full)
 for a, b in zip(sup[1:], full[1:]):
-    if a[10] == "true":
+    if a[10] == "TRUE":
         assert a[:6] == b[:6] and a[6:9] == ["", "", ""] and a[9] == b[9], (a, b)
     else:
         assert a == b, (a, b)
@@ -93,19 +93,19 @@ for rel in services requests; do
 		not_ok "hostile names: $rel loads" "$(cat "$W/load.log")"
 done
 run 0 "kpi csv with hostile unit names" K -p 2025-03 -k requests -b service,unit -f csv --min-cell 0
-has "= is quoted text" "^2025-03,2025-03-01,2025-04-01,requests,unit,\"'=HYPERLINK\(\"\"http://evil.example/\"\",\"\"click\"\"\)\",0,0,,,false$" "$W/out"
-has "+ is quoted text" ",requests,unit,\"'\+1\+2\",0,0,,,false$" "$W/out"
-has "@ is quoted text" ",requests,unit,\"'@SUM\(1\)\",0,0,,,false$" "$W/out"
-has "- in a text cell is quoted text" ",requests,unit,\"'-2\+3\",0,0,,,false$" "$W/out"
-has "a code that starts with - too" ",requests,service,\"'-s_minus\",0,0,,,false$" "$W/out"
-has "plain text unchanged" ",requests,unit,ฝ่ายปกติ,1,1,,,false$" "$W/out"
+has "= is quoted text" "^2025-03,2025-03-01,2025-04-01,requests,unit,\"'=HYPERLINK\(\"\"http://evil.example/\"\",\"\"click\"\"\)\",0,0,,,FALSE," "$W/out"
+has "+ is quoted text" ",requests,unit,\"'\+1\+2\",0,0,,,FALSE," "$W/out"
+has "@ is quoted text" ",requests,unit,\"'@SUM\(1\)\",0,0,,,FALSE," "$W/out"
+has "- in a text cell is quoted text" ",requests,unit,\"'-2\+3\",0,0,,,FALSE," "$W/out"
+has "a code that starts with - too" ",requests,service,\"'-s_minus\",0,0,,,FALSE," "$W/out"
+has "plain text unchanged" ",requests,unit,ฝ่ายปกติ,1,1,,,FALSE," "$W/out"
 cp "$W/out" "$W/guarded.csv"
 run 0 "tsv with hostile unit names" K -p 2025-03 -k requests -b unit -f tsv --min-cell 0
 has "tsv: a quote in front" "$(printf "\tunit\t'=HYPERLINK")" "$W/out"
 run 0 "--no-formula-guard" K -p 2025-03 -k requests -b unit -f csv --no-formula-guard --min-cell 0
-has "raw for pipelines" ',requests,unit,"=HYPERLINK\(""http://evil.example/"",""click""\)",0,0,,,false$' "$W/out"
+has "raw for pipelines" ',requests,unit,"=HYPERLINK\(""http://evil.example/"",""click""\)",0,0,,,FALSE,' "$W/out"
 run 0 "json is not changed" K -p 2025-03 -k requests -b unit -f json --min-cell 0
-eq "json keeps the name" '=HYPERLINK("http://evil.example/","click")' "$(jq -r '.[] | select(.key != null and (.key | startswith("=")))| .key' "$W/out")"
+eq "json keeps the name" '=HYPERLINK("http://evil.example/","click")' "$(jq -r '.rows[] | select(.key != null and (.key | startswith("=")))| .key' "$W/out")"
 run 0 "compare csv" "$BIN" -d "$DB" compare -f csv --allow-empty
 has "compare goes through the same guard" "^\"'-s_minus\"," "$W/out"
 run 0 "compare csv --no-formula-guard" "$BIN" -d "$DB" compare -f csv --no-formula-guard --allow-empty
@@ -159,11 +159,11 @@ w = {sum(0 if unicodedata.category(c) == "Mn" else 1 for c in l.rstrip("\n"))
      for l in open(sys.argv[1], encoding="utf-8")}
 print(len(w))' "$W/out")"
 run 0 "csv quotes them" K -p 2025-03 -k requests -b unit -f csv --min-cell 0
-has "csv: the tab is kept inside the field" "$(printf ',requests,unit,หน่วย\tก,0,0,,,false')" "$W/out"
+has "csv: the tab is kept inside the field" "$(printf ',requests,unit,หน่วย\tก,0,0,,,FALSE,หน่วย\tก')" "$W/out"
 run 0 "csv with a newline in a name: quoted, one record" K -p 2025-03 -k requests -b service -f csv --no-formula-guard --min-cell 0
-eq "csv: every record has 11 fields" "ok" "$(python3 -c '
+eq "csv: every record has 12 fields" "ok" "$(python3 -c '
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
-print("ok" if rows and all(len(r) == 11 for r in rows) else rows)' "$W/out")"
+print("ok" if rows and all(len(r) == 12 for r in rows) else rows)' "$W/out")"
 
 finish

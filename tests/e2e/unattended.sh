@@ -54,7 +54,7 @@ has "kpi says why" "^didkpi: no data for 2025-07" "$W/err"
 run 65 "kpi of a month by interval with no data" K --period 2025-07-01..2025-10-01 --interval month
 run 65 "a fiscal year wholly after the data" K --period FY2569 --format csv
 run 0 "kpi --allow-empty prints zeros" K --period 2025-07 --allow-empty --kpi requests --format csv
-has "zeros" '^2025-07,2025-07-01,2025-08-01,requests,all,,0,0,,,false$' "$W/out"
+has "zeros" '^2025-07,2025-07-01,2025-08-01,requests,all,,0,0,,,FALSE,' "$W/out"
 run 0 "report --allow-empty writes the workbook" R --period 2025-07 --allow-empty -o "$O/empty.xlsx"
 # the cover's "data as of" is the newest record, not the time of the run
 eq "cover: data as of = newest record (th)" "$NEWEST " "$(cover 'ข้อมูล ณ' "$O/empty.xlsx")"

@@ -8,7 +8,7 @@ the engine adds complementary suppression, checked on its own by
 suppress_audit.py.  They agree when the rows are the same, in the same
 order; every row the reference suppresses is suppressed by the engine; a
 row only the engine suppresses is the reference's row with value,
-numerator and denominator blank and suppressed=true; every other row is
+numerator and denominator blank and suppressed=TRUE; every other row is
 byte for byte the same.  Prints the first differences; exit 1 if any.
 """
 import csv
@@ -25,8 +25,8 @@ def main():
         for i, (e, r) in enumerate(zip(eng[1:], ref[1:]), 2):
             if e == r:
                 continue
-            if (e[10] == "true" and r[10] == "false" and e[:6] == r[:6]
-                    and e[6:9] == ["", "", ""] and e[9] == r[9]):
+            if (e[10] == "TRUE" and r[10] == "FALSE" and e[:6] == r[:6]
+                    and e[6:9] == ["", "", ""] and e[9] == r[9] and e[11:] == r[11:]):
                 continue
             bad.append("line %d: engine %s reference %s" % (i, ",".join(e), ",".join(r)))
     for b in bad[:10]:

@@ -33,7 +33,9 @@ EX_UNAVAILABLE = 69
 EX_SOFTWARE = 70
 
 HEADER = ["period", "period_start", "period_end", "kpi", "breakdown", "key",
-          "value", "numerator", "denominator", "target", "suppressed"]
+          "value", "numerator", "denominator", "target", "suppressed", "label"]
+# The label of an `all` row (issue 13 item 3), by --lang.
+ALL_LABEL = {"th": "ทั้งหมด", "en": "All"}
 
 DIMS = ("service", "unit", "channel", "method")
 REQ_DIMS = ("service", "unit", "channel", "method")
@@ -286,6 +288,9 @@ QUERIES = [
                      "FROM didkpi.satisfaction"),
     ("staff", "SELECT staff_key, unit, is_frontline, trained_on FROM didkpi.staff"),
     ("kpi_targets", "SELECT kpi, valid_from, valid_to, target FROM didkpi.kpi_targets"),
+    ("names", "SELECT 'service', service_code, name_th, name_en FROM didkpi.services "
+              "UNION ALL SELECT 'channel', channel, name_th, name_en FROM didkpi.channels "
+              "UNION ALL SELECT 'method', method, name_th, name_en FROM didkpi.auth_methods"),
 ]
 
 
@@ -654,6 +659,13 @@ def run(args):
     staff_units = sort_keys({u for u, _f, _t in staff if u is not None})
 
     st = compute(data, periods, by, tz)
+    # label: the key's name in --lang; a unit is its own name
+    names = {(d, c): (th if args.lang == "th" else en) for d, c, th, en in data["names"]}
+
+    def label(dim, key):
+        if dim == "all":
+            return ALL_LABEL[args.lang]
+        return names.get((dim, key), key)
 
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
@@ -677,7 +689,7 @@ def run(args):
                 else:
                     row = [fmt_num(v), fmt_num(num), fmt_num(den)]
                 w.writerow(head + [kpi, dim, key] + row
-                           + [tgt, "true" if sup else "false"])
+                           + [tgt, "TRUE" if sup else "FALSE", label(dim, key)])
     sys.stdout.write(out.getvalue())
 
 
@@ -698,6 +710,8 @@ def main(argv=None):
                     help="label an A..B range that is exactly a month, year, FY or "
                          "quarter with that label (as lib/period.c does); default: "
                          "keep A..B as typed")
+    ap.add_argument("--lang", choices=("th", "en"), default="th",
+                    help="language of the label column (default th)")
     ap.add_argument("-d", "--dbname", help="conninfo passed to psql -d")
     try:
         args = ap.parse_args(argv)

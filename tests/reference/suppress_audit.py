@@ -86,7 +86,7 @@ def main():
                     continue
                 c = (row["period"], m, row["breakdown"], row["key"])
                 cells.add(c)
-                shown[c] |= row["suppressed"] == "false"
+                shown[c] |= row["suppressed"] == "FALSE"
     systems = defaultdict(list)
     for c in cells:
         if c[1] not in NOT_ADDITIVE:

@@ -304,7 +304,7 @@ if "auth" in S:
         n += 1
         src = [r for r in kpi if r["kpi"] == "auth_success_rate" and r["breakdown"] == "method"
                and r["key"] == code][0]
-        if src["suppressed"] == "true":
+        if src["suppressed"] == "TRUE":
             if row[2].value != SUPPRESSED:
                 bad.append(f"{code}: suppressed shown as {row[2].value!r}")
             continue
@@ -364,7 +364,7 @@ if "training" in S:
             break
         n += 1
         src = src[0]
-        if src["suppressed"] == "true":
+        if src["suppressed"] == "TRUE":
             if row[1] != SUPPRESSED:
                 bad.append(f"{row[0]}: {row[1]!r}")
             continue
@@ -395,7 +395,7 @@ for bd in ("service", "unit", "channel", "method"):
             if not src:
                 continue
             cells += 1
-            if src[0]["suppressed"] == "true":
+            if src[0]["suppressed"] == "TRUE":
                 supp += 1
                 if c.value != SUPPRESSED:
                     bad.append(f"{key}/{k}: {c.value!r} not suppressed")
@@ -424,7 +424,7 @@ if "data" in S:
         for i, key in ((6, "value"), (7, "numerator"), (8, "denominator"), (9, "target")):
             if not close(g[i], num_or_none(w[key])):
                 bad.append(f"{w['kpi']}/{w['key']} {key}: {g[i]!r} != {w[key]!r}")
-        if g[10] is not (w["suppressed"] == "true"):
+        if g[10] is not (w["suppressed"] == "TRUE"):
             bad.append(f"{w['kpi']}/{w['key']} suppressed {g[10]!r}")
     check("data: every cell equals didkpi kpi --format csv", not bad, "; ".join(bad[:5]))
 
