@@ -184,6 +184,8 @@ sqlerr "a negative min_cell" "min_cell needs a number >= 0" "'2025-03', min_cell
 sqlerr "a bad series" "the interval must be month or quarter, not 'fortnight'" "'2025-03', series => 'fortnight'"
 
 # ---- the reading role (sql/roles.sql) ----
+# Without PUBLIC's default EXECUTE, the role's own grants must carry it.
+q "$DBNAME" -c "REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA didkpi FROM PUBLIC" >/dev/null
 run 0 "init --roles" "$BIN" -d "$DB" init --roles
 q postgres -c "DO \$\$ BEGIN
 	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'dk_sqlfn_reader') THEN CREATE ROLE dk_sqlfn_reader LOGIN; END IF;
@@ -201,6 +203,22 @@ eq "a didkpi_read member calls kpi() with the role's EXECUTE grant" "t t" \
 psql -X -q -h "$SOCK" -U dk_sqlfn_nobody -d "$DBNAME" -c "SELECT * FROM didkpi.kpi('2025-03')" \
 	>"$W/out" 2>"$W/err"
 has "a role granted nothing cannot read the KPIs (SECURITY INVOKER)" "permission denied" "$W/err"
+
+# ---- the README's pandas example, as written ----
+PY=
+for p in /usr/bin/python3 python3; do
+	if "$p" -c 'import pandas, psycopg2' 2>/dev/null; then PY=$p; break; fi
+done
+if [ -n "$PY" ]; then
+	sed -n '/^```python$/,/^```$/p' "$TOP/README.md" | sed '1d;$d' |
+		sed 's/dbname="didkpi"/dbname="'"$DBNAME"'"/' >"$W/readme.py"
+	PGHOST=$SOCK PGUSER=didkpi "$PY" "$W/readme.py" >"$W/py.out" 2>"$W/py.err"
+	# requests in March 2025: 10 (tests/e2e/kpi.sh), as a float in pandas
+	grep -Eq '2025-03 +10\.0$' "$W/py.out" && ok "the README's pandas example runs" ||
+		not_ok "the README's pandas example" "$(head -20 "$W/py.out" "$W/py.err")"
+else
+	echo "ok $((_n += 1)) - the README's pandas example # SKIP no pandas or psycopg2"
+fi
 
 # ---- re-applying the migration ----
 q "$DBNAME" -c "DELETE FROM didkpi.schema_version WHERE version = 8" >/dev/null
@@ -233,4 +251,18 @@ complementary "  ... complementary suppression among them" \
 same "demo FY2568 by unit,service --tz UTC" "'FY2568', 'unit,service', tz => 'UTC'" \
 	--period FY2568 --by unit,service --tz UTC
 
+# ---- the examples of man/didkpi-sql.7, as written, on the demo ----
+awk '/^\.RS/{f=1; s=""; next} /^\.RE/{f=0; n++; print s > (dir "/ex" n ".sql"); next} f{s=s $0 "\n"}' \
+	dir="$W" "$TOP/man/didkpi-sql.7"
+sed -i "s/\\\\(aq/'/g; s/\\\\-/-/g; s/\\\\\\\\/\\\\/g" "$W"/ex*.sql
+( cd "$W" && q "$DBNAME" -f ex1.sql >ex1.out 2>&1 ) &&
+	grep -Eq '^[a-z0-9_-]+\|0\.[0-9]+$' "$W/ex1.out" && ok "didkpi-sql(7) example 1 runs" ||
+	not_ok "didkpi-sql(7) example 1" "$(head -5 "$W/ex1.out")"
+( cd "$W" && q "$DBNAME" -f ex2.sql >ex2.out 2>&1 ) &&
+	[ "$(grep -c '^2025-0[1-9]-01|' "$W/ex2.out")" = 9 ] && ok "didkpi-sql(7) example 2 runs" ||
+	not_ok "didkpi-sql(7) example 2" "$(head -5 "$W/ex2.out")"
+( cd "$W" && q "$DBNAME" -f ex3.sql >ex3.out 2>&1 )
+"$BIN" -d "$DB" kpi --format csv --period 2025-03 --by service,unit >"$W/cli" 2>&1
+cmp -s "$W/cli" "$W/kpi.csv" && ok "didkpi-sql(7) example 3 (\\copy) writes the CLI's CSV" ||
+	not_ok "didkpi-sql(7) example 3" "$(cat "$W/ex3.out")" "$(diff "$W/cli" "$W/kpi.csv" | head -5)"
 finish
