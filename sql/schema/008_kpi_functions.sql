@@ -184,7 +184,11 @@ BEGIN
 	END IF;
 	IF why IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			MESSAGE = format('invalid period ''%s'': %s', left(t, 47), why), HINT = forms;
+			-- shown as lib/period.c quote_text(): controls as '?', cut at 47
+			MESSAGE = format('invalid period ''%s'': %s',
+					 regexp_replace(left(t, 47), '[\x01-\x1f\x7f]', '?', 'g')
+					 || CASE WHEN length(t) > 47 THEN '...' ELSE '' END, why),
+			HINT = forms;
 	END IF;
 
 	IF series IS NULL OR lower(series) = 'none' THEN
@@ -235,9 +239,13 @@ CREATE OR REPLACE FUNCTION didkpi.kpi_be_date(t text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $fn$
-	SELECT to_char(make_date(y, m, least(substr(t, 9, 2)::integer,
-		       extract(day FROM (make_date(y, m, 1) + interval '1 month - 1 day'))::integer)),
-		       'YYYY-MM-DD')
+	-- a month outside 1-12 has 0 days there, so the day becomes 00
+	SELECT lpad(y::text, 4, '0') || substr(t, 5, 4)
+	       || lpad(least(substr(t, 9, 2)::integer,
+			     CASE WHEN m NOT BETWEEN 1 AND 12 THEN 0
+				  WHEN m = 2 AND (y % 4 = 0 AND y % 100 <> 0 OR y % 400 = 0) THEN 29
+				  WHEN m = 2 THEN 28
+				  WHEN m IN (4, 6, 9, 11) THEN 30 ELSE 31 END)::text, 2, '0')
 	  FROM (SELECT left(t, 4)::integer - CASE WHEN left(t, 4)::integer > 2400 THEN 543 ELSE 0 END,
 		       substr(t, 6, 2)::integer) AS x(y, m)
 $fn$;

@@ -167,7 +167,8 @@ sqlerr() {
 	fi
 }
 for p in 2025-13 2568-03 2568 2567-02-29..2567-04-01 2025-03-15 FY2025 FY2568-Q5 FY2568-X \
-	 2025-04-01..2025-03-01 2025-02-30..2025-03-01 2025-3 FY 0000 ''; do
+	 2025-04-01..2025-03-01 2025-02-30..2025-03-01 2025-3 FY 0000 '' 2568-13-01..2025-01-01 \
+	 FY2568- FY12345 FY123456 20251 0000-01-31..2568-02-30 x..y; do
 	"$BIN" -d "$DB" kpi --period "$p" >/dev/null 2>"$W/clierr"
 	why=$(sed -n 's/^didkpi: \(invalid period .*\)$/\1/p' "$W/clierr" | head -1)
 	q "$DBNAME" -c "SELECT count(*) FROM didkpi.kpi('$p')" >/dev/null 2>"$W/err"
