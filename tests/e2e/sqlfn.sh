@@ -1,7 +1,8 @@
 #!/bin/bash
 # SQL access (issue 13, item 2; sql/schema/008_kpi_functions.sql):
 # didkpi.kpi_text() through COPY ... CSV HEADER prints `didkpi kpi -f csv`
-# byte for byte, on the fixture and on a demo department, for every period
+# byte for byte, on the fixture, a demo department and random sparse data,
+# for every period
 # form, every breakdown, series, KPI lists, time zones and min-cell values,
 # including cases where complementary suppression hides rows; didkpi.kpi()
 # is the same rows typed; a didkpi_read role and a READ ONLY transaction
@@ -266,4 +267,44 @@ sed -i "s/\\\\(aq/'/g; s/\\\\-/-/g; s/\\\\\\\\/\\\\/g" "$W"/ex*.sql
 "$BIN" -d "$DB" kpi --format csv --period 2025-03 --by service,unit >"$W/cli" 2>&1
 cmp -s "$W/cli" "$W/kpi.csv" && ok "didkpi-sql(7) example 3 (\\copy) writes the CLI's CSV" ||
 	not_ok "didkpi-sql(7) example 3" "$(cat "$W/ex3.out")" "$(diff "$W/cli" "$W/kpi.csv" | head -5)"
+# ---- random sparse data: many small cells, one unit or several ----
+# (services spread over :nu units, skewed so that some keys are rare; with
+# one unit, the unit row equals the total and its small cells cannot be
+# hidden: the CLI's warning case)
+newdb t_sqlfn_random
+cat >"$W/random.sql" <<'EOF'
+TRUNCATE didkpi.satisfaction, didkpi.service_requests, didkpi.auth_events, didkpi.staff CASCADE;
+DELETE FROM didkpi.services;
+SELECT setseed(:seed);
+INSERT INTO didkpi.services SELECT 'sv' || g, 'x', 'x', 'u' || (g % :nu), g % 3 <> 0,
+       CASE WHEN g % 2 = 0 THEN date '2024-12-01' + g * 10 END FROM generate_series(1, :ns) g;
+INSERT INTO didkpi.service_requests (request_id, service_code, user_key, channel, via_single_window, auth_method, submitted_at, closed_at, status)
+SELECT 'r' || g, 'sv' || (1 + floor(random() * random() * :ns)::int),
+       CASE WHEN random() < 0.9 THEN 'u' || floor(random() * 40)::int END,
+       (ARRAY['web','mobile','counter','kiosk'])[1 + floor(random() * random() * 4)::int], random() < 0.3,
+       CASE WHEN random() < 0.8 THEN (ARRAY['thaid','otp','face','password','chip_card','fingerprint','iris'])[1 + floor(random() * random() * 7)::int] END,
+       t, t + interval '1 hour' * random() * 100, 'completed'
+  FROM generate_series(1, :nr) g, LATERAL (SELECT timestamptz '2025-01-01 00:00+07' + random() * interval '90 days' + g * interval '0 s' AS t) x;
+INSERT INTO didkpi.satisfaction SELECT 'a' || g, NULL, 'sv' || (1 + floor(random() * random() * :ns)::int), (ARRAY['web','mobile','counter','kiosk'])[1 + floor(random() * 4)::int],
+       timestamptz '2025-01-01 00:00+07' + random() * interval '90 days' + g * interval '0 s', 1 + floor(random() * 5)::int FROM generate_series(1, :nr / 3) g;
+INSERT INTO didkpi.auth_events (event_id, occurred_at, user_key, step, method, outcome, latency_ms, channel, service_code)
+SELECT 'e' || g, timestamptz '2025-01-01 00:00+07' + random() * interval '90 days' + g * interval '0 s', 'u' || floor(random() * 40)::int,
+       (ARRAY['identification','authentication'])[1 + floor(random() * 2)::int], (ARRAY['thaid','otp','face','password'])[1 + floor(random() * random() * 4)::int],
+       CASE WHEN random() < 0.8 THEN 'success' ELSE 'failure' END, (random() * 900)::int,
+       (ARRAY['web','mobile','counter','kiosk'])[1 + floor(random() * 4)::int],
+       CASE WHEN random() < 0.9 THEN 'sv' || (1 + floor(random() * random() * :ns)::int) END FROM generate_series(1, :nr) g;
+INSERT INTO didkpi.staff SELECT 'st' || g, 'u' || (g % (:nu + 1)), random() < 0.8, CASE WHEN random() < 0.5 THEN date '2025-01-15' END FROM generate_series(1, :ns * 3) g;
+EOF
+for args in "0.3 11 4 280" "0.4 13 1 340"; do
+	set -- $args
+	q "$DBNAME" -v seed="$1" -v ns="$2" -v nu="$3" -v nr="$4" -f "$W/random.sql" >/dev/null 2>"$W/err" ||
+		not_ok "random data, seed $1" "$(head -5 "$W/err")"
+	same "random data (seed $1, $3 units) by $BD, monthly" \
+		"'2025-01-01..2025-04-01', '$BD', 'month'" --period 2025-01-01..2025-04-01 --by "$BD" -i month
+	complementary "  ... complementary suppression among them" \
+		--period 2025-01-01..2025-04-01 --by "$BD" -i month
+	same "random data (seed $1) by unit,service --min-cell 12" "'2025-02', 'unit,service', min_cell => 12" \
+		--period 2025-02 --by unit,service --min-cell 12
+done
+
 finish
