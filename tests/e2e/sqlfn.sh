@@ -2,9 +2,9 @@
 # SQL access (issue 13, item 2; sql/schema/008_kpi_functions.sql):
 # didkpi.kpi_text() through COPY ... CSV HEADER prints `didkpi kpi -f csv`
 # byte for byte, on the fixture, a demo department and random sparse data,
-# for every period
-# form, every breakdown, series, KPI lists, time zones and min-cell values,
-# including cases where complementary suppression hides rows; didkpi.kpi()
+# for every period form, every breakdown, series, KPI lists, time zones and
+# min-cell values, including cases where complementary suppression hides
+# rows; didkpi.kpi()
 # is the same rows typed; a didkpi_read role and a READ ONLY transaction
 # can call them; bad parameters fail as the CLI does; the migration
 # re-applies.
