@@ -4,10 +4,9 @@
 # byte for byte, on the fixture, a demo department and random sparse data,
 # for every period form, every breakdown, series, KPI lists, time zones and
 # min-cell values, including cases where complementary suppression hides
-# rows; didkpi.kpi()
-# is the same rows typed; a didkpi_read role and a READ ONLY transaction
-# can call them; bad parameters fail as the CLI does; the migration
-# re-applies.
+# rows; didkpi.kpi() is the same rows typed; a didkpi_read role and a READ
+# ONLY transaction can call them; bad parameters fail as the CLI does; the
+# examples of the man page and README run; the migration re-applies.
 . "$(dirname "$0")/../lib.sh"
 
 BD=service,unit,channel,method
