@@ -104,6 +104,8 @@ install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
 	$(INSTALL) -m 755 didkpi $(DESTDIR)$(BINDIR)/didkpi
 	$(INSTALL) -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man7
+	$(INSTALL) -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
 	cd sql && find . -type d -exec $(INSTALL) -d $(DESTDIR)$(DATADIR)/sql/{} \;
 	cd sql && find . -type f -name '*.sql' -exec $(INSTALL) -m 644 {} $(DESTDIR)$(DATADIR)/sql/{} \;
 	cd reports && find templates -type d -exec $(INSTALL) -d $(DESTDIR)$(DATADIR)/{} \;
@@ -112,6 +114,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/didkpi
 	cd man && for m in *.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	cd man && for m in *.7; do rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

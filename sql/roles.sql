@@ -1,6 +1,7 @@
 -- Least privilege (applied by `didkpi init --roles`, after the schema; safe
 -- to run again, and to be run again after an upgrade of the schema).
---   didkpi_read  reads: kpi, compare, chart, report
+--   didkpi_read  reads: kpi, compare, chart, report, and the SQL functions
+--                didkpi.kpi() and kpi_text() (man/didkpi-sql.7)
 --   didkpi_load  didkpi_read, and load: INSERT into the relations, a
 --                temporary staging table (TEMPORARY on the database); the
 --                loader's lock is an advisory lock, which needs no grant
@@ -34,6 +35,11 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA didkpi TO didkpi_read;
 -- relations a later schema version adds (created by this same owner)
 ALTER DEFAULT PRIVILEGES IN SCHEMA didkpi GRANT SELECT ON TABLES TO didkpi_read;
 ALTER DEFAULT PRIVILEGES IN SCHEMA didkpi GRANT EXECUTE ON FUNCTIONS TO didkpi_read;
+-- the KPIs from SQL (schema version 8, man/didkpi-sql.7), named for the
+-- record; ALL FUNCTIONS above covers them and the helpers they call
+GRANT EXECUTE ON FUNCTION didkpi.kpi(text, text, text, text[], integer, text),
+	didkpi.kpi_text(text, text, text, text[], integer, text),
+	didkpi.kpi_periods(text, text, text), didkpi.kpi_catalogue() TO didkpi_read;
 
 -- the relations `didkpi load` accepts (SPEC section 2); not schema_version
 GRANT INSERT ON didkpi.services, didkpi.channels, didkpi.auth_methods,

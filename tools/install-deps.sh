@@ -9,6 +9,9 @@ libpango1.0-dev libxlsxwriter-dev libssl-dev postgresql postgresql-client
 fonts-thai-tlwg libcmocka-dev python3 python3-openpyxl python3-pil python3-pandas poppler-utils
 libreoffice-calc-nogui jq valgrind openssl procps time"
 
+# tests/e2e/sqlfn.sh runs the README's pandas example (SQL access)
+pkgs="$pkgs python3-pandas python3-psycopg2"
+
 missing=
 for p in $pkgs; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
