@@ -15,6 +15,7 @@
 #include "outfile.h"
 #include "period.h"
 #include "status.h"
+#include "suggest.h"
 
 static const char usage[] =
 	"Usage: didkpi compare [OPTION]...\n"
@@ -143,7 +144,10 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 			req.metrics = 0;
 			for (size_t i = 0; i < k; i++) {
 				if ((m = compare_metric_find(names[i])) < 0) {
-					st = cmd_usage_error(ctx, "--metric: unknown name '%s'", names[i]);
+					char hint[SUGGEST_HINT_MAX];
+
+					st = cmd_usage_error(ctx, "--metric: unknown name '%s'%s", names[i],
+							     suggest_metric(names[i], hint, sizeof(hint)));
 					goto out;
 				}
 				req.metrics |= 1u << m;

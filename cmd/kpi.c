@@ -16,6 +16,7 @@
 #include "outfile.h"
 #include "period.h"
 #include "status.h"
+#include "suggest.h"
 
 static const char usage[] =
 	"Usage: didkpi kpi [OPTION]...\n"
@@ -59,15 +60,23 @@ static const char usage[] =
 
 /* Parse a comma-separated list with fn (returns an index or -1). */
 static int parse_list(struct cmd_ctx *ctx, const char *opt, char *list,
-		      int (*fn)(const char *), int *out, int max, int *n)
+		      int (*fn)(const char *), const char *(*name_at)(int), int *out, int max,
+		      int *n)
 {
-	char *save = NULL, *tok;
+	char *save = NULL, *tok, hint[SUGGEST_HINT_MAX];
+	struct suggest s;
+	const char *name;
 	int v, i;
 
 	*n = 0;
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if ((v = fn(tok)) < 0)
-			return cmd_usage_error(ctx, "%s: unknown name '%s'", opt, tok);
+		if ((v = fn(tok)) < 0) {
+			suggest_init(&s, tok);
+			for (i = 0; (name = name_at(i)); i++)
+				suggest_add(&s, name);
+			return cmd_usage_error(ctx, "%s: unknown name '%s'%s", opt, tok,
+					       suggest_hint(&s, hint, sizeof(hint)));
+		}
 		for (i = 0; i < *n; i++)
 			if (out[i] == v)
 				break;
@@ -77,6 +86,17 @@ static int parse_list(struct cmd_ctx *ctx, const char *opt, char *list,
 	if (*n == 0)
 		return cmd_usage_error(ctx, "%s needs at least one name", opt);
 	return DK_OK;
+}
+
+/* The names --kpi and --by take, by index, NULL past the end. */
+static const char *kpi_name_at(int i)
+{
+	return i < KPI_COUNT ? kpi_defs[i].name : NULL;
+}
+
+static const char *breakdown_name_at(int i)
+{
+	return i + 1 < BD_COUNT ? breakdown_name(i + 1) : NULL;
 }
 
 static int find_breakdown(const char *s)
@@ -147,13 +167,13 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 						       optarg);
 			break;
 		case 'b':
-			if ((st = parse_list(ctx, "--by", optarg, find_breakdown, by, BD_COUNT - 1, &n)))
+			if ((st = parse_list(ctx, "--by", optarg, find_breakdown, breakdown_name_at, by, BD_COUNT - 1, &n)))
 				return st;
 			for (req.nby = 0; req.nby < n; req.nby++)
 				req.by[req.nby] = by[req.nby];
 			break;
 		case 'k':
-			if ((st = parse_list(ctx, "--kpi", optarg, kpi_find, list, KPI_COUNT, &n)))
+			if ((st = parse_list(ctx, "--kpi", optarg, kpi_find, kpi_name_at, list, KPI_COUNT, &n)))
 				return st;
 			for (req.kpis = 0; n > 0; n--)
 				req.kpis |= 1u << list[n - 1];

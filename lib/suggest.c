@@ -5,7 +5,10 @@
 
 #include <libpq-fe.h>
 
+#include "compare.h"
 #include "db.h"
+#include "kpi.h"
+#include "relation.h"
 #include "status.h"
 #include "suggest.h"
 
@@ -92,6 +95,40 @@ const char *suggest_list(const char *word, const char *const *names, char *buf, 
 	suggest_init(&s, word);
 	for (; *names; names++)
 		suggest_add(&s, *names);
+	return suggest_hint(&s, buf, len);
+}
+
+const char *suggest_kpi(const char *word, char *buf, size_t len)
+{
+	struct suggest s;
+
+	suggest_init(&s, word);
+	for (int k = 0; k < KPI_COUNT; k++)
+		suggest_add(&s, kpi_defs[k].name);
+	return suggest_hint(&s, buf, len);
+}
+
+const char *suggest_metric(const char *word, char *buf, size_t len)
+{
+	struct suggest s;
+
+	suggest_init(&s, word);
+	for (int m = 0; m < CMP_METRIC_COUNT; m++)
+		suggest_add(&s, compare_metrics[m].name);
+	return suggest_hint(&s, buf, len);
+}
+
+const char *suggest_relation(const char *word, char *buf, size_t len)
+{
+	char names[512], *save = NULL, *tok;
+	struct suggest s;
+
+	/* relation_names() is "services, channels, ..." */
+	snprintf(names, sizeof(names), "%s", relation_names());
+	suggest_init(&s, word);
+	for (tok = strtok_r(names, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+		suggest_add(&s, tok);
+	/* written while names[] still holds the candidate */
 	return suggest_hint(&s, buf, len);
 }
 

@@ -43,6 +43,13 @@ const char *suggest_hint(const struct suggest *s, char *buf, size_t len);
 /* suggest_list() is suggest_hint() over a NULL-terminated array of names. */
 const char *suggest_list(const char *word, const char *const *names, char *buf, size_t len);
 
+/* suggest_kpi() and suggest_metric() are suggest_hint() over the KPI
+ * names (kpi_defs) and the compare metrics (compare_metrics). */
+const char *suggest_kpi(const char *word, char *buf, size_t len);
+const char *suggest_metric(const char *word, char *buf, size_t len);
+/* suggest_relation() is suggest_hint() over the relations of didkpi load. */
+const char *suggest_relation(const char *word, char *buf, size_t len);
+
 /*
  * suggest_query() is suggest_hint() over the first column of the rows of
  * the SQL section query (no parameters; e.g. "complete.sql#services"),
