@@ -42,6 +42,14 @@ int cmd_usage_error(const struct cmd_ctx *ctx, const char *fmt, ...)
 int cmd_period_parse(const char *text, struct civil_date today, struct period *out);
 int cmd_period_check(const char *text);
 
+/*
+ * cmd_default_format() is the output format when --format is not given
+ * (fmt < 0; otherwise fmt): the output file's extension; else a table on
+ * a terminal, and also in a pipe when the user asked for a language
+ * (--lang: tables are what it changes); else csv.
+ */
+int cmd_default_format(int fmt, const char *output, int lang_given);
+
 /* cmd_bad_option() is called on getopt's '?': getopt has printed why. */
 int cmd_bad_option(const struct cmd_ctx *ctx);
 

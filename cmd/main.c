@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "format.h"
 #include "interrupt.h"
 #include "log.h"
 #include "schema.h"
@@ -100,6 +101,15 @@ const char cmd_global_help[] =
 	"  -v, --verbose          say more on stderr\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          print the version\n";
+
+int cmd_default_format(int fmt, const char *output, int lang_given)
+{
+	if (fmt >= 0)
+		return fmt;
+	if (output)
+		return format_from_name(output);
+	return lang_given || isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
+}
 
 static void usage(FILE *f)
 {

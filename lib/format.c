@@ -523,8 +523,23 @@ oom:
 /* How a column is shown in a fitted table. */
 enum col_state { COL_SHOWN, COL_EMPTY, COL_GROUP, COL_DROPPED };
 
-/* The widest space-separated word of s: a heading wraps no narrower. */
-static size_t widest_word(const char *s)
+/* Whether the text s has Thai letters: the notes follow the table's language. */
+static int has_thai(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+	unsigned cp;
+
+	for (; *p; p += n)
+		if ((cp = utf8_decode(p, &n)) >= 0x0E00 && cp <= 0x0E7F)
+			return 1;
+	return 0;
+}
+
+/* The widest space-separated word of s (codes only: words without Thai
+ * letters, which break anywhere between words): a column wraps no
+ * narrower, so that "digital_channel_rate" stays whole. */
+static size_t widest_word(const char *s, int codes)
 {
 	size_t best = 0, w;
 	char *copy = strdup(s), *save = NULL, *tok;
@@ -532,7 +547,7 @@ static size_t widest_word(const char *s)
 	if (!copy)
 		return text_width(s);
 	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-		if ((w = text_width(tok)) > best)
+		if ((w = text_width(tok)) > best && !(codes && has_thai(tok)))
 			best = w;
 	free(copy);
 	return best;
@@ -628,23 +643,10 @@ static void write_fitted_row(struct table_writer *w, const char *const *cells,
 	free(nl);
 }
 
-/* Whether the text s has Thai letters: the notes follow the table's language. */
-static int has_thai(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
-	unsigned cp;
-
-	for (; *p; p += n)
-		if ((cp = utf8_decode(p, &n)) >= 0x0E00 && cp <= 0x0E7F)
-			return 1;
-	return 0;
-}
-
 /* The table made to fit limit columns (the order in format.h). */
 static void write_fitted(struct table_writer *w, const size_t *natural, size_t limit)
 {
-	size_t rows = w->ncells / w->ncols, r, need, extra;
+	size_t rows = w->ncells / w->ncols, r, need;
 	size_t *minw = calloc((size_t)w->ncols, sizeof(*minw));
 	size_t *width = calloc((size_t)w->ncols, sizeof(*width));
 	enum col_state *state = calloc((size_t)w->ncols, sizeof(*state));
@@ -681,18 +683,24 @@ static void write_fitted(struct table_writer *w, const size_t *natural, size_t l
 				state[c] = COL_SHOWN, nshown++;
 	/* Narrowest widths: numbers and heading words whole, text from 10. */
 	for (c = 0; c < w->ncols; c++) {
-		size_t hw = widest_word(hdr[c]), bw = 0;
+		size_t hw = widest_word(hdr[c], 0), bw = 0, ww = 10, cw;
 
 		for (r = 1; r < rows; r++) {
-			size_t cw = text_width(w->cells[r * w->ncols + c]);
+			const char *cell = w->cells[r * w->ncols + c];
 
-			if (cw > bw)
+			if ((cw = text_width(cell)) > bw)
 				bw = cw;
+			if (w->types[c] != CELL_NUMBER && (cw = widest_word(cell, 1)) > ww)
+				ww = cw;
 		}
+		if (hw > ww)
+			ww = hw;
+		if (ww > 30)
+			ww = 30;
 		if (w->types[c] == CELL_NUMBER)
 			minw[c] = bw > hw ? bw : hw;
 		else
-			minw[c] = natural[c] < (hw > 10 ? hw : 10) ? natural[c] : (hw > 10 ? hw : 10);
+			minw[c] = natural[c] < ww ? natural[c] : ww;
 	}
 	/* Low-value columns go before anything wraps. */
 	for (i = 0;; i++) {
@@ -707,23 +715,21 @@ static void write_fitted(struct table_writer *w, const size_t *natural, size_t l
 			nshown--;
 		}
 	}
+	/* From the natural widths, the widest column narrows a column at a
+	 * time: short columns stay whole, long text wraps. */
 	for (need = 0, c = 0; c < w->ncols; c++)
 		if (state[c] == COL_SHOWN)
-			need += minw[c] + 2;
-	need -= 2;
-	/* The room left goes, a column at a time, to the most squeezed. */
-	for (c = 0; c < w->ncols; c++)
-		width[c] = minw[c];
-	for (extra = need < limit ? limit - need : 0; extra > 0; extra--) {
+			need += (width[c] = natural[c]) + 2;
+	for (need -= 2; need > limit; need--) {
 		int best = -1;
 
 		for (c = 0; c < w->ncols; c++)
-			if (state[c] == COL_SHOWN && natural[c] > width[c] &&
-			    (best < 0 || natural[c] - width[c] > natural[best] - width[best]))
+			if (state[c] == COL_SHOWN && width[c] > minw[c] &&
+			    (best < 0 || width[c] > width[best]))
 				best = c;
 		if (best < 0)
 			break;
-		width[best]++;
+		width[best]--;
 	}
 	for (c = 0; c < w->ncols; c++)
 		ngroup += state[c] == COL_GROUP;
