@@ -153,10 +153,15 @@ void cmd_template_names_free(char **names, size_t n)
 	free(names);
 }
 
-/* The option names in a --help text: "  -x, --name=ARG" and "      --name". */
+/*
+ * The option names in a --help text: "  -x, --name=ARG" and "      --name".
+ * One a line; an option that takes an argument ends in '=' ("-p=",
+ * "--period="), so that the scripts know what to complete after it.
+ */
 static void print_help_options(const char *text)
 {
-	const char *line, *p, *q;
+	const char *line, *p, *q, *s;
+	char shortopt[3] = "";
 
 	for (line = text; *line; line = *q ? q + 1 : q) {
 		q = line + strcspn(line, "\n");
@@ -165,22 +170,23 @@ static void print_help_options(const char *text)
 			continue;
 		while (p < q && *p == ' ')
 			p++;
-		if (p + 1 < q && p[0] == '-' && p[1] != '-') {
-			printf("%.2s\n", p);
+		shortopt[0] = '\0';
+		if (p + 1 < q && p[0] == '-' && p[1] != '-' && p[1] != ' ') {
+			memcpy(shortopt, p, 2);
+			shortopt[2] = '\0';
 			p += 2;
 			if (p + 1 < q && p[0] == ',' && p[1] == ' ')
 				p += 2;
-			else
-				continue;
 		}
-		if (p + 2 < q && p[0] == '-' && p[1] == '-') {
-			const char *s = p + 2;
-
-			while (s < q && ((*s >= 'a' && *s <= 'z') || *s == '-' || (*s >= '0' && *s <= '9')))
+		s = p;
+		if (p + 2 < q && p[0] == '-' && p[1] == '-')
+			for (s = p + 2; s < q && ((*s >= 'a' && *s <= 'z') || *s == '-' ||
+						  (*s >= '0' && *s <= '9'));)
 				s++;
-			if (s > p + 2)
-				printf("%.*s\n", (int)(s - p), p);
-		}
+		if (*shortopt)
+			printf("%s%s\n", shortopt, s > p + 2 && *s == '=' ? "=" : "");
+		if (s > p + 2)
+			printf("%.*s%s\n", (int)(s - p), p, *s == '=' ? "=" : "");
 	}
 }
 
