@@ -28,7 +28,16 @@ _didkpi_ask()
 		--dbname=*) db=(-d "${w#--dbname=}") ;;
 		esac
 	done
-	# a ~ or a $VAR in the typed command is not expanded: no eval
+	# the value as typed, in quotes: without them (no eval: completing
+	# must not run what is on the line)
+	if ((${#db[@]})); then
+		w=${db[1]}
+		if [[ $w == \'*\' || $w == \"*\" ]]; then
+			w=${w:1:${#w}-2}
+		fi
+		db[1]=$w
+	fi
+	[[ $prog == \~/* ]] && prog=$HOME/${prog#\~/}
 	"$prog" "${db[@]}" complete "$@" 2>/dev/null
 }
 

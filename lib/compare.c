@@ -1153,7 +1153,7 @@ static int write_table(FILE *f, const struct compare_result *r, int thai)
 		return -1;
 	/* too wide for the screen: a heading per service, then fewer columns */
 	table_writer_group_by(w, (const int[]){ 0, 1 }, 2);
-	table_writer_drop_order(w, (const int[]){ 12, 16, 3, 7 }, 4);
+	table_writer_drop_order(w, (const int[]){ 12, 16, 3, 7, 10, 11 }, 6);
 	for (size_t i = 0; i < r->nrows && !bad; i++) {
 		const struct compare_row *row = &r->rows[i];
 		enum compare_metric m = row->metric;

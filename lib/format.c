@@ -651,7 +651,7 @@ static void write_fitted(struct table_writer *w, const size_t *natural, size_t l
 	size_t *width = calloc((size_t)w->ncols, sizeof(*width));
 	enum col_state *state = calloc((size_t)w->ncols, sizeof(*state));
 	char *const *hdr = w->cells;
-	int c, i, nshown = 0, ngroup = 0, thai = 0;
+	int c, i, nshown = 0, ngroup = 0, thai = 0, phase;
 
 	if (!minw || !width || !state) {
 		write_plain(w, natural);
@@ -716,17 +716,27 @@ static void write_fitted(struct table_writer *w, const size_t *natural, size_t l
 		}
 	}
 	/* From the natural widths, the widest column narrows a column at a
-	 * time: short columns stay whole, long text wraps. */
+	 * time: short columns stay whole, long text wraps; words and codes
+	 * break only when nothing else is left (phase 1: down to minw; 2:
+	 * text down to 6 columns). */
 	for (need = 0, c = 0; c < w->ncols; c++)
 		if (state[c] == COL_SHOWN)
 			need += (width[c] = natural[c]) + 2;
-	for (need -= 2; need > limit; need--) {
+	for (need -= 2, phase = 1; need > limit; need--) {
 		int best = -1;
 
-		for (c = 0; c < w->ncols; c++)
-			if (state[c] == COL_SHOWN && width[c] > minw[c] &&
+		for (c = 0; c < w->ncols; c++) {
+			size_t floor = phase == 1 || w->types[c] == CELL_NUMBER ? minw[c] :
+				       minw[c] < 6 ? minw[c] : 6;
+
+			if (state[c] == COL_SHOWN && width[c] > floor &&
 			    (best < 0 || width[c] > width[best]))
 				best = c;
+		}
+		if (best < 0 && phase++ == 1) {
+			need++;
+			continue;
+		}
 		if (best < 0)
 			break;
 		width[best]--;
