@@ -479,7 +479,7 @@ size_t text_wrap(const char *s, size_t width, struct text_span **lines)
 	}
 	off[nch] = blen;
 	while (start < nch) {
-		size_t j = start, brk = start, end, next, lw = 0;
+		size_t j = start, brk = start, end, next, lw = 0, k;
 
 		while (j < nch && (j == start || !attrs[j].is_cursor_position ||
 				   lw + (size_t)cw[j] <= width)) {
@@ -487,6 +487,13 @@ size_t text_wrap(const char *s, size_t width, struct text_span **lines)
 			if (j < nch && attrs[j].is_line_break)
 				brk = j;
 		}
+		/* spaces where the line is full: a break after them */
+		for (k = j; k < nch && attrs[k].is_white; k++)
+			;
+		if (k == nch)
+			j = nch;
+		else if (k > j && attrs[k].is_line_break)
+			brk = k;
 		end = j >= nch ? nch : brk > start ? brk : j;
 		next = end;
 		while (end > start && attrs[end - 1].is_white)
