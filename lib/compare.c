@@ -9,6 +9,7 @@
 #include "sqlres.h"
 #include "stats.h"
 #include "status.h"
+#include "suggest.h"
 
 const struct compare_metric_def compare_metrics[CMP_METRIC_COUNT] = {
 	[CMP_REQUESTS_PER_MONTH] = {
@@ -873,7 +874,11 @@ static int load_units(struct db *db, const struct compare_request *req, struct s
 	}
 	for (k = 0; k < req->nservices; k++)
 		if (!found[k]) {
-			log_error("unknown service '%s'", req->services[k]);
+			char hint[SUGGEST_HINT_MAX];
+
+			log_error("unknown service '%s'%s", req->services[k],
+				  suggest_query(db, "complete.sql#services", req->services[k],
+						hint, sizeof(hint)));
 			log_hint("the codes are in the services table ('didkpi kpi --by service' lists them)");
 			st = DK_USAGE;
 			goto out;
@@ -1149,6 +1154,9 @@ static int write_table(FILE *f, const struct compare_result *r, int thai)
 
 	if (!(w = table_writer_new(f, OUT_TABLE, ncols, thai ? th : en, types)))
 		return -1;
+	/* too wide for the screen: a heading per service, then fewer columns */
+	table_writer_group_by(w, (const int[]){ 0, 1 }, 2);
+	table_writer_drop_order(w, (const int[]){ 12, 16, 3, 7, 10, 11 }, 6);
 	for (size_t i = 0; i < r->nrows && !bad; i++) {
 		const struct compare_row *row = &r->rows[i];
 		enum compare_metric m = row->metric;
