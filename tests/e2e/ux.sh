@@ -183,7 +183,7 @@ run 0 "kpi --list --lang en -f csv" "$BIN" kpi --list --lang en -f csv
 has "English labels" "^requests,Service requests,count,service unit channel method,Requests submitted in the period$" "$W/out"
 run 0 "kpi --list -f json --lang en" "$BIN" kpi --list -f json --lang en
 eq "json: an object per KPI" "digital_channel_rate Digital service usage rate fraction" \
-	"$(jq -r '.[] | select(.kpi == "digital_channel_rate") | "\(.kpi) \(.label) \(.unit)"' "$W/out")"
+	"$(jq -r '.rows[] | select(.kpi == "digital_channel_rate") | "\(.kpi) \(.label) \(.unit)"' "$W/out")"
 run 0 "kpi --list -f tsv" "$BIN" kpi --list -f tsv
 eq "tsv header" "$(printf 'kpi\tlabel\tunit\tbreakdowns\tdefinition')" "$(head -1 "$W/out")"
 run 0 "kpi --lang en --list (order of options)" "$BIN" kpi --lang en --list
@@ -193,12 +193,12 @@ run 0 "compare --list in a pipe" "$BIN" compare --list
 eq "compare --list: csv" "metric,label,test" "$(head -1 "$W/out")"
 has "compare --list: Thai label" "^completion_rate,อัตราคำขอที่ดำเนินการเสร็จ,z-test" "$W/out"
 run 0 "compare --list --lang en -f json" "$BIN" compare --list --lang en -f json
-eq "compare --list: json" "Completion rate" "$(jq -r '.[] | select(.metric == "completion_rate") | .label' "$W/out")"
+eq "compare --list: json" "Completion rate" "$(jq -r '.rows[] | select(.metric == "completion_rate") | .label' "$W/out")"
 
 # --- a table or a language asked for is honoured in a pipe --------------
 K() { "$BIN" -d "$DB" kpi --period 2026-09 "$@"; }
 run 0 "kpi in a pipe, nothing asked" K -k requests
-eq "csv" "period,period_start,period_end,kpi,breakdown,key,value,numerator,denominator,target,suppressed" "$(head -1 "$W/out")"
+eq "csv" "period,period_start,period_end,kpi,breakdown,key,value,numerator,denominator,target,suppressed,label" "$(head -1 "$W/out")"
 run 0 "kpi --lang en in a pipe" K -k requests --lang en
 has "a table in English" "^(Period|KPI) " "$W/out"
 lacks "not csv" "^period,period_start" "$W/out"
@@ -207,7 +207,7 @@ has "a table in Thai" "กันยายน 2569" "$W/out"
 run 0 "kpi -f table in a pipe" K -k requests -f table --lang en
 has "the table asked for" "September 2026" "$W/out"
 run 0 "--lang with -o x.csv: the file's format" K -k requests --lang en -o "$W/k.csv"
-eq "csv file" "period,period_start,period_end,kpi,breakdown,key,value,numerator,denominator,target,suppressed" "$(head -1 "$W/k.csv")"
+eq "csv file" "period,period_start,period_end,kpi,breakdown,key,value,numerator,denominator,target,suppressed,label" "$(head -1 "$W/k.csv")"
 run 0 "compare --lang en in a pipe" "$BIN" -d "$DB" compare --lang en
 has "compare: a table" "^metric +before +after" "$W/out"
 
