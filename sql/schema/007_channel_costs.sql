@@ -9,9 +9,9 @@
 -- service overrides it for that service. Which cost applies to a request
 -- is decided by the local date of its closed_at (the day it was
 -- completed). Validity periods of the same channel and service must not
--- overlap: `didkpi load` refuses such rows (sql/load.sql
--- #check_channel_costs); rows written past the loader that overlap are
--- resolved by the latest valid_from (sql/kpi.sql#cost).
+-- overlap (trigger refuse_cost_overlap; `didkpi load` names the rows,
+-- sql/load.sql#check_channel_costs); were the trigger disabled, the
+-- latest valid_from wins (didkpi.completed_costs).
 
 CREATE TABLE IF NOT EXISTS didkpi.channel_costs (
 	channel      text NOT NULL CHECK (channel ~ '^[a-z0-9_-]+$'),
@@ -28,6 +28,37 @@ CREATE TABLE IF NOT EXISTS didkpi.channel_costs (
 -- The cost KPIs look costs up per channel and day.
 CREATE INDEX IF NOT EXISTS channel_costs_lookup
 	ON didkpi.channel_costs (channel, valid_from, valid_to);
+
+-- Overlapping validity of the same channel and service is refused for
+-- every writer (psql too), with SQLSTATE 23P01 as an exclusion constraint
+-- would (one needs btree_gist, which a site may not have): `didkpi load`
+-- then takes its staging path, where load.sql#check_channel_costs names
+-- the rows. An AFTER trigger sees every row of its statement.
+CREATE OR REPLACE FUNCTION didkpi.refuse_cost_overlap() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	other date;
+BEGIN
+	SELECT t.valid_from INTO other
+	  FROM didkpi.channel_costs t
+	 WHERE t.channel = NEW.channel
+	   AND t.service_code IS NOT DISTINCT FROM NEW.service_code
+	   AND t.valid_from <> NEW.valid_from
+	   AND t.valid_from <= NEW.valid_to AND NEW.valid_from <= t.valid_to
+	 LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'cost of channel % (service %) valid % to % overlaps the one valid from %',
+			NEW.channel, coalesce(NEW.service_code, 'default'), NEW.valid_from,
+			NEW.valid_to, other
+			USING ERRCODE = 'exclusion_violation';
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS refuse_cost_overlap ON didkpi.channel_costs;
+CREATE TRIGGER refuse_cost_overlap AFTER INSERT OR UPDATE ON didkpi.channel_costs
+	FOR EACH ROW EXECUTE FUNCTION didkpi.refuse_cost_overlap();
 
 -- The completed requests of each period (closed_at in it, status
 -- completed) by local closing day, service and channel, with the unit
