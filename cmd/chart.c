@@ -536,6 +536,8 @@ static const char *kpi_ytitle(struct build *b, enum kpi_id k)
 		return th ? "ชั่วโมง" : "hours";
 	case UNIT_MS:
 		return th ? "มิลลิวินาที" : "milliseconds";
+	case UNIT_BAHT:
+		return th ? "บาท" : "baht";
 	}
 	return NULL;
 }

@@ -20,7 +20,7 @@ static const char usage[] =
 	"Rows already present with identical content are counted as duplicates;\n"
 	"rejected rows go to a rejects file with their line number and reason.\n\n"
 	"Relations: services, channels, auth_methods, auth_events, service_requests,\n"
-	"           satisfaction, staff, kpi_targets\n\n"
+	"           satisfaction, staff, kpi_targets, channel_costs\n\n"
 	"Options:\n"
 	"      --tz=ZONE              time zone of timestamps without an offset\n"
 	"                             (default Asia/Bangkok)\n"

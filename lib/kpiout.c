@@ -22,6 +22,9 @@ char *kpi_format_human(enum kpi_id k, double v, char *buf, size_t len)
 	case UNIT_MS:
 		fmt_grouped(v, 0, buf, len);
 		break;
+	case UNIT_BAHT:
+		fmt_grouped(v, 2, buf, len);
+		break;
 	}
 	return buf;
 }
