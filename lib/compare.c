@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "kpiout.h"
 #include "log.h"
 #include "sqlres.h"
 #include "stats.h"
@@ -1238,18 +1239,6 @@ static void json_raw(FILE *f, int *first, const char *key, const char *v)
 	fputs(v, f);
 }
 
-static const char *unit_name(enum kpi_unit u)
-{
-	switch (u) {
-	case UNIT_FRACTION: return "fraction";
-	case UNIT_SCORE: return "score";
-	case UNIT_HOURS: return "hours";
-	case UNIT_MS: return "milliseconds";
-	case UNIT_COUNT: break;
-	}
-	return "count";
-}
-
 /* The "meta" object of the JSON forms, as a new string (free it), or NULL
  * when out of memory. */
 static char *meta_json(const struct compare_result *r, const struct compare_out_options *o)
@@ -1304,7 +1293,7 @@ static char *meta_json(const struct compare_result *r, const struct compare_out_
 			continue;
 		json_raw(f, &first, d->name, "{");
 		in = 1;
-		json_str(f, &in, "unit", unit_name(d->unit));
+		json_str(f, &in, "unit", kpi_unit_name(d->unit));
 		json_str(f, &in, "test", d->test);
 		json_raw(f, &in, "higher_is_better", d->higher_is_better ? "true" : "false");
 		json_str(f, &in, "label", o->thai ? d->label_th : d->label_en);

@@ -41,6 +41,7 @@ const char *kpi_unit_name(enum kpi_unit u)
 	case UNIT_SCORE: return "score";
 	case UNIT_HOURS: return "hours";
 	case UNIT_MS: return "milliseconds";
+	case UNIT_BAHT: return "baht";
 	case UNIT_COUNT: break;
 	}
 	return "count";
@@ -52,6 +53,8 @@ static const char *kind_name(enum kpi_kind k)
 	case KIND_RATE: return "rate";
 	case KIND_MEAN: return "mean";
 	case KIND_PERCENTILE: return "percentile";
+	case KIND_RATIO: return "ratio";
+	case KIND_SUM: return "sum";
 	case KIND_COUNT: break;
 	}
 	return "count";
