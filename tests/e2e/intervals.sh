@@ -64,7 +64,7 @@ line "2 Mar: q2 4" "2025-03-02,2025-03-02,2025-03-03,satisfaction_mean,all,,4,4,
 
 # A whole fiscal year of days: FY2567 holds 29 February 2024 (366 days).
 run 0 "FY2567 by day: 366 periods" K --period FY2567 --interval day --format csv --allow-empty
-eq "366 days x 18 KPIs" "$((366 * 18))" "$(($(wc -l <"$W/out") - 1))"
+eq "366 days x 20 KPIs" "$((366 * 20))" "$(($(wc -l <"$W/out") - 1))"
 eq "366 distinct periods" "366" "$(tail -n +2 "$W/out" | cut -d, -f1 | sort -u | wc -l)"
 series "the days of FY2567 follow each other"
 line "29 Feb 2024 is a day" "2024-02-29,2024-02-29,2024-03-01,requests,all,,0,0,,,FALSE"
