@@ -361,13 +361,21 @@ sed -i "s/\\\\(aq/'/g; s/\\\\-/-/g; s/\\\\\\\\/\\\\/g" "$W"/ex*.sql
 ( cd "$W" && q "$DBNAME" -f ex1.sql >ex1.out 2>&1 ) &&
 	grep -Eq '^[a-z0-9_-]+\|0\.[0-9]+$' "$W/ex1.out" && ok "didkpi-sql(7) example 1 runs" ||
 	not_ok "didkpi-sql(7) example 1" "$(head -5 "$W/ex1.out")"
+# March 2025 by week: 2025-03-01..2025-03-03 (Saturday to Monday), W10-W13,
+# 2025-03-31..2025-04-01; four channels each, with English names
 ( cd "$W" && q "$DBNAME" -f ex2.sql >ex2.out 2>&1 ) &&
-	[ "$(grep -c '^2025-0[1-9]-01|' "$W/ex2.out")" = 9 ] && ok "didkpi-sql(7) example 2 runs" ||
-	not_ok "didkpi-sql(7) example 2" "$(head -5 "$W/ex2.out")"
-( cd "$W" && q "$DBNAME" -f ex3.sql >ex3.out 2>&1 )
+	[ "$(grep -Ec '^2025-W1[0-3]\|[a-z]+\|[A-Z][a-z ]+\|[0-9.]*$' "$W/ex2.out")" = 16 ] &&
+	grep -q '^2025-03-01\.\.2025-03-03|web|Web|' "$W/ex2.out" &&
+	grep -q '^2025-03-31\.\.2025-04-01|counter|Service counter|' "$W/ex2.out" &&
+	ok "didkpi-sql(7) example 2 (a weekly series) runs" ||
+	not_ok "didkpi-sql(7) example 2" "$(head -8 "$W/ex2.out")"
+( cd "$W" && q "$DBNAME" -f ex3.sql >ex3.out 2>&1 ) &&
+	[ "$(grep -c '^2025-0[1-9]-01|' "$W/ex3.out")" = 9 ] && ok "didkpi-sql(7) example 3 runs" ||
+	not_ok "didkpi-sql(7) example 3" "$(head -5 "$W/ex3.out")"
+( cd "$W" && q "$DBNAME" -f ex4.sql >ex4.out 2>&1 )
 "$BIN" -d "$DB" kpi --format csv --period 2025-03 --by service,unit >"$W/cli" 2>&1
-cmp -s "$W/cli" "$W/kpi.csv" && ok "didkpi-sql(7) example 3 (\\copy) writes the CLI's CSV" ||
-	not_ok "didkpi-sql(7) example 3" "$(cat "$W/ex3.out")" "$(diff "$W/cli" "$W/kpi.csv" | head -5)"
+cmp -s "$W/cli" "$W/kpi.csv" && ok "didkpi-sql(7) example 4 (\\copy) writes the CLI's CSV" ||
+	not_ok "didkpi-sql(7) example 4" "$(cat "$W/ex4.out")" "$(diff "$W/cli" "$W/kpi.csv" | head -5)"
 # ---- random sparse data: many small cells, one unit or several ----
 # (services spread over :nu units, skewed so that some keys are rare; with
 # one unit, the unit row equals the total and its small cells cannot be
