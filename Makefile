@@ -5,6 +5,9 @@
 #   make demo       install, build, start the private database, fill it with
 #                   the demo department, write charts and a workbook
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
+#                   (also the bash and zsh completion: BASHCOMPDIR, ZSHCOMPDIR;
+#                   with PREFIX=/usr on Debian say
+#                   ZSHCOMPDIR=/usr/share/zsh/vendor-completions)
 #   make bench      benchmarks (bench/README.md); make fuzz  parser fuzzing
 # V=1 shows the commands.
 
@@ -12,6 +15,8 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/didkpi
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 INSTALL ?= install
 PKG_CONFIG ?= pkg-config
 
@@ -110,12 +115,16 @@ install: all
 	cd sql && find . -type f -name '*.sql' -exec $(INSTALL) -m 644 {} $(DESTDIR)$(DATADIR)/sql/{} \;
 	cd reports && find templates -type d -exec $(INSTALL) -d $(DESTDIR)$(DATADIR)/{} \;
 	cd reports && find templates -type f -exec $(INSTALL) -m 644 {} $(DESTDIR)$(DATADIR)/{} \;
+	$(INSTALL) -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	$(INSTALL) -m 644 completion/didkpi.bash $(DESTDIR)$(BASHCOMPDIR)/didkpi
+	$(INSTALL) -m 644 completion/_didkpi $(DESTDIR)$(ZSHCOMPDIR)/_didkpi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/didkpi
 	cd man && for m in *.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
 	cd man && for m in *.7; do rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/didkpi $(DESTDIR)$(ZSHCOMPDIR)/_didkpi
 
 clean:
 	rm -rf build didkpi

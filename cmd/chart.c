@@ -20,6 +20,7 @@
 #include "outfile.h"
 #include "period.h"
 #include "status.h"
+#include "suggest.h"
 
 static const char usage[] =
 	"Usage: didkpi chart KIND -o FILE [OPTION]...\n"
@@ -70,7 +71,7 @@ static const char usage[] =
 	"73 cannot create the file.\n";
 
 enum kind { K_TREND, K_COMPARE, K_METHODS, K_CHANNELS, K_COUNT };
-static const char *const kind_names[K_COUNT] = { "trend", "compare", "methods", "channels" };
+static const char *const kind_names[K_COUNT + 1] = { "trend", "compare", "methods", "channels" };
 
 #define MIN_SIZE 100
 #define MAX_SIZE 16384
@@ -243,6 +244,7 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	char hint[SUGGEST_HINT_MAX];
 	int ch, st, k;
 	long v;
 
@@ -263,14 +265,15 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 			break;
 		case 'k':
 			if ((k = kpi_find(optarg)) < 0)
-				return cmd_usage_error(ctx, "--kpi: unknown KPI '%s' (see 'didkpi kpi --list')",
-						       optarg);
+				return cmd_usage_error(ctx, "--kpi: unknown KPI '%s'%s (see 'didkpi kpi --list')",
+						       optarg, suggest_kpi(optarg, hint, sizeof(hint)));
 			o->kpi = k;
 			o->kpi_given = 1;
 			break;
 		case 'm':
 			if ((k = compare_metric_find(optarg)) < 0)
-				return cmd_usage_error(ctx, "--metric: unknown metric '%s'", optarg);
+				return cmd_usage_error(ctx, "--metric: unknown metric '%s'%s", optarg,
+						       suggest_metric(optarg, hint, sizeof(hint)));
 			o->metric = k;
 			o->metric_given = 1;
 			break;
@@ -320,8 +323,8 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 		if (!strcmp(argv[optind], kind_names[k]))
 			break;
 	if (k == K_COUNT)
-		return cmd_usage_error(ctx, "unknown chart '%s': trend, compare, methods or channels",
-				       argv[optind]);
+		return cmd_usage_error(ctx, "unknown chart '%s'%s: trend, compare, methods or channels",
+				       argv[optind], suggest_list(argv[optind], kind_names, hint, sizeof(hint)));
 	o->kind = k;
 	if (optind + 1 < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
@@ -533,6 +536,8 @@ static const char *kpi_ytitle(struct build *b, enum kpi_id k)
 		return th ? "ชั่วโมง" : "hours";
 	case UNIT_MS:
 		return th ? "มิลลิวินาที" : "milliseconds";
+	case UNIT_BAHT:
+		return th ? "บาท" : "baht";
 	}
 	return NULL;
 }

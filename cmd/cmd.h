@@ -10,6 +10,7 @@ enum cmd_flags {
 	CMD_DB = 1 << 0,       /* connects to the database */
 	CMD_SNAPSHOT = 1 << 1, /* reads in one REPEATABLE READ, READ ONLY snapshot */
 	CMD_SCHEMA = 1 << 2,   /* needs the current schema version (not init, demo) */
+	CMD_HIDDEN = 1 << 3,   /* a helper, not listed by 'didkpi help' */
 };
 
 struct cmd_ctx {
@@ -41,6 +42,14 @@ int cmd_usage_error(const struct cmd_ctx *ctx, const char *fmt, ...)
 int cmd_period_parse(const char *text, struct civil_date today, struct period *out);
 int cmd_period_check(const char *text);
 
+/*
+ * cmd_default_format() is the output format when --format is not given
+ * (fmt < 0; otherwise fmt): the output file's extension; else a table on
+ * a terminal, and also in a pipe when the user asked for a language
+ * (--lang: tables are what it changes); else csv.
+ */
+int cmd_default_format(int fmt, const char *output, int lang_given);
+
 /* cmd_bad_option() is called on getopt's '?': getopt has printed why. */
 int cmd_bad_option(const struct cmd_ctx *ctx);
 
@@ -70,6 +79,19 @@ int cmd_chart(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_report(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_check(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_refresh(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx);
+
+/*
+ * cmd_template_names() lists the report templates by name (built in, and
+ * NAME.ini in $DIDKPI_TEMPLATE_PATH and ~/.config/didkpi/templates),
+ * sorted, without repeats, for completion and suggestions; free with
+ * cmd_template_names_free().
+ */
+int cmd_template_names(char ***names, size_t *n);
+void cmd_template_names_free(char **names, size_t n);
+
+/* The global options part of 'didkpi --help' (cmd/main.c). */
+extern const char cmd_global_help[];
 
 /* The list of commands, for help. */
 struct cmd_entry {

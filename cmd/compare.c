@@ -15,6 +15,7 @@
 #include "outfile.h"
 #include "period.h"
 #include "status.h"
+#include "suggest.h"
 
 static const char usage[] =
 	"Usage: didkpi compare [OPTION]...\n"
@@ -31,15 +32,18 @@ static const char usage[] =
 	"                          the services not yet adopted\n"
 	"      --tz=ZONE           time zone of the windows (default Asia/Bangkok)\n"
 	"      --lang=th|en        language of the table and of the label column\n"
-	"                          (default th)\n"
+	"                          (default th); given without --format, a table\n"
+	"                          also in a pipe\n"
 	"      --no-formula-guard  CSV/TSV: write text cells that start with = + - @\n"
 	"                          as they are (default: a ' in front, so that a\n"
 	"                          spreadsheet does not run them as formulas)\n"
 	"  -f, --format=FORMAT     table, csv, tsv, json ({\"meta\": ..., \"rows\": [...]}),\n"
 	"                          ndjson (a meta line, then a row a line) or\n"
 	"                          json-array (rows only) (default: table on a\n"
-	"                          terminal, csv otherwise)\n"
+	"                          terminal or with --lang, csv otherwise)\n"
 	"      --no-header         csv/tsv: no header line; ndjson: no meta line\n"
+	"      --wide              tables: every column at full width (default: fit\n"
+	"                          the terminal, or 100 columns)\n"
 	"      --allow-empty       go on when no service has data in its windows\n"
 	"                          (default: refuse with status 65)\n"
 	"      --require-complete  refuse (65) when the data ends more than a day\n"
@@ -49,7 +53,8 @@ static const char usage[] =
 	"                          or '-': standard output); {date} becomes today's\n"
 	"                          date; the format defaults to FILE's extension\n"
 	"                          (.csv, .tsv, .json, .ndjson, .jsonl), else csv\n"
-	"      --list              list the metrics and exit\n"
+	"      --list              list the metrics (name, label, test) in --lang and\n"
+	"                          --format, and exit\n"
 	CMD_DB_HELP
 	"  -h, --help              show this help\n\n"
 	"Exit status: 0 success; 64 usage; 65 no data in any service's windows (or\n"
@@ -73,6 +78,33 @@ static int split_list(struct cmd_ctx *ctx, const char *opt, char *list,
 	return DK_OK;
 }
 
+/* compare --list: the metrics in the chosen language and format. */
+static int list_metrics(int fmt, int thai)
+{
+	static const char *const mach[] = { "metric", "label", "test" };
+	static const char *const th[] = { "ตัวชี้วัด", "ชื่อ", "การทดสอบ" };
+	static const char *const en[] = { "Metric", "Name", "Test" };
+	static const enum cell_type types[] = { CELL_TEXT, CELL_TEXT, CELL_TEXT };
+	struct table_writer *w = table_writer_new(stdout, fmt, 3,
+						  fmt != OUT_TABLE ? mach : thai ? th : en, types);
+	int bad = !w;
+
+	for (int m = 0; m < CMP_METRIC_COUNT && !bad; m++) {
+		const char *cells[] = { compare_metrics[m].name,
+					thai ? compare_metrics[m].label_th : compare_metrics[m].label_en,
+					compare_metrics[m].test };
+
+		bad = table_writer_row(w, cells);
+	}
+	if (w && table_writer_finish(w))
+		bad = 1;
+	if (bad) {
+		log_error("cannot write the metric list to standard output");
+		return DK_CANTCREAT;
+	}
+	return DK_OK;
+}
+
 /* Expands {date} in an output name (outfile_expand). */
 static int expand_output(const char *pattern, const char *date, char **out)
 {
@@ -84,7 +116,7 @@ static int expand_output(const char *pattern, const char *date, char **out)
 int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	enum { OPT_DID = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE, OPT_NO_GUARD,
-	       OPT_NO_HEADER };
+	       OPT_NO_HEADER, OPT_WIDE };
 	static const struct option opts[] = {
 		{ "service", required_argument, NULL, 's' },
 		{ "window", required_argument, NULL, 'w' },
@@ -100,6 +132,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "require-complete", no_argument, NULL, OPT_COMPLETE },
 		{ "no-formula-guard", no_argument, NULL, OPT_NO_GUARD },
 		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
+		{ "wide", no_argument, NULL, OPT_WIDE },
 		CMD_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -114,7 +147,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 	struct freshness fr;
 	char date[DATE_ISO_LEN], *path = NULL;
 	size_t n, k;
-	int ch, st, fmt = -1, thai = 1, m;
+	int ch, st, fmt = -1, thai = 1, m, lang_given = 0, want_list = 0;
 	unsigned fresh = 0;
 
 	/* At most one name per character of the arguments: enough room. */
@@ -152,7 +185,10 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 			req.metrics = 0;
 			for (size_t i = 0; i < k; i++) {
 				if ((m = compare_metric_find(names[i])) < 0) {
-					st = cmd_usage_error(ctx, "--metric: unknown name '%s'", names[i]);
+					char hint[SUGGEST_HINT_MAX];
+
+					st = cmd_usage_error(ctx, "--metric: unknown name '%s'%s", names[i],
+							     suggest_metric(names[i], hint, sizeof(hint)));
 					goto out;
 				}
 				req.metrics |= 1u << m;
@@ -170,6 +206,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 				goto out;
 			}
 			thai = !strcmp(optarg, "th");
+			lang_given = 1;
 			break;
 		case 'f':
 			if ((fmt = format_find(optarg)) < 0) {
@@ -185,12 +222,8 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 			}
 			output = strcmp(optarg, "-") ? optarg : NULL;
 			break;
-		case OPT_LIST:
-			for (m = 0; m < CMP_METRIC_COUNT; m++)
-				printf("%-26s %-34s %s\n", compare_metrics[m].name,
-				       compare_metrics[m].test, compare_metrics[m].label_en);
-			st = DK_OK;
-			goto out;
+		case OPT_LIST: want_list = 1; break;
+		case OPT_WIDE: format_set_table_width(FORMAT_WIDTH_WIDE); break;
 		case 'd': ctx->dbname = optarg; break;
 		case 'v': log_verbose = 1; break;
 		case 'h': fputs(usage, stdout); st = DK_OK; goto out;
@@ -201,8 +234,11 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		st = cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (fmt < 0)
-		fmt = output ? format_from_name(output) : isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
+	if (want_list) {
+		st = list_metrics(cmd_default_format(fmt, NULL, lang_given), thai);
+		goto out;
+	}
+	fmt = cmd_default_format(fmt, output, lang_given);
 	/* a placeholder mistake shows now, before connecting */
 	if (output && (st = expand_output(output, "d", &path)))
 		goto out;

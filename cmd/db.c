@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "status.h"
+#include "suggest.h"
 
 static const char usage[] =
 	"Usage: didkpi db start|stop|status [--dir DIR]\n"
@@ -65,7 +66,13 @@ int cmd_db(int argc, char **argv, struct cmd_ctx *ctx)
 	else if (!strcmp(action, "status"))
 		st = cluster_status(dir);
 	else
-		st = cmd_usage_error(ctx, "unknown db action '%s': use start, stop or status", action);
+	{
+		static const char *const actions[] = { "start", "stop", "status", NULL };
+		char hint[SUGGEST_HINT_MAX];
+
+		st = cmd_usage_error(ctx, "unknown db action '%s'%s: use start, stop or status", action,
+				     suggest_list(action, actions, hint, sizeof(hint)));
+	}
 	if (st == DK_OK && !strcmp(action, "start"))
 		log_info("private cluster running in %s", dir);
 	free(dir);

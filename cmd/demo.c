@@ -40,10 +40,10 @@ enum { FIRST_YEAR = 2023, FIRST_MONTH = 4 };
 #define BANGKOK_OFFSET (7 * 3600)
 
 /* The tables the demo writes, in the order of its report. */
-enum demo_table { T_SERVICES, T_STAFF, T_REQUESTS, T_AUTH, T_SATISFACTION, T_COUNT };
+enum demo_table { T_SERVICES, T_STAFF, T_REQUESTS, T_AUTH, T_SATISFACTION, T_COSTS, T_COUNT };
 
 static const char *const table_name[T_COUNT] = {
-	"services", "staff", "service_requests", "auth_events", "satisfaction"
+	"services", "staff", "service_requests", "auth_events", "satisfaction", "channel_costs"
 };
 
 /*
@@ -67,6 +67,7 @@ static const struct demo_step {
 	{ "demo.sql#identification", 0, T_AUTH },
 	{ "demo.sql#satisfaction", 0, T_SATISFACTION },
 	{ "demo.sql#restore_keys", 1, -1 },
+	{ "demo.sql#channel_costs", 0, T_COSTS },
 	{ "demo.sql#analyze", 0, -1 },
 	{ "demo.sql#cleanup", 0, -1 },
 };

@@ -16,6 +16,7 @@
 #include "outfile.h"
 #include "period.h"
 #include "status.h"
+#include "suggest.h"
 
 static const char usage[] =
 	"Usage: didkpi kpi [OPTION]...\n"
@@ -37,16 +38,19 @@ static const char usage[] =
 	"      --tz=ZONE           time zone of the periods (default Asia/Bangkok)\n"
 	"      --raw               compute from the raw logs only, not the day rollups\n"
 	"                          (the same output, slower)\n"
-	"      --lang=th|en        language of the table and of the label column\n"
-	"                          (default th)\n"
+	"      --lang=th|en        language of the table, of the label column and of\n"
+	"                          the JSON metadata (default th); given without\n"
+	"                          --format, a table also in a pipe\n"
 	"      --no-formula-guard  CSV/TSV: write text cells that start with = + - @\n"
 	"                          as they are (default: a ' in front, so that a\n"
 	"                          spreadsheet does not run them as formulas)\n"
 	"  -f, --format=FORMAT     table, csv, tsv, json ({\"meta\": ..., \"rows\": [...]}),\n"
 	"                          ndjson (a meta line, then a row a line) or\n"
 	"                          json-array (rows only) (default: table on a\n"
-	"                          terminal, csv otherwise)\n"
+	"                          terminal or with --lang, csv otherwise)\n"
 	"      --no-header         csv/tsv: no header line; ndjson: no meta line\n"
+	"      --wide              tables: every column at full width (default: fit\n"
+	"                          the terminal, or 100 columns)\n"
 	"      --allow-empty       print zeros for a period with no data at all\n"
 	"                          (default: refuse it with status 65)\n"
 	"      --require-complete  refuse (65) when the data ends more than a day\n"
@@ -57,7 +61,8 @@ static const char usage[] =
 	"                          period's label (2025-03), {date} today's date;\n"
 	"                          the format defaults to FILE's extension (.csv,\n"
 	"                          .tsv, .json, .ndjson, .jsonl), else csv\n"
-	"      --list              list the KPIs and exit\n"
+	"      --list              list the KPIs (name, label, unit, breakdowns,\n"
+	"                          definition) in --lang and --format, and exit\n"
 	CMD_DB_HELP
 	"  -h, --help              show this help\n\n"
 	"Exit status: 0 success; 64 usage; 65 no data in the period (or incomplete,\n"
@@ -66,15 +71,23 @@ static const char usage[] =
 
 /* Parse a comma-separated list with fn (returns an index or -1). */
 static int parse_list(struct cmd_ctx *ctx, const char *opt, char *list,
-		      int (*fn)(const char *), int *out, int max, int *n)
+		      int (*fn)(const char *), const char *(*name_at)(int), int *out, int max,
+		      int *n)
 {
-	char *save = NULL, *tok;
+	char *save = NULL, *tok, hint[SUGGEST_HINT_MAX];
+	struct suggest s;
+	const char *name;
 	int v, i;
 
 	*n = 0;
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if ((v = fn(tok)) < 0)
-			return cmd_usage_error(ctx, "%s: unknown name '%s'", opt, tok);
+		if ((v = fn(tok)) < 0) {
+			suggest_init(&s, tok);
+			for (i = 0; (name = name_at(i)); i++)
+				suggest_add(&s, name);
+			return cmd_usage_error(ctx, "%s: unknown name '%s'%s", opt, tok,
+					       suggest_hint(&s, hint, sizeof(hint)));
+		}
 		for (i = 0; i < *n; i++)
 			if (out[i] == v)
 				break;
@@ -84,6 +97,17 @@ static int parse_list(struct cmd_ctx *ctx, const char *opt, char *list,
 	if (*n == 0)
 		return cmd_usage_error(ctx, "%s needs at least one name", opt);
 	return DK_OK;
+}
+
+/* The names --kpi and --by take, by index, NULL past the end. */
+static const char *kpi_name_at(int i)
+{
+	return i < KPI_COUNT ? kpi_defs[i].name : NULL;
+}
+
+static const char *breakdown_name_at(int i)
+{
+	return i + 1 < BD_COUNT ? breakdown_name(i + 1) : NULL;
 }
 
 static int find_breakdown(const char *s)
@@ -101,16 +125,55 @@ static int expand_output(const char *pattern, const char *period, const char *da
 	return outfile_expand(pattern, vars, 2, out);
 }
 
-static void list_kpis(void)
+/* The unit of a KPI: machine names for csv/tsv/json, words for people. */
+static const char *unit_name(enum kpi_unit u, int human, int thai)
 {
-	for (int k = 0; k < KPI_COUNT; k++)
-		printf("%-30s %s\n", kpi_defs[k].name, kpi_defs[k].label_en);
+	static const char *const mach[] = { "count", "fraction", "score", "hours", "ms" };
+	static const char *const th[] = { "จำนวน", "สัดส่วน", "คะแนน 1–5", "ชั่วโมง", "มิลลิวินาที" };
+	static const char *const en[] = { "count", "share", "score 1–5", "hours", "milliseconds" };
+
+	return !human ? mach[u] : thai ? th[u] : en[u];
+}
+
+/* kpi --list: the catalogue in the chosen language and format. */
+static int list_kpis(int fmt, int thai)
+{
+	static const char *const mach[] = { "kpi", "label", "unit", "breakdowns", "definition" };
+	static const char *const th[] = { "ตัวชี้วัด", "ชื่อ", "หน่วย", "มิติ", "นิยาม" };
+	static const char *const en[] = { "KPI", "Name", "Unit", "Breakdowns", "Definition" };
+	static const enum cell_type types[] = { CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_TEXT,
+						CELL_TEXT };
+	int human = fmt == OUT_TABLE, bad = 0;
+	struct table_writer *w = table_writer_new(stdout, fmt, 5,
+						  !human ? mach : thai ? th : en, types);
+
+	if (!w)
+		return -1;
+	table_writer_drop_order(w, (const int[]){ 3 }, 1);
+	for (int k = 0; k < KPI_COUNT && !bad; k++) {
+		const struct kpi_def *d = &kpi_defs[k];
+		char bds[256] = "";
+		const char *cells[5];
+
+		for (int b = BD_ALL + 1; b < BD_COUNT; b++)
+			if (d->breakdowns & (1u << b))
+				snprintf(bds + strlen(bds), sizeof(bds) - strlen(bds), "%s%s",
+					 *bds ? (human ? ", " : " ") : "",
+					 human ? breakdown_label(b, thai) : breakdown_name(b));
+		cells[0] = d->name;
+		cells[1] = thai ? d->label_th : d->label_en;
+		cells[2] = unit_name(d->unit, human, thai);
+		cells[3] = bds;
+		cells[4] = thai ? d->definition_th : d->definition_en;
+		bad = table_writer_row(w, cells);
+	}
+	return table_writer_finish(w) || bad ? -1 : 0;
 }
 
 int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	enum { OPT_MIN_CELL = 256, OPT_TZ, OPT_LANG, OPT_LIST, OPT_ALLOW_EMPTY, OPT_COMPLETE, OPT_NO_GUARD, OPT_RAW,
-	       OPT_NO_HEADER };
+	       OPT_NO_HEADER, OPT_WIDE };
 	static const struct option opts[] = {
 		{ "period", required_argument, NULL, 'p' },
 		{ "interval", required_argument, NULL, 'i' },
@@ -127,6 +190,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "no-formula-guard", no_argument, NULL, OPT_NO_GUARD },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
+		{ "wide", no_argument, NULL, OPT_WIDE },
 		CMD_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -142,7 +206,8 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 	struct freshness fr;
 	struct outfile *of = NULL;
 	char date[DATE_ISO_LEN], *path = NULL;
-	int ch, st, fmt = -1, thai = 1, list[KPI_COUNT], n, by[BD_COUNT];
+	int ch, st, fmt = -1, thai = 1, list[KPI_COUNT], n, by[BD_COUNT], lang_given = 0,
+	    want_list = 0;
 	unsigned fresh = 0;
 	char *end;
 
@@ -156,13 +221,13 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 			interval = optarg;
 			break;
 		case 'b':
-			if ((st = parse_list(ctx, "--by", optarg, find_breakdown, by, BD_COUNT - 1, &n)))
+			if ((st = parse_list(ctx, "--by", optarg, find_breakdown, breakdown_name_at, by, BD_COUNT - 1, &n)))
 				return st;
 			for (req.nby = 0; req.nby < n; req.nby++)
 				req.by[req.nby] = by[req.nby];
 			break;
 		case 'k':
-			if ((st = parse_list(ctx, "--kpi", optarg, kpi_find, list, KPI_COUNT, &n)))
+			if ((st = parse_list(ctx, "--kpi", optarg, kpi_find, kpi_name_at, list, KPI_COUNT, &n)))
 				return st;
 			for (req.kpis = 0; n > 0; n--)
 				req.kpis |= 1u << list[n - 1];
@@ -180,6 +245,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 			if (strcmp(optarg, "th") && strcmp(optarg, "en"))
 				return cmd_usage_error(ctx, "--lang must be th or en, not '%s'", optarg);
 			thai = !strcmp(optarg, "th");
+			lang_given = 1;
 			break;
 		case 'f':
 			if ((fmt = format_find(optarg)) < 0)
@@ -191,7 +257,8 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 				return cmd_usage_error(ctx, "--output needs a file name");
 			output = strcmp(optarg, "-") ? optarg : NULL;
 			break;
-		case OPT_LIST: list_kpis(); return DK_OK;
+		case OPT_LIST: want_list = 1; break;
+		case OPT_WIDE: format_set_table_width(FORMAT_WIDTH_WIDE); break;
 		case OPT_ALLOW_EMPTY: fresh |= FRESH_ALLOW_EMPTY; break;
 		case OPT_COMPLETE: fresh |= FRESH_REQUIRE_COMPLETE; break;
 		case 'd': ctx->dbname = optarg; break;
@@ -202,8 +269,15 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (optind < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-	if (fmt < 0)
-		fmt = output ? format_from_name(output) : isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
+	if (want_list) {
+		/* to standard output, in the format asked (not from -o's name) */
+		if (list_kpis(cmd_default_format(fmt, NULL, lang_given), thai)) {
+			log_error("cannot write the KPI list to standard output");
+			return DK_CANTCREAT;
+		}
+		return DK_OK;
+	}
+	fmt = cmd_default_format(fmt, output, lang_given);
 	/* a placeholder mistake shows now, before connecting */
 	if (output && (st = expand_output(output, "p", "d", &path)))
 		return st;

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "relation.h"
 #include "status.h"
+#include "suggest.h"
 
 static const char usage[] =
 	"Usage: didkpi load [OPTION]... RELATION FILE|-\n"
@@ -19,7 +20,7 @@ static const char usage[] =
 	"Rows already present with identical content are counted as duplicates;\n"
 	"rejected rows go to a rejects file with their line number and reason.\n\n"
 	"Relations: services, channels, auth_methods, auth_events, service_requests,\n"
-	"           satisfaction, staff, kpi_targets\n\n"
+	"           satisfaction, staff, kpi_targets, channel_costs\n\n"
 	"Options:\n"
 	"      --tz=ZONE              time zone of timestamps without an offset\n"
 	"                             (default Asia/Bangkok)\n"
@@ -73,7 +74,7 @@ int cmd_load(int argc, char **argv, struct cmd_ctx *ctx)
 	};
 	struct load_options o = { .tz = "Asia/Bangkok" };
 	struct load_stats s;
-	char *end;
+	char *end, hint[SUGGEST_HINT_MAX];
 	int ch, st, quiet = 0;
 
 	while ((ch = getopt_long(argc, argv, "qd:vh", opts, NULL)) != -1) {
@@ -99,7 +100,8 @@ int cmd_load(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_usage_error(ctx, "load needs a RELATION and a FILE (or - for stdin)");
 	o.rel = relation_find(argv[optind]);
 	if (!o.rel)
-		return cmd_usage_error(ctx, "unknown relation '%s': use one of %s", argv[optind],
+		return cmd_usage_error(ctx, "unknown relation '%s'%s: use one of %s", argv[optind],
+				       suggest_relation(argv[optind], hint, sizeof(hint)),
 				       relation_names());
 	o.path = argv[optind + 1];
 	o.progress = !quiet && isatty(STDERR_FILENO);

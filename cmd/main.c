@@ -11,10 +11,12 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "format.h"
 #include "interrupt.h"
 #include "log.h"
 #include "schema.h"
 #include "status.h"
+#include "suggest.h"
 
 const struct cmd_entry cmd_table[] = {
 	{ "help", cmd_help, 0, "show help for didkpi or a command" },
@@ -29,6 +31,7 @@ const struct cmd_entry cmd_table[] = {
 	{ "check", cmd_check, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "find log rows whose codes are unknown (read-only)" },
 	{ "report", cmd_report, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "write the monthly XLSX workbook from a template" },
 	{ "refresh", cmd_refresh, CMD_DB | CMD_SCHEMA, "rebuild the day rollups from the raw logs" },
+	{ "complete", cmd_complete, CMD_HIDDEN, "names for shell completion" },
 	{ NULL, NULL, 0, NULL }
 };
 
@@ -87,32 +90,60 @@ int cmd_period_check(const char *text)
 							   tm.tm_mday }, &p);
 }
 
+const char cmd_global_help[] =
+	"Global options:\n"
+	"  -d, --dbname=CONNINFO  database (conninfo string or URI, no password)\n"
+	"      --timeout=SECONDS  longest wait for one answer of the server\n"
+	"                         (default $DIDKPI_TIMEOUT, else 900; 0: no limit);\n"
+	"                         connecting waits at most 10 s\n"
+	"      --retry=N          try connecting N more times, 1, 2, 4 ... s apart\n"
+	"                         (default $DIDKPI_RETRY, else 0)\n"
+	"  -v, --verbose          say more on stderr\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          print the version\n";
+
+int cmd_default_format(int fmt, const char *output, int lang_given)
+{
+	if (fmt >= 0)
+		return fmt;
+	if (output)
+		return format_from_name(output);
+	return lang_given || isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
+}
+
 static void usage(FILE *f)
 {
 	const struct cmd_entry *c;
 
 	fputs("didkpi: Digital ID KPIs from PostgreSQL to CSV, charts and workbooks.\n\n"
 	      "Usage:\n  didkpi [-d CONNINFO] [--timeout SECONDS] [--retry N] [-v] COMMAND\n"
-	      "         [OPTION]... [ARG]...\n\n"
-	      "Global options:\n"
-	      "  -d, --dbname=CONNINFO  database (conninfo string or URI, no password)\n"
-	      "      --timeout=SECONDS  longest wait for one answer of the server\n"
-	      "                         (default $DIDKPI_TIMEOUT, else 900; 0: no limit);\n"
-	      "                         connecting waits at most 10 s\n"
-	      "      --retry=N          try connecting N more times, 1, 2, 4 ... s apart\n"
-	      "                         (default $DIDKPI_RETRY, else 0)\n"
-	      "  -v, --verbose          say more on stderr\n\n"
-	      "Commands:\n", f);
+	      "         [OPTION]... [ARG]...\n\n", f);
+	fputs(cmd_global_help, f);
+	fputs("\nCommands:\n", f);
 	for (c = cmd_table; c->name; c++)
-		fprintf(f, "  %-9s %s\n", c->name, c->summary);
+		if (!(c->flags & CMD_HIDDEN))
+			fprintf(f, "  %-9s %s\n", c->name, c->summary);
 	fputs("\nRun 'didkpi COMMAND --help' for a command's options,\n"
 	      "'man didkpi' or 'man didkpi-COMMAND' for more.\n", f);
+}
+
+/* " (did you mean 'report'?)" for a mistyped command, or "". */
+static const char *suggest_command(const char *word, char *hint, size_t len)
+{
+	const struct cmd_entry *c;
+	struct suggest s;
+
+	suggest_init(&s, word);
+	for (c = cmd_table; c->name; c++)
+		if (!(c->flags & CMD_HIDDEN))
+			suggest_add(&s, c->name);
+	return suggest_hint(&s, hint, len);
 }
 
 int cmd_help(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	const struct cmd_entry *c;
-	char *args[] = { NULL, "--help", NULL };
+	char *args[] = { NULL, "--help", NULL }, hint[SUGGEST_HINT_MAX];
 
 	if (argc < 2) {
 		usage(stdout);
@@ -127,7 +158,8 @@ int cmd_help(int argc, char **argv, struct cmd_ctx *ctx)
 		optind = 0;
 		return c->fn(2, args, ctx);
 	}
-	return cmd_usage_error(ctx, "no such command '%s'", argv[1]);
+	return cmd_usage_error(ctx, "unknown command '%s'%s", argv[1],
+			       suggest_command(argv[1], hint, sizeof(hint)));
 }
 
 int cmd_version(int argc, char **argv, struct cmd_ctx *ctx)
@@ -249,7 +281,10 @@ int main(int argc, char **argv)
 		if (!strcmp(c->name, argv[optind]))
 			break;
 	if (!c->name) {
-		log_error("'%s' is not a didkpi command", argv[optind]);
+		char hint[SUGGEST_HINT_MAX];
+
+		log_error("unknown command '%s'%s", argv[optind],
+			  suggest_command(argv[optind], hint, sizeof(hint)));
 		log_hint("see 'didkpi help' for the list");
 		return DK_USAGE;
 	}

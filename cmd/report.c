@@ -16,6 +16,7 @@
 #include "report.h"
 #include "sqlres.h"
 #include "status.h"
+#include "suggest.h"
 #include "template.h"
 #include "xlsx.h"
 
@@ -242,7 +243,16 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((tpath = template_find(o.template_arg)))
 		st = template_load(tpath, &tpl, err, sizeof(err));
 	else if ((st = load_builtin(o.template_arg, &tpath, &tpl, err, sizeof(err))) < 0) {
-		log_error("no template '%s'", o.template_arg);
+		char hint[SUGGEST_HINT_MAX], **names;
+		struct suggest sg;
+		size_t n;
+
+		cmd_template_names(&names, &n);
+		suggest_init(&sg, o.template_arg);
+		for (size_t i = 0; i < n; i++)
+			suggest_add(&sg, names[i]);
+		log_error("no template '%s'%s", o.template_arg, suggest_hint(&sg, hint, sizeof(hint)));
+		cmd_template_names_free(names, n);
 		log_hint("give a shipped one (monthly, analyst), NAME for NAME.ini in "
 			 "$DIDKPI_TEMPLATE_PATH or ~/.config/didkpi/templates, or a path to a .ini file");
 		return DK_USAGE;

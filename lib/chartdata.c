@@ -6,6 +6,7 @@
 #include "chartdata.h"
 #include "log.h"
 #include "status.h"
+#include "suggest.h"
 
 static char *xstrdup(const char *s)
 {
@@ -279,7 +280,8 @@ void chartdata_services_free(struct chartdata_services *s)
  * Reads rows of (code, name_th, name_en, since) into a chartdata_services;
  * with check, a fifth column 'known' false marks an unknown code.
  */
-static int services_read(PGresult *res, int check, struct chartdata_services **out)
+static int services_read(struct db *db, PGresult *res, int check,
+			 struct chartdata_services **out)
 {
 	struct chartdata_services *s = calloc(1, sizeof(*s));
 	int r, n = PQntuples(res);
@@ -292,7 +294,11 @@ static int services_read(PGresult *res, int check, struct chartdata_services **o
 		const char *since = db_get(res, r, 3);
 
 		if (check && strcmp(PQgetvalue(res, r, 4), "t")) {
-			log_error("unknown service '%s'", PQgetvalue(res, r, 0));
+			char hint[SUGGEST_HINT_MAX];
+
+			log_error("unknown service '%s'%s", PQgetvalue(res, r, 0),
+				  suggest_query(db, "complete.sql#services", PQgetvalue(res, r, 0),
+						hint, sizeof(hint)));
 			log_hint("the codes are in the service_code column of didkpi.services");
 			chartdata_services_free(s);
 			return DK_USAGE;
@@ -334,7 +340,7 @@ int chartdata_markers(struct db *db, struct civil_date start,
 	free(codes);
 	if (st)
 		return st;
-	st = services_read(res, 0, out);
+	st = services_read(NULL, res, 0, out);
 	PQclear(res);
 	return st;
 }
@@ -359,7 +365,7 @@ int chartdata_services(struct db *db, const char *const *codes, size_t n,
 	free(arr);
 	if (st)
 		return st;
-	st = services_read(res, 1, out);
+	st = services_read(db, res, 1, out);
 	PQclear(res);
 	return st;
 }

@@ -5,10 +5,12 @@
 #include <string.h>
 
 #include "compare.h"
+#include "kpiout.h"
 #include "log.h"
 #include "sqlres.h"
 #include "stats.h"
 #include "status.h"
+#include "suggest.h"
 
 const struct compare_metric_def compare_metrics[CMP_METRIC_COUNT] = {
 	[CMP_REQUESTS_PER_MONTH] = {
@@ -873,7 +875,11 @@ static int load_units(struct db *db, const struct compare_request *req, struct s
 	}
 	for (k = 0; k < req->nservices; k++)
 		if (!found[k]) {
-			log_error("unknown service '%s'", req->services[k]);
+			char hint[SUGGEST_HINT_MAX];
+
+			log_error("unknown service '%s'%s", req->services[k],
+				  suggest_query(db, "complete.sql#services", req->services[k],
+						hint, sizeof(hint)));
 			log_hint("the codes are in the services table ('didkpi kpi --by service' lists them)");
 			st = DK_USAGE;
 			goto out;
@@ -1149,6 +1155,9 @@ static int write_table(FILE *f, const struct compare_result *r, int thai)
 
 	if (!(w = table_writer_new(f, OUT_TABLE, ncols, thai ? th : en, types)))
 		return -1;
+	/* too wide for the screen: a heading per service, then fewer columns */
+	table_writer_group_by(w, (const int[]){ 0, 1 }, 2);
+	table_writer_drop_order(w, (const int[]){ 12, 16, 3, 7, 10, 11 }, 6);
 	for (size_t i = 0; i < r->nrows && !bad; i++) {
 		const struct compare_row *row = &r->rows[i];
 		enum compare_metric m = row->metric;
@@ -1230,18 +1239,6 @@ static void json_raw(FILE *f, int *first, const char *key, const char *v)
 	fputs(v, f);
 }
 
-static const char *unit_name(enum kpi_unit u)
-{
-	switch (u) {
-	case UNIT_FRACTION: return "fraction";
-	case UNIT_SCORE: return "score";
-	case UNIT_HOURS: return "hours";
-	case UNIT_MS: return "milliseconds";
-	case UNIT_COUNT: break;
-	}
-	return "count";
-}
-
 /* The "meta" object of the JSON forms, as a new string (free it), or NULL
  * when out of memory. */
 static char *meta_json(const struct compare_result *r, const struct compare_out_options *o)
@@ -1296,7 +1293,7 @@ static char *meta_json(const struct compare_result *r, const struct compare_out_
 			continue;
 		json_raw(f, &first, d->name, "{");
 		in = 1;
-		json_str(f, &in, "unit", unit_name(d->unit));
+		json_str(f, &in, "unit", kpi_unit_name(d->unit));
 		json_str(f, &in, "test", d->test);
 		json_raw(f, &in, "higher_is_better", d->higher_is_better ? "true" : "false");
 		json_str(f, &in, "label", o->thai ? d->label_th : d->label_en);

@@ -84,6 +84,48 @@ int table_writer_finish(struct table_writer *w);
 /* json_write_string() writes s to f as a JSON string, quoted and escaped. */
 void json_write_string(FILE *f, const char *s);
 
+/*
+ * Tables for people fit the screen. format_set_table_width() sets the
+ * widest a table may be, in terminal columns: FORMAT_WIDTH_AUTO (the
+ * default) is the terminal's width when the table goes to one, else
+ * $COLUMNS when it is a number from 20, else 100; FORMAT_WIDTH_WIDE never
+ * narrows a table (--wide). format_table_width() is the width that applies
+ * to a table written to f.
+ *
+ * A table wider than that is fitted, in this order: columns empty on
+ * every row are left out; columns with one value on every row (and the
+ * columns of table_writer_group_by()) become a heading line "Name: value"
+ * above each group of rows, with the column names repeated under it; the
+ * columns of table_writer_drop_order() are left out, in that order, while
+ * the rest cannot fit (a last line names them and says --wide shows
+ * them); then long text cells and headings wrap inside their column
+ * (at spaces and, in Thai, between words; numbers never wrap).
+ */
+#define FORMAT_WIDTH_AUTO 0
+#define FORMAT_WIDTH_WIDE ((size_t)-1)
+void format_set_table_width(size_t cols);
+size_t format_table_width(FILE *f);
+
+/* table_writer_group_by() and table_writer_drop_order() name columns (by
+ * index) for fitting, as above; call them before table_writer_finish().
+ * Other formats ignore them. The arrays are copied. */
+void table_writer_group_by(struct table_writer *w, const int *cols, int n);
+void table_writer_drop_order(struct table_writer *w, const int *cols, int n);
+
+/*
+ * text_wrap() breaks UTF-8 text s into lines of at most width terminal
+ * columns: at spaces, and between Thai words (Pango's line breaking);
+ * a word wider than width is cut between characters (never between a
+ * letter and its marks). Spaces at a break are dropped. *lines receives
+ * a malloc'd array (free it) of the lines as byte ranges of s; returns
+ * their number (1 for an empty text), or 0 when out of memory.
+ */
+struct text_span {
+	size_t off, len; /* bytes of s */
+	size_t width;    /* terminal columns */
+};
+size_t text_wrap(const char *s, size_t width, struct text_span **lines);
+
 /* Write one CSV field (RFC 4180: quoted when it holds , " CR or LF). */
 void csv_write_field(FILE *f, const char *s);
 

@@ -12,7 +12,7 @@
 /* The queries of sql/kpi.sql: each computes a family of KPIs. */
 enum family {
 	FAM_REQUESTS, FAM_TIME, FAM_SATISFACTION, FAM_AUTH, FAM_ENROLMENTS,
-	FAM_COVERAGE, FAM_TRAINING, FAM_COUNT
+	FAM_COVERAGE, FAM_TRAINING, FAM_COST, FAM_COUNT
 };
 
 #define FIELDS_MAX 9
@@ -28,6 +28,7 @@ static const struct {
 	[FAM_ENROLMENTS] = { "kpi.sql#enrolments", 1 },
 	[FAM_COVERAGE] = { "kpi.sql#coverage", 2 },
 	[FAM_TRAINING] = { "kpi.sql#training", 2 },
+	[FAM_COST] = { "kpi.sql#cost", 4 },
 };
 
 /* The rollups of sql/schema/005_rollups.sql, in the order rollup.sql#check
@@ -68,6 +69,7 @@ enum { TM_N, TM_MEDIAN, TM_P90 };
 enum { SA_N, SA_SUM, SA_SATISFIED };
 enum { AU_N, AU_OK, ID_N, ID_OK, LAT_N, LAT_MEDIAN };
 enum { CV_DEN, CV_NUM };
+enum { CO_N, CO_COST, CO_DIGITAL, CO_SAVED };
 
 #define PARTS_MAX 2
 
@@ -103,6 +105,9 @@ static const struct {
 		{ .key = "rollup.sql#enrolments", .fine = 1, .ncols = 1, .map = { 0 } } } },
 	[FAM_COVERAGE] = { 0, { { NULL } } },
 	[FAM_TRAINING] = { 0, { { NULL } } },
+	/* the rollups count completions by submission day, costs go by the
+	 * closing day: from the raw logs, through the closed_at index */
+	[FAM_COST] = { 0, { { NULL } } },
 };
 
 /* How each KPI is read from its family: kind of value, and which fields. */
@@ -128,6 +133,8 @@ static const struct {
 	[KPI_AUTH_LATENCY_MEDIAN] = { FAM_AUTH, LAT_MEDIAN, LAT_N },
 	[KPI_EDID_COVERAGE] = { FAM_COVERAGE, CV_NUM, CV_DEN },
 	[KPI_STAFF_TRAINING_COVERAGE] = { FAM_TRAINING, CV_NUM, CV_DEN },
+	[KPI_COST_PER_TRANSACTION] = { FAM_COST, CO_COST, CO_N },
+	[KPI_DIGITAL_SAVINGS] = { FAM_COST, CO_SAVED, CO_DIGITAL },
 };
 
 /* The keys of one breakdown, sorted in byte order, with their names. */
@@ -694,6 +701,21 @@ static void fill_row(struct kpi_row *row, const struct agg *a, enum family f, si
 		if (m > 0 && !isnan(n))
 			set(&row->value, n);
 		break;
+	case KIND_RATIO:
+	case KIND_SUM:
+		/* An empty set sums to 0; a set with an item of unknown cost
+		 * has no sum (NULL from kpi.sql#cost): value left empty. */
+		m = field(a, nf, cell, den, 1);
+		n = m > 0 ? field(a, nf, cell, num, 0) : 0;
+		set(&row->denominator, m);
+		if (isnan(n))
+			break;
+		set(&row->numerator, n);
+		if (d->kind == KIND_SUM)
+			set(&row->value, n);
+		else if (m > 0)
+			set(&row->value, n / m);
+		break;
 	}
 }
 
@@ -772,6 +794,39 @@ static int wanted(const struct kpi_request *req, int k)
 	return req->kpis == 0 || (req->kpis & (1u << k));
 }
 
+/* Warns of completed requests the cost KPIs cannot price
+ * (kpi.sql#cost_missing): their cells are left empty, never counted free. */
+static int warn_cost_missing(struct db *db, const struct kpi_request *req,
+			     const char *const *dates)
+{
+	const char *params[3] = { dates[0], dates[1], req->tz };
+	PGresult *res;
+	int st, r;
+
+	if ((st = db_query(db, "kpi.sql#cost_missing", 3, params, &res)))
+		return st;
+	for (r = 0; r < PQntuples(res); r++) {
+		const char *ch = PQgetvalue(res, r, 0), *first = PQgetvalue(res, r, 2),
+			   *last = PQgetvalue(res, r, 3), *days = PQgetvalue(res, r, 4),
+			   *n = PQgetvalue(res, r, 5);
+
+		if (!strcmp(PQgetvalue(res, r, 1), "own"))
+			log_warning("channel '%s' has no cost in channel_costs on %s day(s) from %s to "
+				    "%s (%s completed requests): cost_per_transaction and "
+				    "digital_savings_thb are left empty where they count",
+				    ch, days, first, last, n);
+		else
+			log_warning("no non-digital (counter) cost to compare digital channel '%s' "
+				    "with on %s day(s) from %s to %s (%s completed requests): "
+				    "digital_savings_thb is left empty where they count",
+				    ch, days, first, last, n);
+	}
+	if (PQntuples(res))
+		log_hint("load the missing costs with 'didkpi load channel_costs FILE'");
+	PQclear(res);
+	return DK_OK;
+}
+
 int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result **out)
 {
 	struct kpi_result *res = calloc(1, sizeof(*res));
@@ -814,6 +869,9 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	if ((st = load_targets(db, (const char *const *)dates, req->nperiods, targets)))
 		goto out;
 	if (!req->raw && (st = rollups_usable(db, req, &usable)))
+		goto out;
+	if ((wanted(req, KPI_COST_PER_TRANSACTION) || wanted(req, KPI_DIGITAL_SAVINGS)) &&
+	    (st = warn_cost_missing(db, req, (const char *const *)dates)))
 		goto out;
 
 	/* The fields each family's run must fill, for the rollup parts. */

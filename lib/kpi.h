@@ -27,6 +27,8 @@ enum kpi_id {
 	KPI_AUTH_LATENCY_MEDIAN,
 	KPI_EDID_COVERAGE,
 	KPI_STAFF_TRAINING_COVERAGE,
+	KPI_COST_PER_TRANSACTION,
+	KPI_DIGITAL_SAVINGS,
 	KPI_COUNT
 };
 
@@ -34,13 +36,17 @@ enum kpi_kind {
 	KIND_COUNT,       /* value = numerator = the count */
 	KIND_RATE,        /* numerator / denominator, a fraction */
 	KIND_MEAN,        /* numerator = sum, denominator = responses */
-	KIND_PERCENTILE   /* a median or p90; denominator = the set's size */
+	KIND_PERCENTILE,  /* a median or p90; denominator = the set's size */
+	KIND_RATIO,       /* numerator / denominator, not a fraction (baht per
+			   * transaction); empty when the numerator cannot be known */
+	KIND_SUM          /* value = numerator = a sum of amounts (baht);
+			   * denominator = the number of items summed */
 };
 
 enum breakdown { BD_ALL, BD_SERVICE, BD_UNIT, BD_CHANNEL, BD_METHOD, BD_COUNT };
 
 /* How a value reads to people: the unit it is in. */
-enum kpi_unit { UNIT_COUNT, UNIT_FRACTION, UNIT_SCORE, UNIT_HOURS, UNIT_MS };
+enum kpi_unit { UNIT_COUNT, UNIT_FRACTION, UNIT_SCORE, UNIT_HOURS, UNIT_MS, UNIT_BAHT };
 
 struct kpi_def {
 	const char *name;          /* machine name, e.g. "requests" */

@@ -139,6 +139,29 @@ const struct kpi_def kpi_defs[KPI_COUNT] = {
 		"เจ้าหน้าที่ที่ผ่านการอบรม", "trained front-line staff",
 		"เจ้าหน้าที่ด่านหน้า", "front-line staff",
 	},
+	/* Cost (issue 13 item 4): requests completed with closed_at in P, each
+	 * at the cost of channel_costs in force on the local date of its
+	 * closed_at. No method breakdown: a method costs nothing by itself. */
+	[KPI_COST_PER_TRANSACTION] = {
+		"cost_per_transaction", KIND_RATIO, UNIT_BAHT, B(SERVICE) | B(UNIT) | B(CHANNEL), 0,
+		"ต้นทุนต่อรายการ (บาท)", "Cost per transaction (baht)",
+		"ต้นทุนรวมของคำขอที่ดำเนินการแล้วเสร็จในช่วงเวลาทุกช่องทาง หารด้วยจำนวนคำขอที่เสร็จ "
+		"(ต้นทุนต่อรายการของช่องทาง ณ วันที่เสร็จ)",
+		"Total cost of the requests completed in the period, all channels, over their number "
+		"(each at its channel's unit cost on the day it was completed)",
+		"ต้นทุนรวม (บาท)", "total cost (baht)",
+		"คำขอที่ดำเนินการเสร็จในช่วงเวลา", "requests completed in the period",
+	},
+	[KPI_DIGITAL_SAVINGS] = {
+		"digital_savings_thb", KIND_SUM, UNIT_BAHT, B(SERVICE) | B(UNIT) | B(CHANNEL), 1,
+		"ประหยัดได้จากช่องทางดิจิทัล (บาท)", "Savings from digital channels (baht)",
+		"ต้นทุนที่คำขอผ่านช่องทางดิจิทัลซึ่งเสร็จในช่วงเวลาจะมีหากให้บริการที่เคาน์เตอร์ "
+		"ลบด้วยต้นทุนจริง",
+		"What the digital requests completed in the period would have cost at the counter "
+		"(the cheapest non-digital channel), minus what they cost",
+		"ต้นทุนที่ประหยัดได้ (บาท)", "baht saved",
+		"คำขอดิจิทัลที่ดำเนินการเสร็จในช่วงเวลา", "digital requests completed in the period",
+	},
 };
 
 int kpi_find(const char *name)

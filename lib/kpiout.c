@@ -22,6 +22,9 @@ char *kpi_format_human(enum kpi_id k, double v, char *buf, size_t len)
 	case UNIT_MS:
 		fmt_grouped(v, 0, buf, len);
 		break;
+	case UNIT_BAHT:
+		fmt_grouped(v, 2, buf, len);
+		break;
 	}
 	return buf;
 }
@@ -38,6 +41,7 @@ const char *kpi_unit_name(enum kpi_unit u)
 	case UNIT_SCORE: return "score";
 	case UNIT_HOURS: return "hours";
 	case UNIT_MS: return "milliseconds";
+	case UNIT_BAHT: return "baht";
 	case UNIT_COUNT: break;
 	}
 	return "count";
@@ -49,6 +53,8 @@ static const char *kind_name(enum kpi_kind k)
 	case KIND_RATE: return "rate";
 	case KIND_MEAN: return "mean";
 	case KIND_PERCENTILE: return "percentile";
+	case KIND_RATIO: return "ratio";
+	case KIND_SUM: return "sum";
 	case KIND_COUNT: break;
 	}
 	return "count";

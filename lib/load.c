@@ -632,7 +632,10 @@ static int idents_build(struct db *db, const struct relation *rel, struct idents
 		    append(&id->t_cols, sep, "t.", q))
 			rc = -1;
 		if (rc == 0 && c < rel->npk) {
-			if (append(&id->pk_join, c ? " AND s." : "s.", q, " = t.") ||
+			/* a key column that may be NULL (channel_costs' service):
+			 * NULL matches NULL, as its UNIQUE NULLS NOT DISTINCT */
+			if (append(&id->pk_join, c ? " AND s." : "s.", q,
+				   rel->cols[c].required ? " = t." : " IS NOT DISTINCT FROM t.") ||
 			    append(&id->pk_join, q, "", "") ||
 			    append(&id->pk_text, sep, "s.", q))
 				rc = -1;

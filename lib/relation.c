@@ -81,6 +81,29 @@ static const struct rel_column kpi_targets_cols[] = {
 	COL("target", RT_DECIMAL, 1, RC_NONE),
 };
 
+static const struct rel_column channel_costs_cols[] = {
+	CODE("channel", 1, RC_REF_CHANNEL),
+	CODE("service_code", 0, RC_REF_SERVICE),
+	COL("valid_from", RT_DATE, 1, RC_NONE),
+	COL("valid_to", RT_DATE, 1, RC_NONE),
+	COL("cost_thb", RT_DECIMAL, 1, RC_NONE),
+	{ "source", RT_TEXT, 0, RC_NONE, 0, REL_REASON_MAX, 0 },
+};
+
+/* A cost is at least 0 baht; its validity must not end before it starts
+ * (overlaps need the other rows: load.sql#check_channel_costs). */
+static const char *channel_costs_row(const char *const *vals)
+{
+	const char *from = vals[2], *to = vals[3], *cost = vals[4];
+
+	if (from && to && strcmp(to, from) < 0)
+		return "valid_to is before valid_from";
+	/* valid_decimal() has checked the text: strtod reads it whole. */
+	if (cost && strtod(cost, NULL) < 0)
+		return "column 'cost_thb': must be at least 0 (baht per completed transaction)";
+	return NULL;
+}
+
 /* A target is a share for a rate, a score for the mean score, else at
  * least 0; its validity must not end before it starts (SPEC section 4). */
 static const char *kpi_targets_row(const char *const *vals)
@@ -130,6 +153,8 @@ static const struct relation relations[] = {
 	REL(satisfaction, 1, NULL, NULL),
 	REL(staff, 1, NULL, NULL),
 	REL(kpi_targets, 2, "load.sql#check_kpi_targets", kpi_targets_row),
+	/* key (channel, service_code, valid_from); a NULL service is the default */
+	REL(channel_costs, 3, "load.sql#check_channel_costs", channel_costs_row),
 };
 
 const struct relation *relation_find(const char *name)
@@ -145,7 +170,7 @@ const struct relation *relation_find(const char *name)
 const char *relation_names(void)
 {
 	return "services, channels, auth_methods, auth_events, service_requests, "
-	       "satisfaction, staff, kpi_targets";
+	       "satisfaction, staff, kpi_targets, channel_costs";
 }
 
 int relation_column(const struct relation *rel, const char *name)

@@ -11,6 +11,7 @@
 enum measure {
 	M_REQ, M_DIGITAL, M_DID, M_SW, M_COMPLETED, M_CLOSED, M_RESP, M_SCORE, M_CSAT,
 	M_AUTH, M_AUTH_OK, M_ID, M_ID_OK, M_LAT, M_ENROL, M_STAFF, M_TRAINED,
+	M_COST, M_DCLOSED, M_SAVED,      /* baht; digital requests closed */
 	M_ADDITIVE,                      /* those before add up */
 	M_ACTIVE = M_ADDITIVE, M_ENROLLED, M_REPEAT, M_DUSERS,
 	M_COUNT
@@ -38,6 +39,10 @@ static const struct { int num, den; } shows[KPI_COUNT] = {
 	/* services are not persons: coverage is never suppressed */
 	[KPI_EDID_COVERAGE] = { -1, -1 },
 	[KPI_STAFF_TRAINING_COVERAGE] = { M_TRAINED, M_STAFF },
+	/* the cost KPIs count the requests service time counts (closed in P):
+	 * their sizes are suppressed as it does, and baht sums add up too */
+	[KPI_COST_PER_TRANSACTION] = { M_COST, M_CLOSED },
+	[KPI_DIGITAL_SAVINGS] = { M_SAVED, M_DCLOSED },
 };
 
 /* ---- exact rank test over the rationals ---- */

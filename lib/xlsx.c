@@ -45,7 +45,7 @@ static const lxw_color_t greys[] = { 0x7F7F7F, 0xBFBFBF, 0xA5A5A5, 0xD9D9D9 };
 
 /* Number formats by what a cell holds. */
 enum nf {
-	NF_COUNT, NF_PCT, NF_SCORE, NF_HOURS, NF_MS,     /* the kpi_unit order */
+	NF_COUNT, NF_PCT, NF_SCORE, NF_HOURS, NF_MS, NF_BAHT, /* the kpi_unit order */
 	NF_DEC1, NF_DEC3, NF_COUNT_COUNT
 };
 
@@ -382,6 +382,10 @@ static double num_cols(double v, enum nf nf)
 	case NF_DEC3:
 		snprintf(buf, sizeof(buf), "%.3f", v);
 		break;
+	case NF_BAHT:
+		fmt_grouped(v, 2, buf + 1, sizeof(buf) - 1);
+		buf[0] = '+';
+		break;
 	case NF_HOURS:
 	case NF_DEC1:
 		fmt_grouped(v, 1, buf + 1, sizeof(buf) - 1);
@@ -443,7 +447,7 @@ static void put_timestamp(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t 
 
 static enum nf unit_nf(enum kpi_unit u)
 {
-	return (enum nf)u; /* UNIT_COUNT..UNIT_MS map onto NF_COUNT..NF_MS */
+	return (enum nf)u; /* UNIT_COUNT..UNIT_BAHT map onto NF_COUNT..NF_BAHT */
 }
 
 static const char *suppressed_text(const struct xw *x)
@@ -554,11 +558,12 @@ static lxw_format *fmt(struct xw *x, const char *numfmt)
 static void make_formats(struct xw *x)
 {
 	static const char *const nums[NF_COUNT_COUNT] = {
-		"#,##0", "0.0%", "0.00", "#,##0.0", "#,##0", "#,##0.0", "[<0.001]\"<0.001\";0.000",
+		"#,##0", "0.0%", "0.00", "#,##0.0", "#,##0", "#,##0.00", "#,##0.0",
+		"[<0.001]\"<0.001\";0.000",
 	};
 	static const char *const chgs[NF_COUNT_COUNT] = {
 		"+#,##0;-#,##0;0", "+0.0%;-0.0%;0.0%", "+0.00;-0.00;0.00", "+#,##0.0;-#,##0.0;0.0",
-		"+#,##0;-#,##0;0", "+#,##0.0;-#,##0.0;0.0", "0.000",
+		"+#,##0;-#,##0;0", "+#,##0.00;-#,##0.00;0.00", "+#,##0.0;-#,##0.0;0.0", "0.000",
 	};
 	int i;
 
@@ -2158,6 +2163,7 @@ static const char *unit_text(struct xw *x, enum kpi_unit u)
 	case UNIT_SCORE: return T(x, "คะแนน 1–5", "score 1–5");
 	case UNIT_HOURS: return T(x, "ชั่วโมง", "hours");
 	case UNIT_MS: return T(x, "มิลลิวินาที", "milliseconds");
+	case UNIT_BAHT: return T(x, "บาท", "baht");
 	}
 	return "";
 }

@@ -85,7 +85,7 @@ SELECT method, p_fail::float8, latency_ms::float8, sigma::float8, reason1, cum1:
 -- No one else reads or writes the tables the demo replaces until it commits.
 -- Parameters: none.
 LOCK TABLE didkpi.services, didkpi.staff, didkpi.service_requests,
-	didkpi.auth_events, didkpi.satisfaction IN ACCESS EXCLUSIVE MODE;
+	didkpi.auth_events, didkpi.satisfaction, didkpi.channel_costs IN ACCESS EXCLUSIVE MODE;
 
 -- name: existing
 -- Which of the tables the demo replaces hold rows ('' when none do), so that
@@ -95,7 +95,8 @@ SELECT pg_catalog.array_to_string(ARRAY[
 	CASE WHEN EXISTS (SELECT FROM didkpi.staff) THEN 'staff' END,
 	CASE WHEN EXISTS (SELECT FROM didkpi.service_requests) THEN 'service_requests' END,
 	CASE WHEN EXISTS (SELECT FROM didkpi.auth_events) THEN 'auth_events' END,
-	CASE WHEN EXISTS (SELECT FROM didkpi.satisfaction) THEN 'satisfaction' END
+	CASE WHEN EXISTS (SELECT FROM didkpi.satisfaction) THEN 'satisfaction' END,
+	CASE WHEN EXISTS (SELECT FROM didkpi.channel_costs) THEN 'channel_costs' END
 ], ', ');
 
 -- name: params
@@ -120,7 +121,7 @@ RETURNING pg_catalog.to_char(start_ts AT TIME ZONE 'Asia/Bangkok', 'YYYY-MM-DD H
 -- Delete the data the demo replaces; the reference tables (channels,
 -- auth_methods, kpi_targets) are kept. Parameters: none.
 TRUNCATE didkpi.satisfaction, didkpi.auth_events, didkpi.service_requests,
-	didkpi.staff, didkpi.services;
+	didkpi.staff, didkpi.services, didkpi.channel_costs;
 
 -- name: drop_keys
 -- Bulk loading into tables without indexes and foreign keys, then building
@@ -605,6 +606,28 @@ BEGIN
 	END LOOP;
 END
 $$;
+
+-- name: channel_costs
+-- Illustrative unit costs in baht per completed transaction (issue 13
+-- item 4), one row per channel and fiscal year from FY2566 to the fiscal
+-- year of the end of history: the counter about 200 baht (+3 %/year; the
+-- skill test and the fund loan, with practical tests and document checks,
+-- more), the web about 38 and the app about 30 (-7 and -8 %/year as their
+-- volumes grow), the kiosk about 65. Invented for the demo, not measured.
+-- Parameters: none.
+INSERT INTO didkpi.channel_costs (channel, service_code, valid_from, valid_to, cost_thb,
+                                  source)
+SELECT c.channel, c.service_code, pg_catalog.make_date(fy - 544, 10, 1),
+       pg_catalog.make_date(fy - 543, 9, 30),
+       round((c.base * c.yearly ^ (fy - 2566))::numeric, 2),
+       'ตัวเลขสมมุติของข้อมูลสาธิต (didkpi demo) ปีงบประมาณ ' || fy
+  FROM pg_temp.demo_param p,
+       generate_series(2566, extract(year FROM p.last_day + interval '3 months')::int + 543) fy,
+       (VALUES ('counter', NULL, 200.0, 1.03), ('counter', 'skill_test', 250.0, 1.03),
+               ('counter', 'fund_loan', 235.0, 1.03), ('web', NULL, 38.0, 0.93),
+               ('mobile', NULL, 30.0, 0.92), ('kiosk', NULL, 65.0, 0.97)
+       ) AS c (channel, service_code, base, yearly)
+ ORDER BY 1, 2 NULLS FIRST, 3;
 
 -- name: analyze
 -- Fresh statistics for the planner. Parameters: none.

@@ -199,6 +199,50 @@ SELECT p.i,
   FROM p CROSS JOIN didkpi.staff st
  GROUP BY 1, 2;
 
+-- name: cost
+-- cost_per_transaction, digital_savings_thb (issue 13 item 4): requests
+-- completed with closed_at in P, each at the unit cost of its channel
+-- (and service) in force on the local date of its closed_at
+-- (didkpi.completed_costs, schema version 7). A cell with any completed
+-- request that has no cost gets no cost (NULL, never "free"); one with
+-- any digital request lacking its own or the counter's cost gets no
+-- savings; cost_missing names them. No method breakdown.
+WITH c AS (
+	SELECT c.*,
+	       CASE $4 WHEN 'service' THEN c.service_code
+	               WHEN 'unit' THEN s.owner_unit
+	               WHEN 'channel' THEN c.channel END AS key
+	  FROM didkpi.completed_costs($1::date[], $2::date[], $3::text) c
+	  JOIN didkpi.services s ON s.service_code = c.service_code
+)
+SELECT i, key,
+       sum(n) AS completed,
+       CASE WHEN bool_and(unit_cost IS NOT NULL) THEN sum(n * unit_cost) END AS cost,
+       coalesce(sum(n) FILTER (WHERE is_digital), 0) AS digital,
+       CASE WHEN bool_and(unit_cost IS NOT NULL AND counter_cost IS NOT NULL)
+		 FILTER (WHERE is_digital) IS NOT FALSE
+	    THEN coalesce(sum(n * (counter_cost - unit_cost)) FILTER (WHERE is_digital), 0)
+       END AS saved
+  FROM c
+ WHERE $4 = 'all' OR key IS NOT NULL
+ GROUP BY i, key;
+
+-- name: cost_missing
+-- The completed requests of the periods that have no cost ('own': no cost
+-- of their channel in force on their closing day) or, on a digital
+-- channel, no counter cost to compare with ('counter'), by channel: for a
+-- warning, when any cost is loaded. $1..$3 as above.
+SELECT channel,
+       CASE WHEN unit_cost IS NULL THEN 'own' ELSE 'counter' END AS what,
+       min(day)::text, max(day)::text, count(DISTINCT day), sum(n)
+  FROM didkpi.completed_costs($1::date[], $2::date[], $3::text)
+ WHERE (unit_cost IS NULL OR (is_digital AND counter_cost IS NULL))
+   -- a site that keeps no costs at all is not warned at every run: the
+   -- cost KPIs are plainly empty
+   AND EXISTS (SELECT FROM didkpi.channel_costs)
+ GROUP BY 1, 2
+ ORDER BY channel COLLATE "C", what;
+
 -- name: targets
 -- The target of each KPI in force on each period's last day (P.end - 1;
 -- valid_to is inclusive). $1, $2: the periods' dates as above.

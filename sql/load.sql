@@ -74,6 +74,32 @@ DELETE FROM pg_temp.didkpi_stage
  WHERE valid_to < valid_from
 RETURNING line, 'valid_to is before valid_from' AS reason, {{cols}};
 
+-- name: check_channel_costs
+-- A cost's validity must not end before it starts, nor overlap the
+-- validity of another cost of the same channel and service (NULL service:
+-- the channel's default) in the file or in the table; a row with the same
+-- key (same valid_from) is a duplicate or a conflict, classified later.
+DELETE FROM pg_temp.didkpi_stage s
+ WHERE s.valid_to < s.valid_from
+    OR EXISTS (SELECT 1 FROM pg_temp.didkpi_stage o
+		WHERE o.channel = s.channel
+		  AND o.service_code IS NOT DISTINCT FROM s.service_code
+		  AND o.valid_from <> s.valid_from
+		  AND o.valid_from <= s.valid_to AND s.valid_from <= o.valid_to
+		  AND o.valid_to >= o.valid_from)
+    OR EXISTS (SELECT 1 FROM didkpi.channel_costs t
+		WHERE t.channel = s.channel
+		  AND t.service_code IS NOT DISTINCT FROM s.service_code
+		  AND t.valid_from <> s.valid_from
+		  AND t.valid_from <= s.valid_to AND s.valid_from <= t.valid_to)
+RETURNING line,
+	CASE WHEN valid_to < valid_from THEN 'valid_to is before valid_from'
+	     ELSE 'its validity ' || valid_from || '..' || valid_to || ' overlaps another cost of '
+		  || 'channel ' || channel || CASE WHEN service_code IS NULL THEN ' (default)'
+		     ELSE ' and service ' || service_code END
+		  || ' (valid_to is inclusive)' END AS reason,
+	{{cols}};
+
 -- name: insert_fast
 -- The common case, a file of new rows: a plain insert, in whatever order.
 -- It fails with unique_violation when any key is already present (in the

@@ -44,4 +44,4 @@ GRANT EXECUTE ON FUNCTION didkpi.kpi(text, text, text, text[], integer, text, te
 -- the relations `didkpi load` accepts (SPEC section 2); not schema_version
 GRANT INSERT ON didkpi.services, didkpi.channels, didkpi.auth_methods,
 	didkpi.auth_events, didkpi.service_requests, didkpi.satisfaction,
-	didkpi.staff, didkpi.kpi_targets TO didkpi_load;
+	didkpi.staff, didkpi.kpi_targets, didkpi.channel_costs TO didkpi_load;

@@ -8,7 +8,7 @@ run 0 "didkpi help load" "$BIN" help load
 has "help load shows load's usage" "^Usage: didkpi load" "$W/out"
 run 64 "no command is a usage error" "$BIN"
 run 64 "unknown command" "$BIN" frobnicate
-has "unknown command message" "^didkpi: 'frobnicate' is not a didkpi command" "$W/err"
+has "unknown command message" "^didkpi: unknown command 'frobnicate'$" "$W/err"
 run 0 "version" "$BIN" --version
 has "version printed" "^didkpi [0-9]" "$W/out"
 for c in db init load; do

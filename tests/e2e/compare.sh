@@ -237,12 +237,12 @@ eq "json keys in SPEC order, then label and skip_reason" "$(echo "$HEADER,label,
 eq "json values" "59.5 29.75" "$(jq -r '.rows[] | select(.service_code == "s_time" and .metric == "service_time_median_hours") | "\(.before) \(.after)"' "$W/out")"
 run 0 "tsv" C --format tsv
 eq "tsv header" "$(echo "$HEADER,label,skip_reason" | tr ',' '\t')" "$(head -1 "$W/out")"
-run 0 "table in English" C --format table --lang en --service s_time
+run 0 "table in English" C --format table --lang en --service s_time --wide
 has "table for people: names and rounded numbers" "^s_time +Time service +Service time \(median hours\) +2024-07-01 +59\.5 +29\.8 +-29\.8 +-50\.0% .*<0\.001" "$W/out"
-run 0 "table in Thai" C --format table --service s_rate
+run 0 "table in Thai" C --format table --service s_rate --wide
 has "Thai headings and rates in percent" "^s_rate +บริการดิจิทัล +อัตราการใช้บริการดิจิทัล +2024-07-01 +30\.0% +70\.0% +\+40\.0 จุด" "$W/out"
-run 0 "--list" C --list
-has "--list names metrics and tests" "^service_time_median_hours +mann-whitney" "$W/out"
+run 0 "--list" C --list --format table --lang en
+has "--list names metrics and tests" "^service_time_median_hours +Service time \(median hours\) +mann-whitney" "$W/out"
 
 # A full disk is an error.
 if [ -w /dev/full ]; then

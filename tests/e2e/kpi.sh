@@ -73,7 +73,7 @@ line "coverage of a service that is not an e-service" "$P,eservice_digital_id_co
 line "staff coverage: trained before 1 April" "$P,staff_training_coverage,all,,0.5,2,4,,FALSE"
 line "staff unit grid includes units without front-line staff" "$P,staff_training_coverage,unit,unit-y,,0,0,,FALSE"
 lacks "staff coverage has no service breakdown" ',staff_training_coverage,service,' "$W/out"
-eq "full grid: 5 services x 17 KPIs with a service breakdown" "85" "$(grep -c ',service,s_' "$W/out")"
+eq "full grid: 5 services x 19 KPIs with a service breakdown" "95" "$(grep -c ',service,s_' "$W/out")"
 
 # Small cells (default --min-cell 5): breakdown rows of size 1..4 blanked.
 run 0 "default suppression" K --period 2025-03 --by service,unit --format csv

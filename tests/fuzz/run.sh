@@ -15,16 +15,16 @@ if ! command -v clang >/dev/null 2>&1; then
 	fi
 fi
 mkdir -p out
-flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I../../lib -D_GNU_SOURCE"
+flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I../../lib $(pkg-config --cflags libpq) -D_GNU_SOURCE"
 build() {
 	name=$1
 	shift
 	clang $flags -o "out/fuzz_$name" "fuzz_$name.c" "$@"
 }
-build csvin ../../lib/csvin.c ../../lib/log.c -lcsv
+build csvin ../../lib/csvin.c ../../lib/log.c ../../lib/format.c -lcsv
 build valid ../../lib/valid.c ../../lib/period.c ../../lib/log.c ../../lib/format.c
 build period ../../lib/period.c ../../lib/log.c ../../lib/format.c
-build template ../../lib/template.c ../../lib/kpi_def.c ../../lib/log.c
+build template ../../lib/template.c ../../lib/kpi_def.c ../../lib/log.c ../../lib/format.c
 for t in csvin valid period template; do
 	mkdir -p "out/corpus-$t"
 	echo "fuzz_$t: $secs s"

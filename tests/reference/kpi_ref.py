@@ -63,6 +63,9 @@ KPIS = [
     ("auth_latency_median_ms", "pct", AUTH_DIMS),
     ("eservice_digital_id_coverage", "rate", ("service", "unit")),
     ("staff_training_coverage", "rate", ("unit",)),
+    # issue 13 item 4: baht; no method breakdown
+    ("cost_per_transaction", "ratio", SAT_DIMS),
+    ("digital_savings_thb", "sum", SAT_DIMS),
 ]
 
 NULL = "\\N"          # psql's printed NULL (-P null=\N): tells NULL from ''
@@ -291,6 +294,8 @@ QUERIES = [
     ("names", "SELECT 'service', service_code, name_th, name_en FROM didkpi.services "
               "UNION ALL SELECT 'channel', channel, name_th, name_en FROM didkpi.channels "
               "UNION ALL SELECT 'method', method, name_th, name_en FROM didkpi.auth_methods"),
+    ("channel_costs", "SELECT channel, service_code, valid_from, valid_to, cost_thb "
+                      "FROM didkpi.channel_costs"),
 ]
 
 
@@ -512,8 +517,61 @@ def compute(data, periods, by, tz):
             if sc >= 4:
                 a[2] += 1
 
+    cost = compute_cost(data, pidx, ts, unit_of, chan_digital, groups)
     return dict(req=req, stime=stime, auth=auth, ident=ident, enrol=enrol,
-                sat=sat, first_date=first_date)
+                sat=sat, first_date=first_date, cost=cost)
+
+
+def compute_cost(data, pidx, ts, unit_of, chan_digital, groups):
+    """Cost KPIs (issue 13 item 4), request by request: each request
+    completed with closed_at in P at the unit cost in force on the local
+    date of its closed_at (valid_to inclusive): the service's own cost of
+    the channel, else the channel's default (service NULL); a digital
+    request's counter cost is the cheapest non-digital channel's.  Returns
+    (pi, dim, key) -> [n, cost, missing, n_digital, saved, digital_missing]
+    with exact Decimal sums."""
+    rows = [(c, s, date.fromisoformat(vf), date.fromisoformat(vt), Decimal(k))
+            for c, s, vf, vt, k in data["channel_costs"]]
+
+    def unit_cost(ch, svc, day):
+        best = None  # (own service?, valid_from, cost)
+        for c, s, vf, vt, k in rows:
+            if c != ch or not (vf <= day <= vt) or (s is not None and s != svc):
+                continue
+            cand = (s is not None, vf, k)
+            if best is None or cand[:2] > best[:2]:
+                best = cand
+        return None if best is None else best[2]
+
+    counters = [c for c, d in chan_digital.items() if not d]
+    out = {}
+    for (_rid, svc, _user, ch, _sw, _am, _sub, closed, status) in data["service_requests"]:
+        if status != "completed" or closed is None or svc not in unit_of:
+            continue
+        _t, day = ts(closed)
+        pi = pidx(day)
+        if pi is None or ch not in chan_digital:
+            continue
+        own = unit_cost(ch, svc, day)
+        dig = chan_digital[ch]
+        base = None
+        if dig:
+            have = [k for k in (unit_cost(c, svc, day) for c in counters) if k is not None]
+            base = min(have) if have else None
+        for dim, key in groups(svc, ch, None):
+            a = out.setdefault((pi, dim, key), [0, Decimal(0), False, 0, Decimal(0), False])
+            a[0] += 1
+            if own is None:
+                a[2] = True
+            else:
+                a[1] += own
+            if dig:
+                a[3] += 1
+                if own is None or base is None:
+                    a[5] = True
+                else:
+                    a[4] += base - own
+    return out
 
 
 def kpi_cell(kpi, st, period, pi, dim, key, data_static):
@@ -593,6 +651,20 @@ def kpi_cell(kpi, st, period, pi, dim, key, data_static):
                 if trained is not None and trained < period.end:
                     num += 1
         return rate(num, den)
+    if kpi == "cost_per_transaction":
+        a = st["cost"].get(k)
+        if not a:
+            return None, 0, 0, 0
+        if a[2]:
+            return None, None, a[0], a[0]   # a request without a cost
+        return float(a[1]) / a[0], float(a[1]), a[0], a[0]
+    if kpi == "digital_savings_thb":
+        a = st["cost"].get(k)
+        if not a or a[3] == 0:
+            return 0, 0, 0, 0
+        if a[5]:
+            return None, None, a[3], a[3]
+        return float(a[4]), float(a[4]), a[3], a[3]
     raise AssertionError(kpi)
 
 
