@@ -416,7 +416,12 @@ $fn$;
 -- shows[]), one row per KPI in output order:
 --   kind        count (value = numerator = the count), rate, mean
 --               (numerator / denominator), percentile (value from
---               value_measure, denominator the set's size)
+--               value_measure, denominator the set's size), ratio
+--               (numerator / denominator, an amount per item: baht per
+--               transaction), sum (value = numerator = an amount, the
+--               denominator the items summed); for ratio and sum a NULL
+--               numerator measure (an item of unknown cost) leaves the
+--               numerator and value empty, never 0
 --   family      the didkpi.kpi_measures() family that computes its measures
 --   breakdowns  the breakdowns it has besides 'all'
 --   unit_keys   the keys of its unit breakdown: 'services' (every
@@ -468,7 +473,13 @@ AS $fn$
 	(17, 'eservice_digital_id_coverage', 'rate', 'coverage', '{service,unit}', 'services',
 	 NULL, 'adopted', 'eservices', 'none'),
 	(18, 'staff_training_coverage', 'rate', 'training', '{unit}', 'staff',
-	 NULL, 'trained', 'frontline', 'complementary')
+	 NULL, 'trained', 'frontline', 'complementary'),
+	-- the cost KPIs count the requests service time counts (closed in
+	-- P, completed): the same 'closed' cells, suppressed together
+	(19, 'cost_per_transaction', 'ratio', 'cost', '{service,unit,channel}', 'services',
+	 NULL, 'cost', 'closed', 'complementary'),
+	(20, 'digital_savings_thb', 'sum', 'cost', '{service,unit,channel}', 'services',
+	 NULL, 'saved', 'digital_closed', 'complementary')
 	) AS x(ord, kpi, kind, family, breakdowns, unit_keys, value_measure, num_measure,
 	       den_measure, suppression)
 $fn$;
@@ -623,6 +634,27 @@ WITH p AS (
 	  FROM p CROSS JOIN didkpi.staff st
 	 WHERE 'training' = ANY (families) AND bd IN ('all', 'unit')
 	 GROUP BY 1, 2
+), co AS (
+	-- sql/kpi.sql#cost: completed requests at the unit cost of their
+	-- channel (and service) on their closing day (didkpi.completed_costs(),
+	-- schema 7); a cell with an item of unknown cost has no cost, one with
+	-- a digital item lacking its own or the counter's cost no savings
+	SELECT x.i, x.key, sum(x.n) AS completed,
+	       CASE WHEN bool_and(x.unit_cost IS NOT NULL) THEN sum(x.n * x.unit_cost) END AS cost,
+	       coalesce(sum(x.n) FILTER (WHERE x.is_digital), 0) AS digital,
+	       CASE WHEN bool_and(x.unit_cost IS NOT NULL AND x.counter_cost IS NOT NULL)
+			 FILTER (WHERE x.is_digital) IS NOT FALSE
+		    THEN coalesce(sum(x.n * (x.counter_cost - x.unit_cost)) FILTER (WHERE x.is_digital), 0)
+	       END AS saved
+	  FROM (SELECT c.i, c.n, c.is_digital, c.unit_cost, c.counter_cost,
+		       CASE bd WHEN 'service' THEN c.service_code
+			       WHEN 'unit' THEN s.owner_unit
+			       WHEN 'channel' THEN c.channel END AS key
+		  FROM didkpi.completed_costs(starts, ends, tz) c
+		  JOIN didkpi.services s ON s.service_code = c.service_code
+		 WHERE 'cost' = ANY (families) AND bd IN ('all', 'service', 'unit', 'channel')) x
+	 WHERE bd = 'all' OR x.key IS NOT NULL
+	 GROUP BY x.i, x.key
 )
 SELECT rq.i, rq.key, x.measure, x.v
   FROM rq CROSS JOIN LATERAL (VALUES
@@ -657,6 +689,14 @@ UNION ALL
 SELECT tr.i, tr.key, x.measure, x.v
   FROM tr CROSS JOIN LATERAL (VALUES
 	('frontline', tr.frontline::float8), ('trained', tr.trained::float8)) AS x(measure, v)
+UNION ALL
+-- 'closed' once per key: the service_time family's when it runs too (the
+-- same requests); baht as the CLI reads them (numeric text to double)
+SELECT co.i, co.key, x.measure, x.v
+  FROM co CROSS JOIN LATERAL (VALUES
+	('closed', co.completed::float8), ('cost', co.cost::float8),
+	('digital_closed', co.digital::float8), ('saved', co.saved::float8)) AS x(measure, v)
+ WHERE x.measure <> 'closed' OR NOT 'service_time' = ANY (families)
 $fn$;
 
 -- lib/suppress.c suppress_determined(): of the cells of one table (n
@@ -1078,7 +1118,11 @@ BEGIN
 		 ORDER BY x.i, t.kpi, t.valid_from DESC
 	), r AS (
 		SELECT per.i, c.ord, b.bo, b.bd, g.key, g.label, c.kpi, c.kind, c.suppression,
-		       CASE WHEN c.kind <> 'percentile' THEN coalesce(mn.v, 0) END AS num,
+		       -- lib/kpi.c fill_row(): an empty set sums to 0, a set with
+		       -- an item of unknown cost has no sum
+		       CASE WHEN c.kind IN ('ratio', 'sum')
+			    THEN CASE WHEN coalesce(md.v, 0) > 0 THEN mn.v ELSE 0 END
+			    WHEN c.kind <> 'percentile' THEN coalesce(mn.v, 0) END AS num,
 		       CASE WHEN c.kind <> 'count' THEN coalesce(md.v, 0) END AS den,
 		       mv.v AS pv, tg.target
 		  FROM per CROSS JOIN cat c
@@ -1094,6 +1138,7 @@ BEGIN
 	), rv AS (
 		SELECT r.*,
 		       CASE r.kind WHEN 'count' THEN r.num
+				   WHEN 'sum' THEN r.num
 				   WHEN 'percentile' THEN CASE WHEN r.den > 0 THEN r.pv END
 				   ELSE CASE WHEN r.den > 0 THEN r.num / r.den END END AS val
 		  FROM r
