@@ -8,7 +8,9 @@
 # complementary suppression hides rows; didkpi.kpi() is the same rows
 # typed; a didkpi_read role and a READ ONLY transaction can call them; bad
 # parameters and ambiguous periods fail with the CLI's message; the
-# examples of the man page and README run; the migration re-applies.
+# examples of the man page and README run; the migration re-applies. The
+# cost KPIs (channel_costs) are among every KPI compared, with and without
+# missing costs.
 . "$(dirname "$0")/../lib.sh"
 
 BD=service,unit,channel,method
@@ -53,6 +55,8 @@ for rel in services service_requests auth_events satisfaction staff kpi_targets;
 	"$BIN" -d "$DB" load -q "$rel" "$TOP/tests/fixtures/kpi/$rel.csv" ||
 		not_ok "fixture $rel loads"
 done
+"$BIN" -d "$DB" load -q channel_costs "$TOP/tests/fixtures/cost/channel_costs.csv" ||
+	not_ok "fixture channel_costs loads"
 eq "schema version 8 applied" "8" "$(q "$DBNAME" -c 'SELECT max(version) FROM didkpi.schema_version')"
 
 for p in 2025-03 FY2568-Q2 2025 FY2568 2025-02-15..2025-04-10 2025-03-01..2025-04-01; do
@@ -139,6 +143,38 @@ eq "kpi_periods(): FY2568 by week, first and last pieces" \
 	"1 2024-10-01..2024-10-07 2024-10-01 2024-10-07|53 2025-09-29..2025-10-01 2025-09-29 2025-10-01" \
 	"$(q "$DBNAME" -c "SELECT string_agg(concat_ws(' ', i, label, start_date, end_date), '|' ORDER BY i)
 		FROM didkpi.kpi_periods('FY2568', 'week') WHERE i IN (1, 53)")"
+
+# The cost KPIs (tests/e2e/cost.sh computes them by hand on this fixture):
+# baht per completed transaction and baht saved, by service, unit and
+# channel (no method), suppressed with service time's closed requests.
+COST='{cost_per_transaction,digital_savings_thb}'
+same "cost KPIs by $BD --min-cell 0" "'2025-03', '$BD', kpis => '$COST', min_cell => 0" \
+	--period 2025-03 --by "$BD" --kpi cost_per_transaction,digital_savings_thb --min-cell 0
+has "  ... the total: 6 completed, 635.5 baht" '^2025-03,.*,cost_per_transaction,all,,105\.91666666666667,635\.5,6,,FALSE,' "$W/sql"
+has "  ... and savings by web, in Thai" '^2025-03,.*,digital_savings_thb,channel,web,[0-9.]+,[0-9.]+,3,,FALSE,เว็บไซต์$' "$W/sql"
+lacks "  ... no method rows" ',(cost_per_transaction|digital_savings_thb),method,' "$W/sql"
+same "cost KPIs by $BD --min-cell 2 (suppressed)" "'2025-03', '$BD', kpis => '$COST', min_cell => 2" \
+	--period 2025-03 --by "$BD" --kpi cost_per_transaction,digital_savings_thb --min-cell 2
+[ "$NSUPP" -gt 0 ] && ok "  ... and rows are suppressed there" || not_ok "no suppressed row"
+same "cost and service time KPIs together, by unit,service --min-cell 3" \
+	"'2025-03', 'unit,service', kpis => '{service_time_median_hours,cost_per_transaction,digital_savings_thb}', min_cell => 3" \
+	--period 2025-03 --by unit,service --kpi service_time_median_hours,cost_per_transaction,digital_savings_thb --min-cell 3
+same "cost KPIs FY2568 by week, in English" "'FY2568', '$BD', 'week', kpis => '$COST', lang => 'en'" \
+	--period FY2568 --by "$BD" -i week --kpi cost_per_transaction,digital_savings_thb --lang en
+# Missing costs: no counter default (no savings for web and mobile), no
+# mobile cost after 4 March (no cost where mobile counts): empty, never 0.
+q "$DBNAME" -c "DELETE FROM didkpi.channel_costs WHERE channel = 'counter' AND service_code IS NULL" \
+	-c "UPDATE didkpi.channel_costs SET valid_to = '2025-03-04' WHERE channel = 'mobile'" >/dev/null
+same "missing costs by $BD --min-cell 0" "'2025-03', '$BD', kpis => '$COST', min_cell => 0" \
+	--period 2025-03 --by "$BD" --kpi cost_per_transaction,digital_savings_thb --min-cell 0
+has "  ... no cost where mobile counts" '^2025-03,.*,cost_per_transaction,channel,mobile,,,1,,FALSE,' "$W/sql"
+has "  ... no savings in all" '^2025-03,.*,digital_savings_thb,all,,,,4,,FALSE,' "$W/sql"
+has "  ... zero savings where nothing digital was completed" '^2025-03,.*,digital_savings_thb,channel,counter,0,0,0,,FALSE,' "$W/sql"
+same "missing costs by $BD, monthly, suppressed" "'FY2568', '$BD', 'month', kpis => '$COST'" \
+	--period FY2568 --by "$BD" -i month --kpi cost_per_transaction,digital_savings_thb
+q "$DBNAME" -c "DELETE FROM didkpi.channel_costs" >/dev/null
+"$BIN" -d "$DB" load -q channel_costs "$TOP/tests/fixtures/cost/channel_costs.csv" ||
+	not_ok "fixture channel_costs loads again"
 
 # The typed function: the same rows, typed for BI tools, R and pandas.
 eq "didkpi.kpi() column types" \
