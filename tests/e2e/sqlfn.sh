@@ -412,6 +412,12 @@ sed -i "s/\\\\(aq/'/g; s/\\\\-/-/g; s/\\\\\\\\/\\\\/g" "$W"/ex*.sql
 "$BIN" -d "$DB" kpi --format csv --period 2025-03 --by service,unit >"$W/cli" 2>&1
 cmp -s "$W/cli" "$W/kpi.csv" && ok "didkpi-sql(7) example 4 (\\copy) writes the CLI's CSV" ||
 	not_ok "didkpi-sql(7) example 4" "$(cat "$W/ex4.out")" "$(diff "$W/cli" "$W/kpi.csv" | head -5)"
+# baht per transaction of each channel with a cost, the twelve months
+( cd "$W" && q "$DBNAME" -f ex5.sql >ex5.out 2>&1 ) &&
+	[ "$(grep -Ec '^2025-03-01\|(counter|kiosk|mobile|web)\|[0-9]+(\.[0-9]+)?$' "$W/ex5.out")" -ge 2 ] &&
+	[ "$(cut -d'|' -f1 "$W/ex5.out" | sort -u | wc -l)" = 12 ] &&
+	ok "didkpi-sql(7) example 5 (cost per transaction) runs" ||
+	not_ok "didkpi-sql(7) example 5" "$(head -8 "$W/ex5.out")"
 # ---- random sparse data: many small cells, one unit or several ----
 # (services spread over :nu units, skewed so that some keys are rare; with
 # one unit, the unit row equals the total and its small cells cannot be
