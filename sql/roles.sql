@@ -37,8 +37,8 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA didkpi GRANT SELECT ON TABLES TO didkpi_read;
 ALTER DEFAULT PRIVILEGES IN SCHEMA didkpi GRANT EXECUTE ON FUNCTIONS TO didkpi_read;
 -- the KPIs from SQL (schema version 8, man/didkpi-sql.7), named for the
 -- record; ALL FUNCTIONS above covers them and the helpers they call
-GRANT EXECUTE ON FUNCTION didkpi.kpi(text, text, text, text[], integer, text),
-	didkpi.kpi_text(text, text, text, text[], integer, text),
+GRANT EXECUTE ON FUNCTION didkpi.kpi(text, text, text, text[], integer, text, text),
+	didkpi.kpi_text(text, text, text, text[], integer, text, text),
 	didkpi.kpi_periods(text, text, text), didkpi.kpi_catalogue() TO didkpi_read;
 
 -- the relations `didkpi load` accepts (SPEC section 2); not schema_version

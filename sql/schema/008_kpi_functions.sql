@@ -31,11 +31,18 @@
 -- fixed search_path; every object is schema-qualified.
 
 -- The periods of a --period text split by --interval, as `didkpi kpi` makes
--- them: i from 1, the machine label, the local dates [start_date, end_date).
--- period: 2025-03, 2025, FY2568, FY2568-Q1, 2025-03-01..2025-04-01 (end
--- exclusive), this-month, last-month, this-fy, last-fy ("today" is
--- now() in tz). series: NULL or 'none' (the period whole), 'month',
--- 'quarter' (Thai fiscal quarters). Errors: SQLSTATE 22023 with the CLI's
+-- them (lib/period.c period_parse(), period_split()): i from 1, the machine
+-- label, the local dates [start_date, end_date).
+-- period: 2025-03, 2025, FY2568, FY2568-Q1, 2025-W10 (ISO week),
+-- 2025-03-01..=2025-03-31 (end included), 2025-03-01..2025-04-01 (end
+-- excluded), this-month, last-month, this-fy, last-fy ("today" is now() in
+-- tz). The forms a reader could take two ways are refused, as the CLI
+-- refuses them: '..' to the last day of a month, '..=' from the first of a
+-- month to a later first of a month, two dates joined by anything else.
+-- series: NULL or 'none' (the period whole), 'day', 'week' (ISO weeks,
+-- Monday first), 'month', 'quarter' (Thai fiscal quarters) or 'year'
+-- (calendar years); at most 10000 pieces. A piece cut by the period's
+-- edges is labelled by its dates. Errors: SQLSTATE 22023 with the CLI's
 -- message.
 CREATE OR REPLACE FUNCTION didkpi.kpi_periods(period text, series text DEFAULT NULL,
 					      tz text DEFAULT 'Asia/Bangkok')
@@ -44,23 +51,36 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-	forms constant text := '2025-03, 2025, FY2568, FY2568-Q1, 2025-03-01..2025-04-01 '
-		'(end exclusive), this-month, last-month, this-fy, last-fy';
+	-- lib/period.c period_forms_help()
+	forms constant text := '2025-03, 2025, FY2568, FY2568-Q1, 2025-W10 (iso week), '
+		'2025-03-01..=2025-03-31 (end included), 2025-03-01..2025-04-01 '
+		'(end excluded), this-month, last-month, this-fy, last-fy';
+	iso constant text := '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
+	series_max constant integer := 10000;   -- PERIOD_SERIES_MAX
 	t text := period;
 	lt text := lower(period);
 	today date;
 	s date;
 	e date;
+	d date;
 	lab text;
 	why text;
+	shown text;
 	y integer;
 	m integer;
 	q integer;
+	w integer;
 	a text;
 	b text;
-	step integer;
+	rest text;
+	ce text;
+	sep text;
+	iv text := lower(series);
+	step_days integer := 0;
+	step_months integer := 0;
 	n integer;
-	first_m date;
+	k integer;
+	first_d date;
 	ps date;
 	pe date;
 BEGIN
@@ -84,28 +104,53 @@ BEGIN
 			     ELSE interval '12 months' END)::date;
 		lab := didkpi.kpi_period_label(s, e);
 	ELSIF strpos(t, '..') > 0 THEN
-		a := split_part(t, '..', 1);
-		b := substr(t, strpos(t, '..') + 2);
-		IF a ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' AND b ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
-		   AND (left(a, 4)::integer > 2400 OR left(b, 4)::integer > 2400) THEN
+		-- lib/period.c parse_range(): START..END or START..=END
+		sep := CASE WHEN substr(t, strpos(t, '..') + 2, 1) = '=' THEN '..=' ELSE '..' END;
+		a := left(t, strpos(t, '..') - 1);
+		b := substr(t, strpos(t, '..') + length(sep));
+		IF a ~ iso AND b ~ iso AND (left(a, 4)::integer > 2400 OR left(b, 4)::integer > 2400) THEN
 			y := CASE WHEN left(a, 4)::integer > 2400 THEN left(a, 4)::integer
 				  ELSE left(b, 4)::integer END;
-			why := didkpi.kpi_be_hint(y, didkpi.kpi_be_date(a) || '..' || didkpi.kpi_be_date(b));
-		ELSIF a !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+			why := didkpi.kpi_be_hint(y, didkpi.kpi_be_date(a) || sep || didkpi.kpi_be_date(b));
+		ELSIF a !~ iso THEN
 			why := 'start is not a date in the form YYYY-MM-DD';
 		ELSIF didkpi.kpi_iso_date(a) IS NULL THEN
 			why := 'start date ' || a || ' does not exist';
-		ELSIF b !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+		ELSIF b !~ iso THEN
 			why := 'end is not a date in the form YYYY-MM-DD';
 		ELSIF didkpi.kpi_iso_date(b) IS NULL THEN
 			why := 'end date ' || b || ' does not exist';
-		ELSIF didkpi.kpi_iso_date(a) >= didkpi.kpi_iso_date(b) THEN
-			why := 'end must be after start (the end is exclusive)';
 		ELSE
 			s := didkpi.kpi_iso_date(a);
-			e := didkpi.kpi_iso_date(b);
-			-- a range keeps the label it was typed with (SPEC section 3)
-			lab := a || '..' || b;
+			d := didkpi.kpi_iso_date(b);
+			IF sep = '..=' THEN
+				IF s > d THEN
+					why := 'the end is before the start';
+				ELSIF extract(day FROM s) = 1 AND extract(day FROM d) = 1 AND s < d THEN
+					-- '..=' to the first of a month: one stray day of it
+					why := format('ambiguous: ''..='' includes its end %s, the first day of '
+						      'a month; to end on %s write %s..=%s or %s..%s, to keep %s '
+						      '%s..%s', b, didkpi.kpi_date_text(d - 1), a,
+						      didkpi.kpi_date_text(d - 1), a, b, b, a,
+						      didkpi.kpi_date_text(d + 1));
+				ELSE
+					e := d + 1;
+				END IF;
+			ELSIF s >= d THEN
+				why := 'end must be after start (the end is exclusive)'
+				       || CASE WHEN s = d THEN format('; for that one day write %s..=%s', a, a)
+					       ELSE '' END;
+			ELSIF extract(day FROM d + 1) = 1 THEN
+				-- '..' to the last day of a month: 2025-03-01..2025-03-31
+				why := format('ambiguous: ''..'' excludes its end %s, the last day of a '
+					      'month; to include it write %s..=%s or %s..%s, to leave it out '
+					      '%s..=%s', b, a, b, a, didkpi.kpi_date_text(d + 1), a,
+					      didkpi.kpi_date_text(d - 1));
+			ELSE
+				e := d;
+			END IF;
+			-- a range keeps the label it was typed with, end exclusive
+			lab := a || '..' || didkpi.kpi_date_text(e);
 		END IF;
 	ELSIF lt LIKE 'fy%' THEN
 		a := substring(t FROM 3);
@@ -139,32 +184,61 @@ BEGIN
 				lab := 'FY' || y || '-Q' || q;
 			END IF;
 		END IF;
+	ELSIF octet_length(t) >= 21 AND left(t, 10) ~ iso AND right(t, 10) ~ iso THEN
+		-- two dates joined by something else: 2025-03-01 - 2025-03-31
+		why := 'write a range as START..=END (end included) or START..END (end excluded), '
+		       'e.g. 2025-03-01..=2025-03-31';
 	ELSIF t !~ '^[0-9]{4}' THEN
 		why := 'unrecognised form';
 	ELSE
+		-- lib/period.c parse_calendar(): 2025, 2025-03, 2025-W10
 		y := left(t, 4)::integer;
-		IF y > 2400 AND (t ~ '^[0-9]{4}$' OR t ~ '^[0-9]{4}-[0-9]{2}$'
-				 OR t ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') THEN
-			why := didkpi.kpi_be_hint(y, CASE WHEN length(t) = 4 THEN lpad((y - 543)::text, 4, '0')
-						       WHEN length(t) = 7 THEN lpad((y - 543)::text, 4, '0') || substr(t, 5)
-						       ELSE lpad((y - 543)::text, 4, '0') || '-' || substr(t, 6, 2) || '-'
-							    || substr(t, 9, 2) END);
-		ELSIF t ~ '^[0-9]{4}$' THEN
+		rest := substr(t, 5);
+		w := CASE WHEN rest !~* '^-w' THEN -1
+			  WHEN rest ~* '^-w[0-9]{2}$' THEN substr(rest, 3, 2)::integer
+			  ELSE -2 END;
+		IF y > 2400 THEN
+			-- 2568, 2568-03, 2568-W10 or a lone date 2568-03-15: B.E. for C.E.
+			ce := lpad((y - 543)::text, 4, '0')
+			      || CASE WHEN rest = '' OR rest ~ '^-[0-9]{2}$' THEN rest
+				      WHEN w >= 0 THEN '-W' || lpad(w::text, 2, '0')
+				      WHEN t ~ iso THEN rest END;
+			why := didkpi.kpi_be_hint(y, ce);
+		END IF;
+		IF why IS NOT NULL THEN
+			NULL;
+		ELSIF rest = '' THEN
 			IF y = 0 THEN
 				why := 'outside the supported dates 0001-01-01..9999-12-31';
 			ELSE
 				s := make_date(y, 1, 1);
-				e := (s + interval '12 months')::date;
+				e := make_date(y + 1, 1, 1);
 				lab := t;
 			END IF;
-		ELSIF t ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+		ELSIF w = -2 THEN
+			why := 'a week is YYYY-Www with two digits, e.g. 2025-W03';
+		ELSIF w >= 0 THEN
+			-- 28 December is always in the last ISO week of its year
+			n := CASE WHEN y >= 1 THEN extract(week FROM make_date(y, 12, 28))::integer
+				  ELSE 52 END;
+			IF w < 1 OR w > n THEN
+				why := format('iso year %s has weeks W01-W%s', left(t, 4), n);
+			ELSIF y = 0 THEN
+				why := 'outside the supported dates 0001-01-01..9999-12-31';
+			ELSE
+				-- week 1 holds 4 January; weeks begin on Monday
+				s := make_date(y, 1, 4) - (extract(isodow FROM make_date(y, 1, 4))::integer - 1)
+				     + 7 * (w - 1);
+				e := s + 7;
+				lab := left(t, 4) || '-W' || lpad(w::text, 2, '0');
+			END IF;
+		ELSIF t ~ iso THEN
 			IF didkpi.kpi_iso_date(t) IS NULL THEN
 				why := 'date ' || t || ' does not exist';
 			ELSE
-				why := format('a single date is not a period; for one day use %s..%s', t,
-					      to_char(didkpi.kpi_iso_date(t) + 1, 'YYYY-MM-DD'));
+				why := format('a single date is not a period; for that one day use %s..=%s', t, t);
 			END IF;
-		ELSIF t !~ '^[0-9]{4}-[0-9]{2}$' THEN
+		ELSIF rest !~ '^-[0-9]{2}$' THEN
 			why := 'unrecognised form';
 		ELSE
 			m := substr(t, 6, 2)::integer;
@@ -183,39 +257,90 @@ BEGIN
 		why := 'outside the supported dates 0001-01-01..9999-12-31';
 	END IF;
 	IF why IS NOT NULL THEN
+		-- shown as lib/period.c quote_text(): controls as '?', cut at 47
+		-- bytes (not inside a character) and marked with "..."
+		n := least(length(t), 47);
+		WHILE octet_length(left(t, n)) > 47 LOOP
+			n := n - 1;
+		END LOOP;
+		shown := regexp_replace(left(t, n), '[\x01-\x1f\x7f]', '?', 'g')
+			 || CASE WHEN length(t) > n THEN '...' ELSE '' END;
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			-- shown as lib/period.c quote_text(): controls as '?', cut at 47
-			MESSAGE = format('invalid period ''%s'': %s',
-					 regexp_replace(left(t, 47), '[\x01-\x1f\x7f]', '?', 'g')
-					 || CASE WHEN length(t) > 47 THEN '...' ELSE '' END, why),
-			HINT = forms;
+			MESSAGE = format('invalid period ''%s'': %s', shown, why), HINT = forms;
 	END IF;
 
-	IF series IS NULL OR lower(series) = 'none' THEN
+	IF iv IS NULL OR iv = 'none' THEN
 		RETURN QUERY SELECT 1, lab, s, e;
 		RETURN;
 	END IF;
-	IF lower(series) = 'month' THEN
-		step := 1;
-	ELSIF lower(series) = 'quarter' THEN
-		step := 3;   -- fiscal quarters start in Oct, Jan, Apr, Jul
+	-- lib/period.c series_grid(): the first piece starts on the period's
+	-- first day, the Monday on or before it, or the first of a month that
+	-- is a multiple of the step from January (fiscal quarters start in
+	-- Oct, Jan, Apr, Jul, so they are calendar quarters)
+	CASE iv
+	WHEN 'day' THEN
+		step_days := 1;
+		first_d := s;
+	WHEN 'week' THEN
+		step_days := 7;
+		first_d := s - (extract(isodow FROM s)::integer - 1);
+	WHEN 'month' THEN
+		step_months := 1;
+	WHEN 'quarter' THEN
+		step_months := 3;
+	WHEN 'year' THEN
+		step_months := 12;
 	ELSE
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			MESSAGE = format('the interval must be month or quarter, not ''%s''', series);
+			MESSAGE = format('series must be day, week, month, quarter or year, not ''%s''',
+					 series),
+			HINT = 'series is the --interval of didkpi kpi; NULL for the period whole';
+	END CASE;
+	IF step_days > 0 THEN
+		n := ((e - 1) - first_d) / step_days + 1;
+	ELSE
+		first_d := date_trunc('month', s)::date;
+		first_d := (first_d - make_interval(months => (extract(month FROM first_d)::integer - 1)
+							     % step_months))::date;
+		n := ((extract(year FROM e - 1)::integer * 12 + extract(month FROM e - 1)::integer)
+		      - (extract(year FROM first_d)::integer * 12 + extract(month FROM first_d)::integer))
+		     / step_months + 1;
 	END IF;
-	-- as period_split(): whole months or quarters clipped to the period,
-	-- each labelled as period_range() labels its dates
-	first_m := date_trunc('month', s)::date;
-	first_m := (first_m - make_interval(months => ((extract(month FROM first_m)::integer - 1) % step)))::date;
-	n := 0;
-	WHILE first_m < e LOOP
-		n := n + 1;
-		ps := greatest(first_m, s);
-		pe := least((first_m + make_interval(months => step))::date, e);
-		RETURN QUERY SELECT n, didkpi.kpi_period_label(ps, pe), ps, pe;
-		first_m := (first_m + make_interval(months => step))::date;
+	IF n > series_max THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = format('%s by %s is %s periods, more than %s', lab, iv, n, series_max),
+			HINT = 'use a shorter period or a longer series';
+	END IF;
+	-- lib/period.c series_piece(): whole pieces get their own label, a
+	-- piece cut by the period's edges the label of its dates
+	FOR k IN 0 .. n - 1 LOOP
+		IF step_days > 0 THEN
+			ps := first_d + k * step_days;
+			pe := ps + step_days;
+		ELSE
+			ps := (first_d + make_interval(months => k * step_months))::date;
+			pe := (first_d + make_interval(months => (k + 1) * step_months))::date;
+		END IF;
+		IF iv = 'day' THEN
+			lab := didkpi.kpi_date_text(ps);
+		ELSIF iv = 'week' AND ps >= s AND pe <= e THEN
+			lab := to_char(ps, 'IYYY') || '-W' || to_char(ps, 'IW');
+		ELSE
+			lab := didkpi.kpi_period_label(greatest(ps, s), least(pe, e));
+		END IF;
+		RETURN QUERY SELECT k + 1, lab, greatest(ps, s), least(pe, e);
 	END LOOP;
 END
+$fn$;
+
+-- A date as lib/period.c date_format_iso() writes it: YYYY-MM-DD, a year
+-- beyond 9999 written 9999 (the day after 9999-12-31 in a message).
+CREATE OR REPLACE FUNCTION didkpi.kpi_date_text(d date) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+	SELECT CASE WHEN d > date '9999-12-31' THEN '9999-' || to_char(d, 'MM-DD')
+		    ELSE to_char(d, 'YYYY-MM-DD') END
 $fn$;
 
 -- 'YYYY-MM-DD' as a date, or NULL when no such day exists.
@@ -291,7 +416,12 @@ $fn$;
 -- shows[]), one row per KPI in output order:
 --   kind        count (value = numerator = the count), rate, mean
 --               (numerator / denominator), percentile (value from
---               value_measure, denominator the set's size)
+--               value_measure, denominator the set's size), ratio
+--               (numerator / denominator, an amount per item: baht per
+--               transaction), sum (value = numerator = an amount, the
+--               denominator the items summed); for ratio and sum a NULL
+--               numerator measure (an item of unknown cost) leaves the
+--               numerator and value empty, never 0
 --   family      the didkpi.kpi_measures() family that computes its measures
 --   breakdowns  the breakdowns it has besides 'all'
 --   unit_keys   the keys of its unit breakdown: 'services' (every
@@ -343,7 +473,13 @@ AS $fn$
 	(17, 'eservice_digital_id_coverage', 'rate', 'coverage', '{service,unit}', 'services',
 	 NULL, 'adopted', 'eservices', 'none'),
 	(18, 'staff_training_coverage', 'rate', 'training', '{unit}', 'staff',
-	 NULL, 'trained', 'frontline', 'complementary')
+	 NULL, 'trained', 'frontline', 'complementary'),
+	-- the cost KPIs count the requests service time counts (closed in
+	-- P, completed): the same 'closed' cells, suppressed together
+	(19, 'cost_per_transaction', 'ratio', 'cost', '{service,unit,channel}', 'services',
+	 NULL, 'cost', 'closed', 'complementary'),
+	(20, 'digital_savings_thb', 'sum', 'cost', '{service,unit,channel}', 'services',
+	 NULL, 'saved', 'digital_closed', 'complementary')
 	) AS x(ord, kpi, kind, family, breakdowns, unit_keys, value_measure, num_measure,
 	       den_measure, suppression)
 $fn$;
@@ -498,6 +634,27 @@ WITH p AS (
 	  FROM p CROSS JOIN didkpi.staff st
 	 WHERE 'training' = ANY (families) AND bd IN ('all', 'unit')
 	 GROUP BY 1, 2
+), co AS (
+	-- sql/kpi.sql#cost: completed requests at the unit cost of their
+	-- channel (and service) on their closing day (didkpi.completed_costs(),
+	-- schema 7); a cell with an item of unknown cost has no cost, one with
+	-- a digital item lacking its own or the counter's cost no savings
+	SELECT x.i, x.key, sum(x.n) AS completed,
+	       CASE WHEN bool_and(x.unit_cost IS NOT NULL) THEN sum(x.n * x.unit_cost) END AS cost,
+	       coalesce(sum(x.n) FILTER (WHERE x.is_digital), 0) AS digital,
+	       CASE WHEN bool_and(x.unit_cost IS NOT NULL AND x.counter_cost IS NOT NULL)
+			 FILTER (WHERE x.is_digital) IS NOT FALSE
+		    THEN coalesce(sum(x.n * (x.counter_cost - x.unit_cost)) FILTER (WHERE x.is_digital), 0)
+	       END AS saved
+	  FROM (SELECT c.i, c.n, c.is_digital, c.unit_cost, c.counter_cost,
+		       CASE bd WHEN 'service' THEN c.service_code
+			       WHEN 'unit' THEN s.owner_unit
+			       WHEN 'channel' THEN c.channel END AS key
+		  FROM didkpi.completed_costs(starts, ends, tz) c
+		  JOIN didkpi.services s ON s.service_code = c.service_code
+		 WHERE 'cost' = ANY (families) AND bd IN ('all', 'service', 'unit', 'channel')) x
+	 WHERE bd = 'all' OR x.key IS NOT NULL
+	 GROUP BY x.i, x.key
 )
 SELECT rq.i, rq.key, x.measure, x.v
   FROM rq CROSS JOIN LATERAL (VALUES
@@ -532,6 +689,14 @@ UNION ALL
 SELECT tr.i, tr.key, x.measure, x.v
   FROM tr CROSS JOIN LATERAL (VALUES
 	('frontline', tr.frontline::float8), ('trained', tr.trained::float8)) AS x(measure, v)
+UNION ALL
+-- 'closed' once per key: the service_time family's when it runs too (the
+-- same requests); baht as the CLI reads them (numeric text to double)
+SELECT co.i, co.key, x.measure, x.v
+  FROM co CROSS JOIN LATERAL (VALUES
+	('closed', co.completed::float8), ('cost', co.cost::float8),
+	('digital_closed', co.digital::float8), ('saved', co.saved::float8)) AS x(measure, v)
+ WHERE x.measure <> 'closed' OR NOT 'service_time' = ANY (families)
 $fn$;
 
 -- lib/suppress.c suppress_determined(): of the cells of one table (n
@@ -805,6 +970,11 @@ BEGIN
 END
 $fn$;
 
+-- The signatures before the label column (schema 8 as first written): a
+-- call with defaults must not find two functions.
+DROP FUNCTION IF EXISTS didkpi.kpi_text(text, text, text, text[], integer, text);
+DROP FUNCTION IF EXISTS didkpi.kpi(text, text, text, text[], integer, text);
+
 -- The KPIs of a period as tidy rows: what `didkpi kpi --format csv` prints,
 -- typed. Parameters (as the options of didkpi-kpi(1)):
 --   period_spec  --period: 2025-03, 2025, FY2568, FY2568-Q1,
@@ -819,14 +989,20 @@ $fn$;
 --                suppressed, and the rows that would reveal them (default
 --                5; 0 turns suppression off)
 --   tz           --tz: the time zone of the periods (default Asia/Bangkok)
+--   lang         --lang: the language of the label column, 'th' (default)
+--                or 'en'
 -- Rows come in the CLI's order: period, KPI, all then each breakdown, keys
--- in byte order. Bad parameters raise SQLSTATE 22023.
+-- in byte order; the label (the key's name: the service's, channel's or
+-- method's name_th or name_en, the unit itself, ทั้งหมด or All for the
+-- totals) comes last, as in the CSV. Bad parameters raise SQLSTATE 22023.
 CREATE OR REPLACE FUNCTION didkpi.kpi(period_spec text DEFAULT 'last-month', by text DEFAULT 'all',
 				      series text DEFAULT NULL, kpis text[] DEFAULT NULL,
-				      min_cell integer DEFAULT 5, tz text DEFAULT 'Asia/Bangkok')
+				      min_cell integer DEFAULT 5, tz text DEFAULT 'Asia/Bangkok',
+				      lang text DEFAULT 'th')
 RETURNS TABLE (period text, period_start date, period_end date, kpi text, breakdown text,
 	       key text, value double precision, numerator double precision,
-	       denominator double precision, target double precision, suppressed boolean)
+	       denominator double precision, target double precision, suppressed boolean,
+	       label text)
 LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $fn$
@@ -847,6 +1023,7 @@ DECLARE
 	r_den double precision[];
 	r_tgt double precision[];
 	r_supp boolean[];
+	r_label text[];
 	c_grp integer[];
 	c_bd integer[];
 	c_key text[];
@@ -860,6 +1037,10 @@ BEGIN
 	END IF;
 	IF tz IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'tz needs a time zone';
+	END IF;
+	IF lang IS NULL OR lang NOT IN ('th', 'en') THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = format('lang must be th or en, not %s', coalesce(quote_literal(lang), 'NULL'));
 	END IF;
 	FOREACH tok IN ARRAY regexp_split_to_array(coalesce(by, ''), ',') LOOP
 		tok := lower(btrim(tok));
@@ -896,21 +1077,30 @@ BEGIN
 	), bds AS (
 		SELECT t.bd, t.bo FROM unnest(v_bds) WITH ORDINALITY AS t(bd, bo)
 	), grid AS (
-		SELECT 'all'::text AS bd, NULL::text AS key, NULL::text AS src
+		-- the keys and their labels (lib/kpi_def.c breakdown_label(),
+		-- sql/kpi.sql keys_*): a unit is its own name
+		SELECT 'all'::text AS bd, NULL::text AS key, NULL::text AS src,
+		       CASE lang WHEN 'th' THEN 'ทั้งหมด' ELSE 'All' END AS label
 		UNION ALL
-		SELECT 'service', s.service_code, NULL FROM didkpi.services s
+		SELECT 'service', s.service_code, NULL,
+		       CASE lang WHEN 'th' THEN s.name_th ELSE s.name_en END
+		  FROM didkpi.services s
 		 WHERE 'service' = ANY (v_bds)
 		UNION ALL
-		SELECT DISTINCT 'unit', s.owner_unit, 'services' FROM didkpi.services s
+		SELECT DISTINCT 'unit', s.owner_unit, 'services', s.owner_unit FROM didkpi.services s
 		 WHERE 'unit' = ANY (v_bds)
 		UNION ALL
-		SELECT DISTINCT 'unit', st.unit, 'staff' FROM didkpi.staff st
+		SELECT DISTINCT 'unit', st.unit, 'staff', st.unit FROM didkpi.staff st
 		 WHERE 'unit' = ANY (v_bds)
 		UNION ALL
-		SELECT 'channel', c.channel, NULL FROM didkpi.channels c
+		SELECT 'channel', c.channel, NULL,
+		       CASE lang WHEN 'th' THEN c.name_th ELSE c.name_en END
+		  FROM didkpi.channels c
 		 WHERE 'channel' = ANY (v_bds)
 		UNION ALL
-		SELECT 'method', m.method, NULL FROM didkpi.auth_methods m
+		SELECT 'method', m.method, NULL,
+		       CASE lang WHEN 'th' THEN m.name_th ELSE m.name_en END
+		  FROM didkpi.auth_methods m
 		 WHERE 'method' = ANY (v_bds)
 	), ms AS (
 		-- per breakdown, only the families a wanted KPI with it needs;
@@ -927,8 +1117,12 @@ BEGIN
 		  FROM per x JOIN didkpi.kpi_targets t ON x.e - 1 BETWEEN t.valid_from AND t.valid_to
 		 ORDER BY x.i, t.kpi, t.valid_from DESC
 	), r AS (
-		SELECT per.i, c.ord, b.bo, b.bd, g.key, c.kpi, c.kind, c.suppression,
-		       CASE WHEN c.kind <> 'percentile' THEN coalesce(mn.v, 0) END AS num,
+		SELECT per.i, c.ord, b.bo, b.bd, g.key, g.label, c.kpi, c.kind, c.suppression,
+		       -- lib/kpi.c fill_row(): an empty set sums to 0, a set with
+		       -- an item of unknown cost has no sum
+		       CASE WHEN c.kind IN ('ratio', 'sum')
+			    THEN CASE WHEN coalesce(md.v, 0) > 0 THEN mn.v ELSE 0 END
+			    WHEN c.kind <> 'percentile' THEN coalesce(mn.v, 0) END AS num,
 		       CASE WHEN c.kind <> 'count' THEN coalesce(md.v, 0) END AS den,
 		       mv.v AS pv, tg.target
 		  FROM per CROSS JOIN cat c
@@ -944,6 +1138,7 @@ BEGIN
 	), rv AS (
 		SELECT r.*,
 		       CASE r.kind WHEN 'count' THEN r.num
+				   WHEN 'sum' THEN r.num
 				   WHEN 'percentile' THEN CASE WHEN r.den > 0 THEN r.pv END
 				   ELSE CASE WHEN r.den > 0 THEN r.num / r.den END END AS val
 		  FROM r
@@ -960,8 +1155,9 @@ BEGIN
 	       array_agg(min_cell > 0 AND rv.bd <> 'all' AND rv.suppression <> 'none'
 			 AND CASE rv.kind WHEN 'count' THEN rv.num ELSE rv.den END >= 1
 			 AND CASE rv.kind WHEN 'count' THEN rv.num ELSE rv.den END < min_cell
-			 ORDER BY rv.i, rv.ord, rv.bo, rv.key COLLATE "C")
-	  INTO r_i, r_kpi, r_bd, r_key, r_val, r_num, r_den, r_tgt, r_supp
+			 ORDER BY rv.i, rv.ord, rv.bo, rv.key COLLATE "C"),
+	       array_agg(rv.label ORDER BY rv.i, rv.ord, rv.bo, rv.key COLLATE "C")
+	  INTO r_i, r_kpi, r_bd, r_key, r_val, r_num, r_den, r_tgt, r_supp, r_label
 	  FROM rv;
 
 	IF min_cell > 0 AND r_i IS NOT NULL THEN
@@ -1005,9 +1201,9 @@ BEGIN
 	       CASE WHEN t.supp THEN NULL ELSE t.val END,
 	       CASE WHEN t.supp THEN NULL ELSE t.num END,
 	       CASE WHEN t.supp THEN NULL ELSE t.den END,
-	       t.tgt, t.supp
-	  FROM unnest(r_i, r_kpi, r_bd, r_key, r_val, r_num, r_den, r_tgt, r_supp)
-	       WITH ORDINALITY AS t(i, kpi, bd, key, val, num, den, tgt, supp, rn)
+	       t.tgt, t.supp, t.label
+	  FROM unnest(r_i, r_kpi, r_bd, r_key, r_val, r_num, r_den, r_tgt, r_supp, r_label)
+	       WITH ORDINALITY AS t(i, kpi, bd, key, val, num, den, tgt, supp, label, rn)
 	 ORDER BY t.rn;
 END
 $fn$;
@@ -1028,27 +1224,29 @@ AS $fn$
 $fn$;
 
 -- The rows of didkpi.kpi() as the text `didkpi kpi --format csv` writes
--- (numbers as fmt_number(), dates YYYY-MM-DD, suppressed true/false, empty
+-- (numbers as fmt_number(), dates YYYY-MM-DD, suppressed TRUE/FALSE, empty
 -- cells NULL), so that
 --   COPY (SELECT * FROM didkpi.kpi_text('2025-03', 'service')) TO STDOUT
 --        WITH (FORMAT csv, HEADER)
--- prints the CLI's CSV byte for byte (keys are not given the CLI's
--- spreadsheet formula guard: compare with --no-formula-guard).
+-- prints the CLI's CSV byte for byte (keys and labels are not given the
+-- CLI's spreadsheet formula guard: compare with --no-formula-guard).
 CREATE OR REPLACE FUNCTION didkpi.kpi_text(period_spec text DEFAULT 'last-month',
 					   by text DEFAULT 'all', series text DEFAULT NULL,
 					   kpis text[] DEFAULT NULL, min_cell integer DEFAULT 5,
-					   tz text DEFAULT 'Asia/Bangkok')
+					   tz text DEFAULT 'Asia/Bangkok', lang text DEFAULT 'th')
 RETURNS TABLE (period text, period_start text, period_end text, kpi text, breakdown text,
 	       key text, value text, numerator text, denominator text, target text,
-	       suppressed text)
+	       suppressed text, label text)
 LANGUAGE sql STABLE PARALLEL SAFE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 SET extra_float_digits = 1
 AS $fn$
+	-- TRUE/FALSE: what R and pandas both read as logical (lib/format.c);
+	-- an empty name NULL, as COPY writes '' as "" but the CLI as nothing
 	SELECT k.period, to_char(k.period_start, 'YYYY-MM-DD'), to_char(k.period_end, 'YYYY-MM-DD'),
 	       k.kpi, k.breakdown, k.key,
 	       didkpi.kpi_format_number(k.value), didkpi.kpi_format_number(k.numerator),
 	       didkpi.kpi_format_number(k.denominator), didkpi.kpi_format_number(k.target),
-	       CASE WHEN k.suppressed THEN 'true' ELSE 'false' END
-	  FROM didkpi.kpi(period_spec, by, series, kpis, min_cell, tz) AS k
+	       CASE WHEN k.suppressed THEN 'TRUE' ELSE 'FALSE' END, nullif(k.label, '')
+	  FROM didkpi.kpi(period_spec, by, series, kpis, min_cell, tz, lang) AS k
 $fn$;

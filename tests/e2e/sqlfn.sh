@@ -2,11 +2,15 @@
 # SQL access (issue 13, item 2; sql/schema/008_kpi_functions.sql):
 # didkpi.kpi_text() through COPY ... CSV HEADER prints `didkpi kpi -f csv`
 # byte for byte, on the fixture, a demo department and random sparse data,
-# for every period form, every breakdown, series, KPI lists, time zones and
-# min-cell values, including cases where complementary suppression hides
-# rows; didkpi.kpi() is the same rows typed; a didkpi_read role and a READ
-# ONLY transaction can call them; bad parameters fail as the CLI does; the
-# examples of the man page and README run; the migration re-applies.
+# for every period form (ISO weeks, ..= ranges), every breakdown, day,
+# week, month, quarter and year series, KPI lists, time zones, min-cell
+# values and the label column in Thai and English, including cases where
+# complementary suppression hides rows; didkpi.kpi() is the same rows
+# typed; a didkpi_read role and a READ ONLY transaction can call them; bad
+# parameters and ambiguous periods fail with the CLI's message; the
+# examples of the man page and README run; the migration re-applies. The
+# cost KPIs (channel_costs) are among every KPI compared, with and without
+# missing costs.
 . "$(dirname "$0")/../lib.sh"
 
 BD=service,unit,channel,method
@@ -28,7 +32,7 @@ same() {
 	if ! sqlq "$args" >"$W/sql" 2>"$W/sql.err"; then
 		not_ok "$what" "SQL failed: $(head -c 500 "$W/sql.err")"; return
 	fi
-	NSUPP=$(grep -c ',true$' "$W/sql")
+	NSUPP=$(grep -c ',TRUE,' "$W/sql")
 	if cmp -s "$W/cli" "$W/sql" && [ "$(wc -l <"$W/sql")" -gt 1 ]; then ok "$what"; else
 		not_ok "$what" "diff cli sql:" "$(diff "$W/cli" "$W/sql" | head -10)"
 	fi
@@ -51,6 +55,8 @@ for rel in services service_requests auth_events satisfaction staff kpi_targets;
 	"$BIN" -d "$DB" load -q "$rel" "$TOP/tests/fixtures/kpi/$rel.csv" ||
 		not_ok "fixture $rel loads"
 done
+"$BIN" -d "$DB" load -q channel_costs "$TOP/tests/fixtures/cost/channel_costs.csv" ||
+	not_ok "fixture channel_costs loads"
 eq "schema version 8 applied" "8" "$(q "$DBNAME" -c 'SELECT max(version) FROM didkpi.schema_version')"
 
 for p in 2025-03 FY2568-Q2 2025 FY2568 2025-02-15..2025-04-10 2025-03-01..2025-04-01; do
@@ -97,35 +103,109 @@ for p in last-month this-month this-fy last-fy; do
 done
 same "fixture defaults: last-month, totals" "" --period last-month --allow-empty
 
+# The label column (the key's name) in Thai, the default, and English;
+# the unit "ฝ่าย ก, ข" has a comma, so the label is quoted as the CLI does.
+same "fixture --lang en by $BD" "'2025-03', '$BD', lang => 'en'" --period 2025-03 --by "$BD" --lang en
+same "fixture --lang th by $BD" "'2025-03', '$BD', lang => 'th'" --period 2025-03 --by "$BD" --lang th
+has "  ... the Thai label of a service" '^2025-03,.*,requests,service,s_a,.*,บริการ ก$' "$W/sql"
+has "  ... a unit with a comma, quoted" '^2025-03,.*,requests,unit,"ฝ่าย ก, ข",.*,"ฝ่าย ก, ข"$' "$W/sql"
+same "fixture --lang en by unit,service, monthly" "'FY2568-Q2', 'unit,service', 'month', lang => 'en'" \
+	--period FY2568-Q2 --by unit,service -i month --lang en
+has "  ... the English labels: All and a service's name" '^2025-01,.*,requests,all,,.*,All$' "$W/sql"
+has "  ... and Service A" '^2025-01,.*,requests,service,s_a,.*,Service A$' "$W/sql"
+
+# Periods and series as lib/period.c makes them: ISO weeks, ..= ranges
+# (end included), day, week and year series cut at the period's edges.
+same "fixture ISO week 2025-W10 by $BD" "'2025-W10', '$BD'" --period 2025-W10 --by "$BD" --allow-empty
+same "fixture 2025-w10 (any case) --lang en" "'2025-w10', 'channel', lang => 'en'" \
+	--period 2025-w10 --by channel --lang en --allow-empty
+same "fixture 2025-03-01..=2025-03-31 by $BD" "'2025-03-01..=2025-03-31', '$BD'" \
+	--period 2025-03-01..=2025-03-31 --by "$BD"
+has "  ... labelled as the end-excluded range" '^2025-03-01\.\.2025-04-01,2025-03-01,2025-04-01,' "$W/sql"
+same "fixture 2025-03-10..=2025-03-10 (one day) by service" "'2025-03-10..=2025-03-10', 'service'" \
+	--period 2025-03-10..=2025-03-10 --by service --allow-empty
+same "fixture FY2568-Q2 -i week by $BD" "'FY2568-Q2', '$BD', 'week'" \
+	--period FY2568-Q2 --interval week --by "$BD"
+has "  ... a week cut by the period's start, labelled by its dates" '^2025-01-01\.\.2025-01-06,' "$W/sql"
+has "  ... a whole ISO week" '^2025-W10,2025-03-03,2025-03-10,' "$W/sql"
+same "fixture 2024-12-30..=2025-01-05 -i week: 2025-W01 across the new year" \
+	"'2024-12-30..=2025-01-05', 'all', 'week'" --period 2024-12-30..=2025-01-05 -i week --allow-empty
+has "  ... labelled 2025-W01" '^2025-W01,2024-12-30,2025-01-06,' "$W/sql"
+same "fixture 2025-03 -i day by $BD --lang en" "'2025-03', '$BD', 'day', lang => 'en'" \
+	--period 2025-03 --interval day --by "$BD" --lang en
+has "  ... day pieces labelled by their date" '^2025-03-31,2025-03-31,2025-04-01,' "$W/sql"
+same "fixture 2024-11-15..=2025-05-10 -i year by service" "'2024-11-15..=2025-05-10', 'service', 'year'" \
+	--period 2024-11-15..=2025-05-10 --interval year --by service
+same "fixture FY2568 -i year: pieces that are whole quarters" "'FY2568', 'unit', 'YEAR'" \
+	--period FY2568 --interval YEAR --by unit
+has "  ... FY2568-Q1 then 2025-01-01..2025-10-01" '^2025-01-01\.\.2025-10-01,' "$W/sql"
+eq "kpi_periods(): FY2568 by week, first and last pieces" \
+	"1 2024-10-01..2024-10-07 2024-10-01 2024-10-07|53 2025-09-29..2025-10-01 2025-09-29 2025-10-01" \
+	"$(q "$DBNAME" -c "SELECT string_agg(concat_ws(' ', i, label, start_date, end_date), '|' ORDER BY i)
+		FROM didkpi.kpi_periods('FY2568', 'week') WHERE i IN (1, 53)")"
+
+# The cost KPIs (tests/e2e/cost.sh computes them by hand on this fixture):
+# baht per completed transaction and baht saved, by service, unit and
+# channel (no method), suppressed with service time's closed requests.
+COST='{cost_per_transaction,digital_savings_thb}'
+same "cost KPIs by $BD --min-cell 0" "'2025-03', '$BD', kpis => '$COST', min_cell => 0" \
+	--period 2025-03 --by "$BD" --kpi cost_per_transaction,digital_savings_thb --min-cell 0
+has "  ... the total: 6 completed, 635.5 baht" '^2025-03,.*,cost_per_transaction,all,,105\.91666666666667,635\.5,6,,FALSE,' "$W/sql"
+has "  ... and savings by web, in Thai" '^2025-03,.*,digital_savings_thb,channel,web,[0-9.]+,[0-9.]+,3,,FALSE,เว็บไซต์$' "$W/sql"
+lacks "  ... no method rows" ',(cost_per_transaction|digital_savings_thb),method,' "$W/sql"
+same "cost KPIs by $BD --min-cell 2 (suppressed)" "'2025-03', '$BD', kpis => '$COST', min_cell => 2" \
+	--period 2025-03 --by "$BD" --kpi cost_per_transaction,digital_savings_thb --min-cell 2
+[ "$NSUPP" -gt 0 ] && ok "  ... and rows are suppressed there" || not_ok "no suppressed row"
+same "cost and service time KPIs together, by unit,service --min-cell 3" \
+	"'2025-03', 'unit,service', kpis => '{service_time_median_hours,cost_per_transaction,digital_savings_thb}', min_cell => 3" \
+	--period 2025-03 --by unit,service --kpi service_time_median_hours,cost_per_transaction,digital_savings_thb --min-cell 3
+same "cost KPIs FY2568 by week, in English" "'FY2568', '$BD', 'week', kpis => '$COST', lang => 'en'" \
+	--period FY2568 --by "$BD" -i week --kpi cost_per_transaction,digital_savings_thb --lang en
+# Missing costs: no counter default (no savings for web and mobile), no
+# mobile cost after 4 March (no cost where mobile counts): empty, never 0.
+q "$DBNAME" -c "DELETE FROM didkpi.channel_costs WHERE channel = 'counter' AND service_code IS NULL" \
+	-c "UPDATE didkpi.channel_costs SET valid_to = '2025-03-04' WHERE channel = 'mobile'" >/dev/null
+same "missing costs by $BD --min-cell 0" "'2025-03', '$BD', kpis => '$COST', min_cell => 0" \
+	--period 2025-03 --by "$BD" --kpi cost_per_transaction,digital_savings_thb --min-cell 0
+has "  ... no cost where mobile counts" '^2025-03,.*,cost_per_transaction,channel,mobile,,,1,,FALSE,' "$W/sql"
+has "  ... no savings in all" '^2025-03,.*,digital_savings_thb,all,,,,4,,FALSE,' "$W/sql"
+has "  ... zero savings where nothing digital was completed" '^2025-03,.*,digital_savings_thb,channel,counter,0,0,0,,FALSE,' "$W/sql"
+same "missing costs by $BD, monthly, suppressed" "'FY2568', '$BD', 'month', kpis => '$COST'" \
+	--period FY2568 --by "$BD" -i month --kpi cost_per_transaction,digital_savings_thb
+q "$DBNAME" -c "DELETE FROM didkpi.channel_costs" >/dev/null
+"$BIN" -d "$DB" load -q channel_costs "$TOP/tests/fixtures/cost/channel_costs.csv" ||
+	not_ok "fixture channel_costs loads again"
+
 # The typed function: the same rows, typed for BI tools, R and pandas.
 eq "didkpi.kpi() column types" \
-	"text date date text text text double precision double precision double precision double precision boolean" \
+	"text date date text text text double precision double precision double precision double precision boolean text" \
 	"$(q "$DBNAME" -c "SELECT pg_typeof(period), pg_typeof(period_start), pg_typeof(period_end),
 		pg_typeof(kpi), pg_typeof(breakdown), pg_typeof(key), pg_typeof(value),
-		pg_typeof(numerator), pg_typeof(denominator), pg_typeof(target), pg_typeof(suppressed)
+		pg_typeof(numerator), pg_typeof(denominator), pg_typeof(target), pg_typeof(suppressed),
+		pg_typeof(label)
 		FROM didkpi.kpi('2025-03') LIMIT 1" | tr '|' ' ')"
 eq "didkpi.kpi() equals kpi_text() row for row" "0" \
 	"$(q "$DBNAME" -c "SELECT count(*) FROM (
 		(SELECT period, period_start::text, period_end::text, kpi, breakdown, key,
 			didkpi.kpi_format_number(value), didkpi.kpi_format_number(numerator),
 			didkpi.kpi_format_number(denominator), didkpi.kpi_format_number(target),
-			suppressed::text
-		   FROM didkpi.kpi('2025-03', '$BD')
+			upper(suppressed::text), label
+		   FROM didkpi.kpi('2025-03', '$BD', lang => 'en')
 		 EXCEPT
-		 SELECT * FROM didkpi.kpi_text('2025-03', '$BD'))
+		 SELECT * FROM didkpi.kpi_text('2025-03', '$BD', lang => 'en'))
 		UNION ALL
-		(SELECT * FROM didkpi.kpi_text('2025-03', '$BD')
+		(SELECT * FROM didkpi.kpi_text('2025-03', '$BD', lang => 'en')
 		 EXCEPT
 		 SELECT period, period_start::text, period_end::text, kpi, breakdown, key,
 			didkpi.kpi_format_number(value), didkpi.kpi_format_number(numerator),
 			didkpi.kpi_format_number(denominator), didkpi.kpi_format_number(target),
-			CASE WHEN suppressed THEN 'true' ELSE 'false' END
-		   FROM didkpi.kpi('2025-03', '$BD'))) d")"
+			CASE WHEN suppressed THEN 'TRUE' ELSE 'FALSE' END, label
+		   FROM didkpi.kpi('2025-03', '$BD', lang => 'en'))) d")"
 eq "a suppressed row has value, numerator and denominator NULL" "0" \
 	"$(q "$DBNAME" -c "SELECT count(*) FROM didkpi.kpi('2025-03', '$BD')
 		WHERE suppressed AND num_nonnulls(value, numerator, denominator) > 0")"
-eq "typed values: requests in March 2025" "10 10 100" \
-	"$(q "$DBNAME" -c "SELECT value, numerator, target FROM didkpi.kpi('2025-03')
+eq "typed values: requests in March 2025" "10 10 100 ทั้งหมด" \
+	"$(q "$DBNAME" -c "SELECT value, numerator, target, label FROM didkpi.kpi('2025-03')
 		WHERE kpi = 'requests'" | tr '|' ' ')"
 # Numbers as lib/format.c writes them: no exponent from 1e-6 up, none
 # below 1e15 for integers, the shortest round trip, even when the session
@@ -168,10 +248,17 @@ sqlerr() {
 }
 for p in 2025-13 2568-03 2568 2567-02-29..2567-04-01 2025-03-15 FY2025 FY2568-Q5 FY2568-X \
 	 2025-04-01..2025-03-01 2025-02-30..2025-03-01 2025-3 FY 0000 '' 2568-13-01..2025-01-01 \
-	 FY2568- FY12345 FY123456 20251 0000-01-31..2568-02-30 x..y; do
+	 FY2568- FY12345 FY123456 20251 0000-01-31..2568-02-30 x..y \
+	 2025-03-01..2025-03-31 2024-02-01..2024-02-29 2025-03-01..=2025-04-01 2025-03-05..=2025-03-01 \
+	 2025-03-05..2025-03-05 '2025-03-01 - 2025-03-31' 2025-03-01/2025-03-31 2025-03-01...2025-04-01 \
+	 2025-03-01..==2025-04-01 2568-03-01..=2568-03-31 2568-02-30..=2025-03-01 2025-03-01..=9999-12-31 \
+	 2400-12-01..2400-12-31 2025-W1 2025-W53 2026-W54 2025-W00 2568-W10 2568-W1 0000-W01 0000-W53 \
+	 9999-W52 2025-w10x fy2025-q3 2025-02-29 2944-01 "$(printf '2025\t03')" \
+	 2025-03-01..2025-03-31xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx \
+	 ปีงบประมาณ๒๕๖๘ปีงบประมาณ๒๕๖๘ปีงบประมาณ; do
 	"$BIN" -d "$DB" kpi --period "$p" >/dev/null 2>"$W/clierr"
 	why=$(sed -n 's/^didkpi: \(invalid period .*\)$/\1/p' "$W/clierr" | head -1)
-	q "$DBNAME" -c "SELECT count(*) FROM didkpi.kpi('$p')" >/dev/null 2>"$W/err"
+	echo "SELECT count(*) FROM didkpi.kpi(:'p')" | q "$DBNAME" -v p="$p" >/dev/null 2>"$W/err"
 	sqlwhy=$(sed -n 's/^ERROR:  \(invalid period .*\)$/\1/p' "$W/err" | head -1)
 	if [ -n "$why" ] && [ "$why" = "$sqlwhy" ]; then ok "bad period '$p': the CLI's message"; else
 		not_ok "bad period '$p': the CLI's message" "cli: $why" "sql: $sqlwhy $(head -2 "$W/err")"
@@ -182,7 +269,14 @@ sqlerr "an unknown breakdown" "by: unknown breakdown 'region'" "'2025-03', 'serv
 sqlerr "an unknown KPI" "kpis: unknown KPI 'digital_chanel_rate'" "'2025-03', kpis => '{requests,digital_chanel_rate}'"
 sqlerr "an empty KPI list" "kpis needs at least one name" "'2025-03', kpis => '{}'"
 sqlerr "a negative min_cell" "min_cell needs a number >= 0" "'2025-03', min_cell => -1"
-sqlerr "a bad series" "the interval must be month or quarter, not 'fortnight'" "'2025-03', series => 'fortnight'"
+sqlerr "a bad series" "series must be day, week, month, quarter or year, not 'fortnight'" \
+	"'2025-03', series => 'fortnight'"
+sqlerr "a bad lang" "lang must be th or en, not 'de'" "'2025-03', lang => 'de'"
+"$BIN" -d "$DB" kpi --period 1990-01-01..2025-01-01 -i day >/dev/null 2>"$W/clierr"
+q "$DBNAME" -c "SELECT count(*) FROM didkpi.kpi('1990-01-01..2025-01-01', series => 'day')" >/dev/null 2>"$W/err"
+why=$(sed -n 's/^didkpi: //p' "$W/clierr" | head -1)
+eq "a series of more than 10000 pieces: the CLI's message" "ERROR:  $why" "$(head -1 "$W/err")"
+has "  ... which names the numbers" "12784 periods, more than 10000" "$W/err"
 
 # ---- the reading role (sql/roles.sql) ----
 # Without PUBLIC's default EXECUTE, the role's own grants must carry it.
@@ -199,7 +293,7 @@ cmp -s "$W/cli" "$W/reader" && ok "a didkpi_read member calls kpi_text(): the CL
 	not_ok "didkpi_read calls kpi_text()" "$(head -5 "$W/reader")"
 eq "a didkpi_read member calls kpi() with the role's EXECUTE grant" "t t" \
 	"$(psql -X -q -A -t -h "$SOCK" -U dk_sqlfn_reader -d "$DBNAME" -c "SELECT
-		has_function_privilege('didkpi_read', 'didkpi.kpi(text, text, text, text[], integer, text)', 'EXECUTE'),
+		has_function_privilege('didkpi_read', 'didkpi.kpi(text, text, text, text[], integer, text, text)', 'EXECUTE'),
 		count(*) > 0 FROM didkpi.kpi('FY2568', 'unit', 'quarter')" 2>&1 | tr '|' ' ')"
 psql -X -q -h "$SOCK" -U dk_sqlfn_nobody -d "$DBNAME" -c "SELECT * FROM didkpi.kpi('2025-03')" \
 	>"$W/out" 2>"$W/err"
@@ -211,7 +305,7 @@ for p in /usr/bin/python3 python3; do
 	if "$p" -c 'import pandas, psycopg2' 2>/dev/null; then PY=$p; break; fi
 done
 if [ -n "$PY" ]; then
-	sed -n '/^```python$/,/^```$/p' "$TOP/README.md" | sed '1d;$d' |
+	sed -n '/^## SQL access/,/^## [^S]/p' "$TOP/README.md" | sed -n '/^```python$/,/^```$/p' | sed '1d;$d' |
 		sed 's/dbname="didkpi"/dbname="'"$DBNAME"'"/' >"$W/readme.py"
 	PGHOST=$SOCK PGUSER=didkpi "$PY" "$W/readme.py" >"$W/py.out" 2>"$W/py.err"
 	# requests in March 2025: 10 (tests/e2e/kpi.sh), as a float in pandas
@@ -221,10 +315,40 @@ else
 	echo "ok $((_n += 1)) - the README's pandas example # SKIP no pandas or psycopg2"
 fi
 
+# ---- names that CSV treats specially, as labels ----
+# (an empty name is an empty cell, not ""; quotes, a line break and a
+# leading '=' are quoted as the CLI quotes them; kpi_text() adds no
+# formula guard, so the CLI's is turned off)
+q "$DBNAME" -c "UPDATE didkpi.services SET name_en = '', name_th = '=HYPERLINK(\"x\")' WHERE service_code = 's_d'" \
+	-c "UPDATE didkpi.services SET name_en = E'two\nlines', name_th = 'ก \"ข\"' WHERE service_code = 's_e'" >/dev/null
+same "labels: an empty, a quoted and a two-line name (en)" "'2025-03', 'service', lang => 'en'" \
+	--period 2025-03 --by service --lang en --no-formula-guard
+has "  ... the empty name is an empty cell" '^2025-03,.*,active_users,service,s_d,0,0,,,FALSE,$' "$W/sql"
+same "labels: a name starting with = (th)" "'2025-03', 'service'" \
+	--period 2025-03 --by service --no-formula-guard
+has "  ... quoted, not guarded" '^2025-03,.*,requests,service,s_d,.*,"=HYPERLINK\(""x""\)"$' "$W/sql"
+q "$DBNAME" -c "UPDATE didkpi.services SET name_th = 'บริการ ง', name_en = 'Service D' WHERE service_code = 's_d'" \
+	-c "UPDATE didkpi.services SET name_th = 'บริการ จ', name_en = 'Service E' WHERE service_code = 's_e'" >/dev/null
+
 # ---- re-applying the migration ----
 q "$DBNAME" -c "DELETE FROM didkpi.schema_version WHERE version = 8" >/dev/null
 run 0 "schema 008 applies again over itself" "$BIN" -d "$DB" init
 same "  ... and the functions still agree" "'2025-03', '$BD'" --period 2025-03 --by "$BD"
+# A database with schema 8 as first written (kpi() and kpi_text() without
+# lang): the new 008 replaces them, so a call with defaults finds one
+# function, not two.
+q "$DBNAME" -c "CREATE FUNCTION didkpi.kpi(period_spec text DEFAULT 'last-month', by text DEFAULT 'all',
+		series text DEFAULT NULL, kpis text[] DEFAULT NULL, min_cell integer DEFAULT 5,
+		tz text DEFAULT 'Asia/Bangkok') RETURNS TABLE (period text) LANGUAGE sql AS 'SELECT 1::text'" \
+	-c "CREATE FUNCTION didkpi.kpi_text(period_spec text DEFAULT 'last-month', by text DEFAULT 'all',
+		series text DEFAULT NULL, kpis text[] DEFAULT NULL, min_cell integer DEFAULT 5,
+		tz text DEFAULT 'Asia/Bangkok') RETURNS TABLE (period text) LANGUAGE sql AS 'SELECT 1::text'" \
+	-c "DELETE FROM didkpi.schema_version WHERE version = 8" >/dev/null
+run 0 "schema 008 applies over the first schema 8 (no lang)" "$BIN" -d "$DB" init
+eq "  ... which is gone: one kpi() and one kpi_text()" "kpi 7|kpi_text 7" \
+	"$(q "$DBNAME" -c "SELECT string_agg(proname || ' ' || pronargs, '|' ORDER BY proname) FROM pg_proc
+		WHERE pronamespace = 'didkpi'::regnamespace AND proname IN ('kpi', 'kpi_text')")"
+same "  ... and a call with the defaults agrees" "'2025-03', '$BD'" --period 2025-03 --by "$BD"
 
 # ---- a demo department ----
 newdb t_sqlfn_demo
@@ -251,6 +375,20 @@ complementary "  ... complementary suppression among them" \
 	--period FY2568 --interval quarter --by "$BD" --min-cell 20
 same "demo FY2568 by unit,service --tz UTC" "'FY2568', 'unit,service', tz => 'UTC'" \
 	--period FY2568 --by unit,service --tz UTC
+same "demo 2025-03 by $BD --lang en" "'2025-03', '$BD', lang => 'en'" \
+	--period 2025-03 --by "$BD" --lang en
+same "demo FY2568-Q2 -i week by $BD --lang en" "'FY2568-Q2', '$BD', 'week', lang => 'en'" \
+	--period FY2568-Q2 --interval week --by "$BD" --lang en
+[ "$NSUPP" -gt 0 ] && ok "  ... and rows are suppressed there" || not_ok "no suppressed row"
+complementary "  ... complementary suppression among them" \
+	--period FY2568-Q2 --interval week --by "$BD"
+same "demo 2025-03-01..=2025-03-31 -i day by service,channel" \
+	"'2025-03-01..=2025-03-31', 'service,channel', 'day'" \
+	--period 2025-03-01..=2025-03-31 --interval day --by service,channel
+[ "$NSUPP" -gt 0 ] && ok "  ... and rows are suppressed there" || not_ok "no suppressed row"
+same "demo 2023-07-01..=2025-06-30 -i year by unit,method" \
+	"'2023-07-01..=2025-06-30', 'unit,method', 'year'" \
+	--period 2023-07-01..=2025-06-30 --interval year --by unit,method
 
 # ---- the examples of man/didkpi-sql.7, as written, on the demo ----
 awk '/^\.RS/{f=1; s=""; next} /^\.RE/{f=0; n++; print s > (dir "/ex" n ".sql"); next} f{s=s $0 "\n"}' \
@@ -259,13 +397,27 @@ sed -i "s/\\\\(aq/'/g; s/\\\\-/-/g; s/\\\\\\\\/\\\\/g" "$W"/ex*.sql
 ( cd "$W" && q "$DBNAME" -f ex1.sql >ex1.out 2>&1 ) &&
 	grep -Eq '^[a-z0-9_-]+\|0\.[0-9]+$' "$W/ex1.out" && ok "didkpi-sql(7) example 1 runs" ||
 	not_ok "didkpi-sql(7) example 1" "$(head -5 "$W/ex1.out")"
+# March 2025 by week: 2025-03-01..2025-03-03 (Saturday to Monday), W10-W13,
+# 2025-03-31..2025-04-01; four channels each, with English names
 ( cd "$W" && q "$DBNAME" -f ex2.sql >ex2.out 2>&1 ) &&
-	[ "$(grep -c '^2025-0[1-9]-01|' "$W/ex2.out")" = 9 ] && ok "didkpi-sql(7) example 2 runs" ||
-	not_ok "didkpi-sql(7) example 2" "$(head -5 "$W/ex2.out")"
-( cd "$W" && q "$DBNAME" -f ex3.sql >ex3.out 2>&1 )
+	[ "$(grep -Ec '^2025-W1[0-3]\|[a-z]+\|[A-Z][a-z ]+\|[0-9.]*$' "$W/ex2.out")" = 16 ] &&
+	grep -q '^2025-03-01\.\.2025-03-03|web|Web|' "$W/ex2.out" &&
+	grep -q '^2025-03-31\.\.2025-04-01|counter|Service counter|' "$W/ex2.out" &&
+	ok "didkpi-sql(7) example 2 (a weekly series) runs" ||
+	not_ok "didkpi-sql(7) example 2" "$(head -8 "$W/ex2.out")"
+( cd "$W" && q "$DBNAME" -f ex3.sql >ex3.out 2>&1 ) &&
+	[ "$(grep -c '^2025-0[1-9]-01|' "$W/ex3.out")" = 9 ] && ok "didkpi-sql(7) example 3 runs" ||
+	not_ok "didkpi-sql(7) example 3" "$(head -5 "$W/ex3.out")"
+( cd "$W" && q "$DBNAME" -f ex4.sql >ex4.out 2>&1 )
 "$BIN" -d "$DB" kpi --format csv --period 2025-03 --by service,unit >"$W/cli" 2>&1
-cmp -s "$W/cli" "$W/kpi.csv" && ok "didkpi-sql(7) example 3 (\\copy) writes the CLI's CSV" ||
-	not_ok "didkpi-sql(7) example 3" "$(cat "$W/ex3.out")" "$(diff "$W/cli" "$W/kpi.csv" | head -5)"
+cmp -s "$W/cli" "$W/kpi.csv" && ok "didkpi-sql(7) example 4 (\\copy) writes the CLI's CSV" ||
+	not_ok "didkpi-sql(7) example 4" "$(cat "$W/ex4.out")" "$(diff "$W/cli" "$W/kpi.csv" | head -5)"
+# baht per transaction of each channel with a cost, the twelve months
+( cd "$W" && q "$DBNAME" -f ex5.sql >ex5.out 2>&1 ) &&
+	[ "$(grep -Ec '^2025-03-01\|(counter|kiosk|mobile|web)\|[0-9]+(\.[0-9]+)?$' "$W/ex5.out")" -ge 2 ] &&
+	[ "$(cut -d'|' -f1 "$W/ex5.out" | sort -u | wc -l)" = 12 ] &&
+	ok "didkpi-sql(7) example 5 (cost per transaction) runs" ||
+	not_ok "didkpi-sql(7) example 5" "$(head -8 "$W/ex5.out")"
 # ---- random sparse data: many small cells, one unit or several ----
 # (services spread over :nu units, skewed so that some keys are rare; with
 # one unit, the unit row equals the total and its small cells cannot be
@@ -304,6 +456,9 @@ for args in "0.3 11 4 280" "0.4 13 1 340"; do
 		--period 2025-01-01..2025-04-01 --by "$BD" -i month
 	same "random data (seed $1) by unit,service --min-cell 12" "'2025-02', 'unit,service', min_cell => 12" \
 		--period 2025-02 --by unit,service --min-cell 12
+	same "random data (seed $1) by $BD, weekly, in English" \
+		"'2025-01-08..=2025-03-20', '$BD', 'week', lang => 'en'" \
+		--period 2025-01-08..=2025-03-20 --by "$BD" -i week --lang en
 done
 
 finish
