@@ -77,14 +77,16 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	IF TG_OP = 'INSERT' THEN
-		-- Sorted by person, so that concurrent loads lock in one order.
+		-- Sorted by person, so that concurrent loads lock in one order;
+		-- in byte order, which sorts several times faster than a
+		-- database collation.
 		INSERT INTO didkpi.first_identification AS f
-		SELECT DISTINCT ON (n.user_key) n.user_key, n.occurred_at, n.event_id,
+		SELECT DISTINCT ON (n.user_key COLLATE "C") n.user_key, n.occurred_at, n.event_id,
 		       n.service_code, n.channel, n.method
 		  FROM new_rows n
 		 WHERE n.step = 'identification' AND n.outcome = 'success'
 		   AND n.user_key IS NOT NULL
-		 ORDER BY n.user_key, n.occurred_at, n.event_id COLLATE "C"
+		 ORDER BY n.user_key COLLATE "C", n.occurred_at, n.event_id COLLATE "C"
 		ON CONFLICT (user_key) DO UPDATE
 		   SET occurred_at = excluded.occurred_at, event_id = excluded.event_id,
 		       service_code = excluded.service_code, channel = excluded.channel,
