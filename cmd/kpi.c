@@ -125,14 +125,21 @@ static int expand_output(const char *pattern, const char *period, const char *da
 	return outfile_expand(pattern, vars, 2, out);
 }
 
-/* The unit of a KPI: machine names for csv/tsv/json, words for people. */
+/* The unit of a KPI: machine names for csv/tsv/json (those of the JSON
+ * metadata, kpi_unit_name()), words for people. */
 static const char *unit_name(enum kpi_unit u, int human, int thai)
 {
-	static const char *const mach[] = { "count", "fraction", "score", "hours", "ms" };
-	static const char *const th[] = { "จำนวน", "สัดส่วน", "คะแนน 1–5", "ชั่วโมง", "มิลลิวินาที" };
-	static const char *const en[] = { "count", "share", "score 1–5", "hours", "milliseconds" };
-
-	return !human ? mach[u] : thai ? th[u] : en[u];
+	if (!human)
+		return kpi_unit_name(u);
+	switch (u) {
+	case UNIT_FRACTION: return thai ? "สัดส่วน" : "share";
+	case UNIT_SCORE: return thai ? "คะแนน 1–5" : "score 1–5";
+	case UNIT_HOURS: return thai ? "ชั่วโมง" : "hours";
+	case UNIT_MS: return thai ? "มิลลิวินาที" : "milliseconds";
+	case UNIT_BAHT: return thai ? "บาท" : "baht";
+	case UNIT_COUNT: break;
+	}
+	return thai ? "จำนวน" : "count";
 }
 
 /* kpi --list: the catalogue in the chosen language and format. */
