@@ -1216,28 +1216,6 @@ static int write_table(FILE *f, const struct compare_result *r, int thai)
 	return bad ? -1 : 0;
 }
 
-/* "key": "text" or "key": null, with a comma before all but the first. */
-static void json_str(FILE *f, int *first, const char *key, const char *v)
-{
-	fputs(*first ? "" : ",", f);
-	*first = 0;
-	json_write_string(f, key);
-	fputc(':', f);
-	if (v)
-		json_write_string(f, v);
-	else
-		fputs("null", f);
-}
-
-/* A JSON value that is not a string (a number, true, an opening brace). */
-static void json_raw(FILE *f, int *first, const char *key, const char *v)
-{
-	fputs(*first ? "" : ",", f);
-	*first = 0;
-	json_write_string(f, key);
-	fputc(':', f);
-	fputs(v, f);
-}
 
 /* The "meta" object of the JSON forms, as a new string (free it), or NULL
  * when out of memory. */
@@ -1253,22 +1231,22 @@ static char *meta_json(const struct compare_result *r, const struct compare_out_
 	if (!f)
 		return NULL;
 	fputc('{', f);
-	json_str(f, &first, "didkpi_version", m->version);
-	json_str(f, &first, "command", "compare");
-	json_str(f, &first, "data_as_of", m->data_as_of);
-	json_str(f, &first, "time_zone", m->req ? m->req->tz : NULL);
-	json_str(f, &first, "language", o->thai ? "th" : "en");
+	json_member_str(f, &first, "didkpi_version", m->version);
+	json_member_str(f, &first, "command", "compare");
+	json_member_str(f, &first, "data_as_of", m->data_as_of);
+	json_member_str(f, &first, "time_zone", m->req ? m->req->tz : NULL);
+	json_member_str(f, &first, "language", o->thai ? "th" : "en");
 	date_format_iso(r->today, today);
-	json_str(f, &first, "today", today);
-	json_raw(f, &first, "parameters", "{");
+	json_member_str(f, &first, "today", today);
+	json_member_raw(f, &first, "parameters", "{");
 	in = 1;
 	snprintf(num, sizeof(num), "%d", r->window_months);
-	json_raw(f, &in, "window_months", num);
+	json_member_raw(f, &in, "window_months", num);
 	snprintf(num, sizeof(num), "%d", r->ramp_months);
-	json_raw(f, &in, "ramp_months", num);
-	json_raw(f, &in, "confidence_level", fmt_number(r->level, num));
-	json_raw(f, &in, "did", r->did ? "true" : "false");
-	json_raw(f, &in, "services", m->req && m->req->services ? "[" : "null");
+	json_member_raw(f, &in, "ramp_months", num);
+	json_member_raw(f, &in, "confidence_level", fmt_number(r->level, num));
+	json_member_raw(f, &in, "did", r->did ? "true" : "false");
+	json_member_raw(f, &in, "services", m->req && m->req->services ? "[" : "null");
 	for (i = 0; m->req && m->req->services && i < m->req->nservices; i++) {
 		fputs(i ? "," : "", f);
 		json_write_string(f, m->req->services[i]);
@@ -1276,7 +1254,7 @@ static char *meta_json(const struct compare_result *r, const struct compare_out_
 	if (m->req && m->req->services)
 		fputc(']', f);
 	fputc('}', f);
-	json_raw(f, &first, "services_not_adopted", "[");
+	json_member_raw(f, &first, "services_not_adopted", "[");
 	for (i = 0; i < r->nnot_adopted; i++) {
 		fputs(i ? "," : "", f);
 		json_write_string(f, r->not_adopted[i]);
@@ -1285,18 +1263,18 @@ static char *meta_json(const struct compare_result *r, const struct compare_out_
 	/* each metric in the file: its unit, test and label */
 	for (i = 0; i < r->nrows; i++)
 		seen |= 1u << r->rows[i].metric;
-	json_raw(f, &first, "metrics", "{");
+	json_member_raw(f, &first, "metrics", "{");
 	for (k = 0, first = 1; k < CMP_METRIC_COUNT; k++) {
 		const struct compare_metric_def *d = &compare_metrics[k];
 
 		if (!(seen & (1u << k)))
 			continue;
-		json_raw(f, &first, d->name, "{");
+		json_member_raw(f, &first, d->name, "{");
 		in = 1;
-		json_str(f, &in, "unit", kpi_unit_name(d->unit));
-		json_str(f, &in, "test", d->test);
-		json_raw(f, &in, "higher_is_better", d->higher_is_better ? "true" : "false");
-		json_str(f, &in, "label", o->thai ? d->label_th : d->label_en);
+		json_member_str(f, &in, "unit", kpi_unit_name(d->unit));
+		json_member_str(f, &in, "test", d->test);
+		json_member_raw(f, &in, "higher_is_better", d->higher_is_better ? "true" : "false");
+		json_member_str(f, &in, "label", o->thai ? d->label_th : d->label_en);
 		fputc('}', f);
 	}
 	fputs("}}", f);

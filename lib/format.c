@@ -321,6 +321,27 @@ void json_write_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+void json_member_str(FILE *f, int *first, const char *key, const char *v)
+{
+	fputs(*first ? "" : ",", f);
+	*first = 0;
+	json_write_string(f, key);
+	fputc(':', f);
+	if (v)
+		json_write_string(f, v);
+	else
+		fputs("null", f);
+}
+
+void json_member_raw(FILE *f, int *first, const char *key, const char *v)
+{
+	fputs(*first ? "" : ",", f);
+	*first = 0;
+	json_write_string(f, key);
+	fputc(':', f);
+	fputs(v, f);
+}
+
 struct table_writer {
 	FILE *f;
 	enum out_format fmt;

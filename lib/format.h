@@ -84,6 +84,12 @@ int table_writer_finish(struct table_writer *w);
 /* json_write_string() writes s to f as a JSON string, quoted and escaped. */
 void json_write_string(FILE *f, const char *s);
 
+/* Members of a JSON object: "key":"text" (null when v is NULL), or
+ * "key":v as it is (a number, true, an object); *first is set while no
+ * member is written yet and says whether a comma goes first. */
+void json_member_str(FILE *f, int *first, const char *key, const char *v);
+void json_member_raw(FILE *f, int *first, const char *key, const char *v);
+
 /*
  * Tables for people fit the screen. format_set_table_width() sets the
  * widest a table may be, in terminal columns: FORMAT_WIDTH_AUTO (the

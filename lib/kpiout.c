@@ -60,28 +60,6 @@ static const char *kind_name(enum kpi_kind k)
 	return "count";
 }
 
-/* "key": "text" or "key": null, with a comma before all but the first. */
-static void json_str(FILE *f, int *first, const char *key, const char *v)
-{
-	fputs(*first ? "" : ",", f);
-	*first = 0;
-	json_write_string(f, key);
-	fputc(':', f);
-	if (v)
-		json_write_string(f, v);
-	else
-		fputs("null", f);
-}
-
-/* A JSON value that is not a string (a number, true, an object). */
-static void json_raw(FILE *f, int *first, const char *key, const char *v)
-{
-	fputs(*first ? "" : ",", f);
-	*first = 0;
-	json_write_string(f, key);
-	fputc(':', f);
-	fputs(v, f);
-}
 
 static void json_period(FILE *f, const struct period *p)
 {
@@ -91,9 +69,9 @@ static void json_period(FILE *f, const struct period *p)
 	date_format_iso(p->start, start);
 	date_format_iso(p->end, end);
 	fputc('{', f);
-	json_str(f, &first, "label", p->label);
-	json_str(f, &first, "start", start);
-	json_str(f, &first, "end", end);
+	json_member_str(f, &first, "label", p->label);
+	json_member_str(f, &first, "start", start);
+	json_member_str(f, &first, "end", end);
 	fputc('}', f);
 }
 
@@ -112,60 +90,60 @@ static char *meta_json(const struct kpi_result *r, const struct kpi_out_options 
 	if (!f)
 		return NULL;
 	fputc('{', f);
-	json_str(f, &first, "didkpi_version", m->version);
-	json_str(f, &first, "command", "kpi");
+	json_member_str(f, &first, "didkpi_version", m->version);
+	json_member_str(f, &first, "command", "kpi");
 	/* data as of: the newest record of the logs, local time in the zone */
-	json_str(f, &first, "data_as_of",
+	json_member_str(f, &first, "data_as_of",
 		 m->fresh && *m->fresh->newest_all ? m->fresh->newest_all : NULL);
-	json_raw(f, &first, "data_as_of_by_relation", "{");
+	json_member_raw(f, &first, "data_as_of_by_relation", "{");
 	for (k = 0; k < FRESH_COUNT; k++) {
 		more = k == 0;
-		json_str(f, &more, freshness_relation[k],
+		json_member_str(f, &more, freshness_relation[k],
 			 m->fresh && *m->fresh->newest[k] ? m->fresh->newest[k] : NULL);
 	}
 	fputc('}', f);
-	json_str(f, &first, "time_zone", q ? q->tz : NULL);
-	json_str(f, &first, "language", o->thai ? "th" : "en");
+	json_member_str(f, &first, "time_zone", q ? q->tz : NULL);
+	json_member_str(f, &first, "language", o->thai ? "th" : "en");
 	if (m->period) {
-		json_raw(f, &first, "period", "");
+		json_member_raw(f, &first, "period", "");
 		json_period(f, m->period);
 	}
-	json_raw(f, &first, "periods", "[");
+	json_member_raw(f, &first, "periods", "[");
 	for (i = 0; i < r->nperiods; i++) {
 		fputs(i ? "," : "", f);
 		json_period(f, &r->periods[i]);
 	}
 	fputc(']', f);
-	json_raw(f, &first, "parameters", "{");
+	json_member_raw(f, &first, "parameters", "{");
 	more = 1;
-	json_str(f, &more, "period", m->period_text);
-	json_str(f, &more, "interval", m->interval);
-	json_raw(f, &more, "by", "[");
+	json_member_str(f, &more, "period", m->period_text);
+	json_member_str(f, &more, "interval", m->interval);
+	json_member_raw(f, &more, "by", "[");
 	for (k = 0; q && k < q->nby; k++) {
 		fputs(k ? "," : "", f);
 		json_write_string(f, breakdown_name(q->by[k]));
 	}
 	fputc(']', f);
 	snprintf(num, sizeof(num), "%ld", q ? q->min_cell : 0L);
-	json_raw(f, &more, "min_cell", num);
-	json_raw(f, &more, "raw", q && q->raw ? "true" : "false");
+	json_member_raw(f, &more, "min_cell", num);
+	json_member_raw(f, &more, "raw", q && q->raw ? "true" : "false");
 	fputc('}', f);
 	/* each KPI in the file: its unit and kind, label and definition */
 	for (i = 0; i < r->nrows; i++)
 		seen |= 1u << r->rows[i].kpi;
-	json_raw(f, &first, "kpis", "{");
+	json_member_raw(f, &first, "kpis", "{");
 	for (k = 0, more = 1; k < KPI_COUNT; k++) {
 		const struct kpi_def *d = &kpi_defs[k];
 		int in = 1;
 
 		if (!(seen & (1u << k)))
 			continue;
-		json_raw(f, &more, d->name, "{");
-		json_str(f, &in, "unit", kpi_unit_name(d->unit));
-		json_str(f, &in, "kind", kind_name(d->kind));
-		json_raw(f, &in, "higher_is_better", d->higher_is_better ? "true" : "false");
-		json_str(f, &in, "label", o->thai ? d->label_th : d->label_en);
-		json_str(f, &in, "definition", o->thai ? d->definition_th : d->definition_en);
+		json_member_raw(f, &more, d->name, "{");
+		json_member_str(f, &in, "unit", kpi_unit_name(d->unit));
+		json_member_str(f, &in, "kind", kind_name(d->kind));
+		json_member_raw(f, &in, "higher_is_better", d->higher_is_better ? "true" : "false");
+		json_member_str(f, &in, "label", o->thai ? d->label_th : d->label_en);
+		json_member_str(f, &in, "definition", o->thai ? d->definition_th : d->definition_en);
 		fputc('}', f);
 	}
 	fputs("}}", f);
