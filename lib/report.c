@@ -146,6 +146,53 @@ static int gather_reasons(struct db *db, const struct report_request *req, int t
 	return DK_OK;
 }
 
+/*
+ * The previous period and the one a year before are, for a month, months
+ * of the trend, computed there with the same KPIs and no breakdown: their
+ * rows are taken from it rather than computed again (the same numbers,
+ * suppression included: an `all` row's suppression depends on that row
+ * alone). *out stays NULL when a period is not a month of the trend. The
+ * rows borrow the trend's strings (no store of their own).
+ */
+static int past_from_trend(const struct report_data *d, const struct period *past, size_t np,
+			   struct kpi_result **out)
+{
+	const struct kpi_result *t = d->trend;
+	size_t at[2], n = 0, i, p, m;
+	struct kpi_result *r;
+
+	*out = NULL;
+	if (!t)
+		return DK_OK;
+	for (p = 0; p < np; p++) {
+		for (m = 0; m < t->nperiods; m++)
+			if (!date_cmp(t->periods[m].start, past[p].start) &&
+			    !date_cmp(t->periods[m].end, past[p].end))
+				break;
+		if (m == t->nperiods)
+			return DK_OK;
+		at[p] = m;
+	}
+	for (i = 0; i < t->nrows; i++)
+		for (p = 0; p < np; p++)
+			n += t->rows[i].period == at[p];
+	if (!(r = calloc(1, sizeof(*r))) || !(r->periods = calloc(np, sizeof(*r->periods))) ||
+	    !(r->rows = calloc(n ? n : 1, sizeof(*r->rows)))) {
+		kpi_result_free(r);
+		return DK_SOFTWARE;
+	}
+	memcpy(r->periods, past, np * sizeof(*past));
+	r->nperiods = np;
+	for (p = 0; p < np; p++)
+		for (i = 0; i < t->nrows; i++)
+			if (t->rows[i].period == at[p]) {
+				r->rows[r->nrows] = t->rows[i];
+				r->rows[r->nrows++].period = p;
+			}
+	*out = r;
+	return DK_OK;
+}
+
 /* Adds b to req's breakdowns once. */
 static void want_breakdown(struct kpi_request *kr, enum breakdown b)
 {
@@ -218,19 +265,12 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 	if ((st = kpi_compute(db, &kr, &d->cur)))
 		goto out;
 
-	past[0] = d->previous;
-	past[1] = d->year_ago;
-	kr.nby = 0;
-	kr.periods = past;
-	kr.nperiods = period_valid(&past[1]) ? 2 : period_valid(&past[0]) ? 1 : 0;
-	if (kr.nperiods && (st = kpi_compute(db, &kr, &d->past)))
-		goto out;
-
 	if (need_trend || need_methods) {
 		if ((st = report_trend_months(&d->period, req->today, req->trend_months,
 					      &d->months, &d->nmonths)))
 			goto out;
 	}
+	kr.nby = 0;
 	if (need_trend && d->nmonths) {
 		kr.periods = d->months;
 		kr.nperiods = d->nmonths;
@@ -241,6 +281,16 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 					    NULL, 0, &d->markers)))
 			goto out;
 	}
+
+	past[0] = d->previous;
+	past[1] = d->year_ago;
+	kr.periods = past;
+	kr.nperiods = period_valid(&past[1]) ? 2 : period_valid(&past[0]) ? 1 : 0;
+	if (kr.nperiods && (st = past_from_trend(d, past, kr.nperiods, &d->past)))
+		goto out;
+	if (kr.nperiods && !d->past && (st = kpi_compute(db, &kr, &d->past)))
+		goto out;
+
 	if (need_methods && d->nmonths) {
 		struct chartdata_query q = { d->months, d->nmonths, req->tz, NULL, 0 };
 
