@@ -437,6 +437,7 @@ static const char css[] =
 	"padding-bottom:.15em;margin:0 0 .5em}\n"
 	"h3{font-size:1.08rem;margin:1.1em 0 .4em}\n"
 	"p.note{font-size:.88rem;color:var(--muted);margin:.4em 0}\n"
+	"p.lead{margin:.2em 0 .6em}\n"
 	".scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.4em 0 .8em;"
 	"border:1px solid var(--line);border-radius:4px}\n"
 	"table{border-collapse:collapse;width:100%;font-size:.9rem}\n"
@@ -457,17 +458,21 @@ static const char css[] =
 	"padding-top:.5em}\n"
 	"@media (max-width:600px){body{font-size:15px}main{padding:8px 10px 24px}"
 	"header.cover h1{font-size:1.3rem}dl.meta{grid-template-columns:1fr}"
-	"dl.meta dd{margin-bottom:4px}th,td{padding:4px 6px}}\n"
+	"dl.meta dd{margin-bottom:4px}th,td{padding:4px 6px}"
+	".scroll tbody th{position:sticky;left:0;background:#fff;min-width:8.5em;"
+	"box-shadow:1px 0 0 var(--line)}.scroll tr.total th{background:var(--band)}}\n"
 	"@page{size:A4;margin:14mm 12mm}\n"
-	"@media print{body{font-size:10pt}main{max-width:none;padding:0}"
+	"@media print{body{font-size:10pt;line-height:1.35}main{max-width:none;padding:0}"
+	"header.cover h1{margin-top:0}dl.meta{margin:.4em 0}section{margin-top:1em}"
+	"th,td{padding:2px 4px}caption{padding:2px 4px}"
 	"nav.toc{display:none}"
 	".scroll{overflow:visible;border:0}"
 	"table{font-size:8pt;break-inside:avoid;page-break-inside:avoid}"
 	"thead{display:table-header-group}tr{break-inside:avoid}"
-	"td{white-space:normal}tbody th{min-width:0}"
+	"tbody th{min-width:0}thead th{white-space:normal}"
 	"figure.chart{break-inside:avoid;page-break-inside:avoid}"
 	"figure.chart svg{max-width:100%;max-height:115mm}"
-	"h2,h3{break-after:avoid;page-break-after:avoid}"
+	"h2,h3,p.lead{break-after:avoid;page-break-after:avoid}"
 	"section{break-before:auto}"
 	"thead th{background:#1f4e79 !important;color:#fff !important;"
 	"-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
@@ -603,11 +608,12 @@ static void summary(struct hw *h, const struct tpl_sheet *sh)
 	}
 	P(h, "</tbody>\n</table>\n</div>\n");
 	P(h, "<p class=\"note\">");
-	if (h->thai)
+	if (!met && !notmet)
+		E(h, T(h, "ไม่มีตัวชี้วัดที่มีเป้าหมายในช่วงนี้. ", "No KPI has a target in this period. "));
+	else if (h->thai)
 		P(h, "บรรลุเป้าหมาย %d ตัวชี้วัด ไม่บรรลุ %d ตัวชี้วัด. ", met, notmet);
 	else
-		P(h, "%d KPI%s met %s target, %d not met. ", met, met == 1 ? "" : "s",
-		  met == 1 ? "its" : "their", notmet);
+		P(h, "Targets met: %d KPI%s; not met: %d. ", met, met == 1 ? "" : "s", notmet);
 	E(h, T(h, "✔ = บรรลุเป้าหมาย, ✘ = ไม่บรรลุ; การเปลี่ยนแปลงของอัตราเป็นจุดร้อยละ (จุด); "
 		  "สีเขียว = ดีขึ้น, สีแดง = แย่ลง (สำหรับเวลา ยิ่งน้อยยิ่งดี); "
 		  "ปกปิด = กลุ่มเล็กเกินกว่าจะเผยแพร่; – = ไม่มีข้อมูล",
@@ -631,7 +637,7 @@ static void trend(struct hw *h, const struct tpl_sheet *sh)
 		  T(h, "ไม่มีเดือนที่มีข้อมูล", "No months with data"));
 		return;
 	}
-	P(h, "<p class=\"note\">");
+	P(h, "<p class=\"note lead\">");
 	E(h, period_human(h, &d->months[0], b));
 	E(h, " – ");
 	E(h, period_human(h, &d->months[d->nmonths - 1], b));
@@ -745,7 +751,7 @@ static int compare(struct hw *h, const struct tpl_sheet *sh)
 
 	P(h, "<section id=\"compare\">\n<h2>%s</h2>\n",
 	  sheet_heading(h, sh, "ก่อนและหลังใช้ Digital ID", "Before and after Digital ID"));
-	P(h, "<p class=\"note\">");
+	P(h, "<p class=\"note lead\">");
 	if (h->thai)
 		P(h, "ค่าของตัวชี้วัดในช่วง %d เดือนก่อนและ %d เดือนหลังวันที่แต่ละบริการเริ่มรับ "
 		  "Digital ID พร้อมช่วงความเชื่อมั่น 95%% ของการเปลี่ยนแปลงและค่า p",
