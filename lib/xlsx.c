@@ -9,6 +9,7 @@
 #include <xlsxwriter.h>
 
 #include "chart.h"
+#include "chartspec.h"
 #include "format.h"
 #include "log.h"
 #include "pngout.h"
@@ -1177,107 +1178,28 @@ static int trend_has_target(const struct report_data *d, enum kpi_id k)
 	return 0;
 }
 
-/* The month index (fractional) of date d: month i spans [i - 0.5, i + 0.5). */
-static double month_position(const struct report_data *d, struct civil_date day)
+/* The picture's context: the report's language and its source line. */
+static struct chartspec_ctx picture_ctx(struct xw *x, const struct tpl_chart *tc)
 {
-	for (size_t i = 0; i < d->nmonths; i++) {
-		long s = date_to_days(d->months[i].start), e = date_to_days(d->months[i].end);
-		long v = date_to_days(day);
-
-		if (v >= s && v < e)
-			return (double)i - 0.5 + (double)(v - s) / (double)(e - s);
-	}
-	return -1e9;
-}
-
-static enum chart_value_format chart_format(enum kpi_unit u)
-{
-	switch (u) {
-	case UNIT_FRACTION: return CHART_FMT_PERCENT;
-	case UNIT_HOURS: return CHART_FMT_HOURS;
-	case UNIT_MS: return CHART_FMT_MS;
-	default: return CHART_FMT_NUMBER;
-	}
+	return (struct chartspec_ctx){
+		.thai = x->thai,
+		.title = tc->title[x->th],
+		.source = pf(x, "%s  %s %s", dept(x), T(x, "ข้อมูล ณ", "data as of"), as_of_human(x)),
+	};
 }
 
 /* A cairo line chart of one KPI by month with its target and a marker on
- * each day a service began accepting Digital ID. */
+ * each day a service began accepting Digital ID (lib/chartspec.c). */
 static int trend_picture(struct xw *x, struct sheet *s, const struct tpl_chart *tc)
 {
-	const struct report_data *d = x->d;
-	enum kpi_id k = (enum kpi_id)tc->kpis[0];
-	const struct kpi_def *def = &kpi_defs[k];
-	struct chart c = { 0 };
-	struct chart_series ser = { 0 };
-	struct chart_marker *mk = NULL;
-	const char **cats;
-	double *v;
-	size_t i, n = d->nmonths, since = 0;
+	struct chartspec_ctx ctx = picture_ctx(x, tc);
+	struct chartspec *cs;
 	int st;
 
-	cats = calloc(n + 1, sizeof(*cats));
-	v = calloc(n + 1, sizeof(*v));
-	if (d->markers && d->markers->n)
-		mk = calloc(d->markers->n, sizeof(*mk));
-	if (!cats || !v || (d->markers && d->markers->n && !mk)) {
-		st = DK_SOFTWARE;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		const struct kpi_row *row = report_find(d->trend, i, k, BD_ALL, NULL);
-		char buf[PERIOD_HUMAN_LEN];
-
-		period_month_short(d->months[i].start.year, d->months[i].start.month, x->thai, buf,
-				   sizeof(buf));
-		cats[i] = pf(x, "%s", buf);
-		v[i] = row && row->value.set ? row->value.v : NAN;
-		if (row && row->target.set) {
-			/* the last month's target; say since when when it changed */
-			if (c.has_target && row->target.v != c.target)
-				since = i;
-			else if (!c.has_target)
-				since = 0;
-			c.has_target = 1;
-			c.target = row->target.v;
-		}
-	}
-	if (c.has_target && since > 0) {
-		char val[48], from[PERIOD_HUMAN_LEN];
-
-		if (def->unit == UNIT_FRACTION)
-			snprintf(val, sizeof(val), "%.4g%%", c.target * 100);
-		else
-			snprintf(val, sizeof(val), "%.6g", c.target);
-		period_month_short(d->months[since].start.year, d->months[since].start.month,
-				   x->thai, from, sizeof(from));
-		c.target_label = pf(x, T(x, "เป้าหมาย %s (ตั้งแต่ %s)", "Target %s (from %s)"), val,
-				    from);
-	}
-	ser.name = T(x, "ทุกบริการ", "All services");
-	ser.values = v;
-	c.kind = CHART_LINE;
-	c.thai = x->thai;
-	c.title = tc->title[x->th] ? tc->title[x->th] : (x->thai ? def->label_th : def->label_en);
-	c.subtitle = T(x, "รายเดือน  เส้นประแนวตั้ง = วันที่บริการเริ่มรับ Digital ID",
-		       "By month  dashed lines: the day a service began accepting Digital ID");
-	c.source = pf(x, "%s  %s %s", dept(x), T(x, "ข้อมูล ณ", "data as of"), as_of_human(x));
-	c.categories = cats;
-	c.ncategories = n;
-	c.series = &ser;
-	c.nseries = 1;
-	c.format = chart_format(def->unit);
-	if (d->markers)
-		for (i = 0; i < d->markers->n; i++) {
-			mk[i].position = month_position(d, d->markers->v[i].since);
-			mk[i].label = x->thai ? d->markers->v[i].name_th : d->markers->v[i].name_en;
-		}
-	c.markers = mk;
-	c.nmarkers = d->markers ? d->markers->n : 0;
-	st = insert_picture(x, s, &c, tc);
-out:
-	free(cats);
-	free(v);
-	free(mk);
+	if ((st = chartspec_report_trend(&ctx, x->d, (enum kpi_id)tc->kpis[0], &cs)))
+		return st;
+	st = insert_picture(x, s, &cs->chart, tc);
+	chartspec_free(cs);
 	return st;
 }
 
@@ -1434,62 +1356,18 @@ static enum nf metric_nf(enum compare_metric m)
 }
 
 /* A cairo grouped-bar chart of one metric before and after, with the 95%
- * interval of the change drawn from the before level. */
-static int compare_picture(struct xw *x, struct sheet *s, const struct tpl_chart *tc,
-			   const struct compare_row *const *rows, size_t n)
+ * interval of the change drawn from the before level (lib/chartspec.c). */
+static int compare_picture(struct xw *x, struct sheet *s, const struct tpl_chart *tc)
 {
-	const struct compare_metric_def *m = &compare_metrics[tc->metric];
-	struct chart c = { 0 };
-	struct chart_series ser[2] = { { 0 } };
-	const char **cats = calloc(n + 1, sizeof(*cats));
-	double *v = calloc(4 * (n + 1), sizeof(*v));
-	int st = DK_SOFTWARE;
+	struct chartspec_ctx ctx = picture_ctx(x, tc);
+	struct chartspec *cs;
+	int st;
 
-	if (!cats || !v)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		const struct compare_row *r = rows[i];
-
-		cats[i] = r->pooled ? T(x, "รวมทุกบริการ", "All services (pooled)")
-				    : (x->thai ? r->name_th : r->name_en);
-		v[i] = r->before.v;
-		v[n + 1 + i] = r->after.v;
-		v[2 * (n + 1) + i] = r->ci_low.set ? r->before.v + r->ci_low.v : NAN;
-		v[3 * (n + 1) + i] = r->ci_high.set ? r->before.v + r->ci_high.v : NAN;
-	}
-	ser[0].name = pf(x, T(x, "ก่อนใช้ Digital ID (%d เดือน)", "Before Digital ID (%d months)"),
-			 x->o->window_months);
-	ser[0].values = v;
-	ser[1].name = pf(x, T(x, "หลังใช้ Digital ID (%d เดือน)", "After Digital ID (%d months)"),
-			 x->o->window_months);
-	ser[1].values = v + n + 1;
-	ser[1].ci_low = v + 2 * (n + 1);
-	ser[1].ci_high = v + 3 * (n + 1);
-	ser[1].emphasis = 1;
-	c.kind = CHART_GROUPED_BAR;
-	c.thai = x->thai;
-	c.title = tc->title[x->th] ? tc->title[x->th]
-		: pf(x, T(x, "%s ก่อนและหลังใช้ Digital ID", "%s before and after Digital ID"),
-		     x->thai ? m->label_th : m->label_en);
-	c.subtitle = T(x, "รายบริการ เส้นแนวตั้ง = ช่วงความเชื่อมั่น 95% ของการเปลี่ยนแปลง",
-		       "By service; whiskers: 95% confidence interval of the change");
-	c.source = pf(x, "%s  %s %s", dept(x), T(x, "ข้อมูล ณ", "data as of"), as_of_human(x));
-	c.categories = cats;
-	c.ncategories = n;
-	c.series = ser;
-	c.nseries = 2;
-	c.format = m->unit == UNIT_FRACTION ? CHART_FMT_PERCENT
-		 : m->unit == UNIT_HOURS ? CHART_FMT_HOURS : CHART_FMT_NUMBER;
-	c.ci_label = T(x, "ช่วงความเชื่อมั่น 95% ของการเปลี่ยนแปลง วัดจากระดับก่อนใช้",
-		       "95% CI of the change, measured from the before level");
-	if (tc->metric == CMP_REQUESTS_PER_MONTH)
-		c.y_title = T(x, "คำขอต่อเดือน", "requests per month");
-	else if (tc->metric == CMP_SERVICE_TIME_MEDIAN)
-		c.y_title = T(x, "ชั่วโมง (มัธยฐาน)", "hours (median)");
-	st = insert_picture(x, s, &c, tc);
-out:
-	free(cats);
-	free(v);
+	if ((st = chartspec_report_compare(&ctx, x->d, (enum compare_metric)tc->metric,
+					   x->o->window_months, &cs)))
+		return st;
+	st = insert_picture(x, s, &cs->chart, tc);
+	chartspec_free(cs);
 	return st;
 }
 
@@ -1597,7 +1475,7 @@ static int write_compare(struct xw *x, struct sheet *s)
 	const struct compare_row **rows = NULL;
 	lxw_row_t header, r;
 	lxw_row_t bfirst[CMP_METRIC_COUNT] = { 0 };
-	size_t bstart[CMP_METRIC_COUNT] = { 0 }, bshown[CMP_METRIC_COUNT] = { 0 }, n = 0, i;
+	size_t bshown[CMP_METRIC_COUNT] = { 0 }, n = 0, i;
 	int mi, st = DK_OK, full = !sh->brief;
 	lxw_col_t ncols = full ? CC_COUNT : CC_CONC + 1, c;
 	static const char *const heads_th[CC_COUNT] = {
@@ -1647,7 +1525,6 @@ static int write_compare(struct xw *x, struct sheet *s)
 		for (c = 1; c < ncols; c++)
 			put_blank(x, s, r, c, x->f.block);
 		r++;
-		bstart[m] = start;
 		bfirst[m] = r;
 		for (i = start; i < n; i++, r++) {
 			compare_line(x, s, r, rows[i], full);
@@ -1689,7 +1566,7 @@ static int write_compare(struct xw *x, struct sheet *s)
 		enum compare_metric m = (enum compare_metric)tc->metric;
 
 		if (tc->type == TPL_CHART_IMAGE)
-			st = compare_picture(x, s, tc, rows + bstart[m], bshown[m]);
+			st = compare_picture(x, s, tc);
 		else if (bshown[m])
 			st = compare_chart(x, s, tc, bfirst[m], bshown[m]);
 		if (st)
