@@ -9,6 +9,7 @@
 #include <cairo-svg.h>
 
 #include "chart.h"
+#include "chartspec.h"
 #include "format.h"
 #include "html.h"
 #include "log.h"
@@ -303,67 +304,9 @@ static void svg_body(struct hw *h, const char *s, const char *prefix)
 	}
 }
 
-/* A short description of c for people who cannot see it: its kind, title,
- * months or categories, each series' latest value, the target. */
-static void chart_alt(struct hw *h, const struct chart *c)
-{
-	char b[NUM_LEN];
-	enum kpi_unit u = c->format == CHART_FMT_PERCENT ? UNIT_FRACTION
-		: c->format == CHART_FMT_HOURS ? UNIT_HOURS
-		: c->format == CHART_FMT_MS ? UNIT_MS : UNIT_SCORE;
-	size_t i;
-
-	E(h, c->kind == CHART_LINE ? T(h, "กราฟเส้น", "Line chart")
-	  : c->kind == CHART_STACKED_BAR ? T(h, "กราฟแท่งซ้อน", "Stacked bar chart")
-	  : T(h, "กราฟแท่ง", "Bar chart"));
-	if (c->title) {
-		E(h, ": ");
-		E(h, c->title);
-	}
-	if (c->ncategories) {
-		E(h, T(h, ". แกนนอน: ", ". Across: "));
-		E(h, c->categories[0]);
-		if (c->ncategories > 1) {
-			E(h, T(h, " ถึง ", " to "));
-			E(h, c->categories[c->ncategories - 1]);
-		}
-	}
-	if (c->kind == CHART_LINE) {
-		for (i = 0; i < c->nseries; i++) {
-			const struct chart_series *s = &c->series[i];
-			size_t k = c->ncategories;
-
-			while (k > 0 && !isfinite(s->values[k - 1]))
-				k--;
-			if (!k)
-				continue;
-			E(h, ". ");
-			E(h, s->name && *s->name ? s->name : T(h, "ค่า", "value"));
-			E(h, T(h, " ล่าสุด (", " latest ("));
-			E(h, c->categories[k - 1]);
-			E(h, "): ");
-			E(h, u == UNIT_SCORE && floor(s->values[k - 1]) == s->values[k - 1]
-			  ? fmt_grouped(s->values[k - 1], 0, b, sizeof(b))
-			  : num_text(u, s->values[k - 1], b));
-		}
-	} else if (c->nseries) {
-		E(h, T(h, ". ชุดข้อมูล: ", ". Series: "));
-		for (i = 0; i < c->nseries; i++) {
-			if (i)
-				E(h, ", ");
-			E(h, c->series[i].name);
-		}
-	}
-	if (c->has_target) {
-		E(h, T(h, ". เป้าหมาย ", ". Target "));
-		E(h, num_text(u, c->target, b));
-	}
-	E(h, T(h, ". ตัวเลขอยู่ในตารางของส่วนนี้", ". The numbers are in this section's table"));
-}
-
 /* Writes c as a <figure> with an inline SVG: role img, a <title> and an
  * aria-label for screen readers. */
-static int figure(struct hw *h, const struct chart *c)
+static int figure(struct hw *h, const struct chart *c, const char *alt)
 {
 	char prefix[24], *svg = NULL;
 	const char *body;
@@ -384,7 +327,7 @@ static int figure(struct hw *h, const struct chart *c)
 	snprintf(prefix, sizeof(prefix), "c%d-", h->nsvg);
 	P(h, "<figure class=\"chart\">\n<svg viewBox=\"0 0 %d %d\" role=\"img\" "
 	  "aria-labelledby=\"c%d-title\"><title id=\"c%d-title\">", SVG_W, SVG_H, h->nsvg, h->nsvg);
-	chart_alt(h, c);
+	E(h, alt && *alt ? alt : c->title);
 	P(h, "</title>");
 	svg_body(h, body + 1, prefix);
 	P(h, "\n</figure>\n");
@@ -394,26 +337,83 @@ static int figure(struct hw *h, const struct chart *c)
 
 /* ---- the charts of each section, from the one chart builder ---- */
 
-/* The trend sheet's charts. */
+/*
+ * Every chart is built by lib/chartspec.c, the builder didkpi chart, the
+ * workbook and the PDF brief use too, so a chart says the same things
+ * wherever it is drawn; this file only places it. A chart with nothing to
+ * show is left out (its section's table says so).
+ */
+static void draw(struct hw *h, int st, struct chartspec *cs)
+{
+	if (st)
+		h->failed = st;
+	else if (!cs->empty)
+		figure(h, &cs->chart, cs->alt);
+	chartspec_free(cs);
+}
+
+static struct chartspec_ctx spec_ctx(const struct hw *h, const char *title)
+{
+	struct chartspec_ctx c = { .thai = h->thai, .title = title };
+
+	return c;  /* today's year 0: "data as of" from the report's snapshot */
+}
+
+/* The trend sheet's charts: one per template chart, of its first KPI (the
+ * builder draws one KPI against its target and the adoption days; the
+ * table below has every KPI's numbers). A chart of one KPI keeps the
+ * template's title. */
 static void html_trend_charts(struct hw *h, const struct tpl_sheet *sh)
 {
-	(void)h;
-	(void)sh;
+	P(h, "<div class=\"charts\">\n");
+	for (size_t i = 0; i < sh->ncharts && !h->failed; i++) {
+		const struct tpl_chart *tc = sh->charts[i];
+		struct chartspec_ctx c = spec_ctx(h, tc->nkpis == 1 ? tc->title[h->th] : NULL);
+		struct chartspec *cs = NULL;
+		int st;
+
+		if (tc->nkpis < 1)
+			continue;
+		st = chartspec_report_trend(&c, h->d, (enum kpi_id)tc->kpis[0], &cs);
+		draw(h, st, cs);
+	}
+	P(h, "</div>\n");
 }
 
-/* The compare sheet's charts. */
+/* The compare sheet's charts: each chart's metric before and after. */
 static void html_compare_charts(struct hw *h, const struct tpl_sheet *sh)
 {
-	(void)h;
-	(void)sh;
+	P(h, "<div class=\"charts\">\n");
+	for (size_t i = 0; i < sh->ncharts && !h->failed; i++) {
+		const struct tpl_chart *tc = sh->charts[i];
+		struct chartspec_ctx c = spec_ctx(h, tc->title[h->th]);
+		struct chartspec *cs = NULL;
+		int st;
+
+		if (tc->metric < 0)
+			continue;
+		st = chartspec_report_compare(&c, h->d, (enum compare_metric)tc->metric,
+					      h->o->window_months, &cs);
+		draw(h, st, cs);
+	}
+	P(h, "</div>\n");
 }
 
-/* The method mix by month. */
+/* The method mix by month, as shares, when the auth sheet has its chart. */
 static void html_auth_charts(struct hw *h, const struct tpl_sheet *sh)
 {
-	(void)figure;
-	(void)h;
-	(void)sh;
+	for (size_t i = 0; i < sh->ncharts && !h->failed; i++) {
+		const struct tpl_chart *tc = sh->charts[i];
+		struct chartspec_ctx c = spec_ctx(h, tc->title[h->th]);
+		struct chartspec *cs = NULL;
+		int st;
+
+		if (tc->type != TPL_CHART_STACKED || !h->d->methods)
+			continue;
+		st = chartspec_report_methods(&c, h->d, 1, &cs);
+		draw(h, st, cs);
+		break;
+	}
 }
 
 /* ---- the document ---- */
@@ -453,6 +453,7 @@ static const char css[] =
 	"td.met,td.notmet,td.nota{text-align:left}\n"
 	"td.met{color:var(--good);font-weight:600}td.notmet{color:var(--bad);font-weight:600}\n"
 	"figure.chart{margin:.6em 0 1em}\n"
+
 	"figure.chart svg{display:block;width:100%;height:auto;max-width:960px}\n"
 	"footer{margin-top:2em;font-size:.8rem;color:var(--muted);border-top:1px solid var(--line);"
 	"padding-top:.5em}\n"
