@@ -273,34 +273,62 @@ static int svg_render(const struct chart *c, int width, int height, char **out)
 	return DK_OK;
 }
 
+/* Writes the number at *s (a path coordinate) with at most two decimals,
+ * a hundredth of a pixel on the chart's canvas; moves *s past it. */
+static void path_number(struct hw *h, const char **s)
+{
+	char *end, buf[48];
+	double v = strtod(*s, &end);
+	size_t n;
+
+	if (end == *s) {
+		putc(*(*s)++, h->f);
+		return;
+	}
+	*s = end;
+	snprintf(buf, sizeof(buf), "%.2f", v);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	fputs(strcmp(buf, "-0") ? buf : "0", h->f);
+}
+
 /*
  * Writes the body of cairo's SVG (after its root tag) with every id made
  * unique in the document: cairo names its glyphs "glyph0-1" in every
  * file, and in one HTML document a <use> finds the first element of that
- * id, which would be another chart's glyph.
+ * id, which would be another chart's glyph. Path coordinates (the glyph
+ * outlines are most of the bytes) keep two decimals instead of six.
  */
 static void svg_body(struct hw *h, const char *s, const char *prefix)
 {
-	static const char *const pats[] = { "id=\"", "href=\"#", "url(#" };
+	static const char *const pats[] = { "id=\"", "href=\"#", "url(#", " d=\"" };
+	static const size_t lens[] = { 4, 7, 5, 4 };
 
 	while (*s) {
-		size_t i, best = 0, at = strlen(s);
+		size_t i;
 
-		for (i = 0; i < 3; i++) {
-			const char *q = strstr(s, pats[i]);
-
-			if (q && (size_t)(q - s) < at) {
-				at = (size_t)(q - s);
-				best = i;
-			}
+		for (i = 0; i < 4; i++)
+			if (*s == pats[i][0] && !strncmp(s, pats[i], lens[i]))
+				break;
+		if (i == 4) {
+			putc(*s++, h->f);
+			continue;
 		}
-		if (!s[at]) {
-			fputs(s, h->f);
-			return;
+		fwrite(s, 1, lens[i], h->f);
+		s += lens[i];
+		if (i < 3) {
+			fputs(prefix, h->f);
+			continue;
 		}
-		fwrite(s, 1, at + strlen(pats[best]), h->f);
-		fputs(prefix, h->f);
-		s += at + strlen(pats[best]);
+		while (*s && *s != '"') {
+			if ((*s >= '0' && *s <= '9') || *s == '-' || *s == '.')
+				path_number(h, &s);
+			else
+				putc(*s++, h->f);
+		}
 	}
 }
 
@@ -474,7 +502,7 @@ static const char css[] =
 	"figure.chart{break-inside:avoid;page-break-inside:avoid}"
 	"figure.chart svg{max-width:100%;max-height:115mm}"
 	"h2,h3,p.lead{break-after:avoid;page-break-after:avoid}"
-	"section{break-before:auto}"
+	"section{break-before:page}section#summary{break-before:auto}"
 	"thead th{background:#1f4e79 !important;color:#fff !important;"
 	"-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
 
