@@ -1,4 +1,4 @@
-/* didkpi report: the monthly XLSX workbook from a template, safe under cron. */
+/* didkpi report: the monthly XLSX workbook (or HTML report) from a template, safe under cron. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include "check.h"
 #include "cmd.h"
 #include "freshness.h"
+#include "html.h"
 #include "kpi.h"
 #include "log.h"
 #include "outfile.h"
@@ -26,14 +27,17 @@ static const char usage[] =
 	"read-only snapshot; the file appears atomically, so a failed run leaves the\n"
 	"previous file as it was. Quiet on success: made for cron.\n\n"
 	"Options:\n"
+	"  -f, --format=FORMAT     xlsx (default) or html (one self-contained page:\n"
+	"                          inline SVG charts and CSS, for a phone, a browser,\n"
+	"                          print); default: from the --output name's extension\n"
 	"  -t, --template=NAME     monthly (default), analyst, a template of your own\n"
 	"                          (NAME.ini in $DIDKPI_TEMPLATE_PATH,\n"
 	"                          ~/.config/didkpi/templates, or the installed ones),\n"
 	"                          or the path of a .ini file\n"
 	"  -p, --period=PERIOD     2025-03, FY2568, FY2568-Q1, 2025-03-01..2025-04-01,\n"
 	"                          last-month (default), this-month, this-fy, last-fy\n"
-	"  -o, --output=PATH       the workbook to write (default\n"
-	"                          didkpi-{template}-{period}.xlsx); {period} becomes\n"
+	"  -o, --output=PATH       the file to write (default\n"
+	"                          didkpi-{template}-{period}.xlsx or .html); {period} becomes\n"
 	"                          the period's label (2025-03), {template} the\n"
 	"                          template's name, {date} today's date (2025-04-01)\n"
 	"      --lang=th|en        language of the workbook (default th)\n"
@@ -54,7 +58,20 @@ static const char usage[] =
 	"goes away during the run; 70 internal error; 73 cannot create the output\n"
 	"(no such directory, no permission, disk full, or another run is writing it).\n";
 
+/* The output formats, each a module with one entry point. */
+enum report_format { REPORT_XLSX, REPORT_HTML, REPORT_FORMAT_COUNT };
+
+static const struct {
+	const char *name;
+	const char *ext;           /* the extension the output must end in */
+	const char *ext2;          /* another one allowed, or NULL */
+} report_formats[REPORT_FORMAT_COUNT] = {
+	[REPORT_XLSX] = { "xlsx", ".xlsx", NULL },
+	[REPORT_HTML] = { "html", ".html", ".htm" },
+};
+
 struct opts {
+	int format;                /* enum report_format; -1: from the output name */
 	const char *template_arg;
 	const char *period_text;
 	const char *output;
@@ -113,6 +130,7 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 	enum { OPT_LANG = 256, OPT_MIN_CELL, OPT_WINDOW, OPT_TZ, OPT_PRINT_PATH, OPT_ALLOW_EMPTY,
 	       OPT_COMPLETE };
 	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
 		{ "template", required_argument, NULL, 't' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
@@ -131,8 +149,17 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 	int ch;
 
 	*done = 0;
-	while ((ch = getopt_long(argc, argv, "t:p:o:d:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:t:p:o:d:vh", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'f':
+			o->format = -1;
+			for (int f = 0; f < REPORT_FORMAT_COUNT; f++)
+				if (!strcmp(optarg, report_formats[f].name))
+					o->format = f;
+			if (o->format < 0)
+				return cmd_usage_error(ctx, "--format must be xlsx or html, not '%s'",
+						       optarg);
+			break;
 		case 't': o->template_arg = optarg; break;
 		case 'p': o->period_text = optarg; break;
 		case 'o': o->output = optarg; break;
@@ -168,7 +195,7 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 	}
 	if (optind < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-	if (!*o->output)
+	if (o->output && !*o->output)
 		return cmd_usage_error(ctx, "--output needs a file name");
 	if (!*o->template_arg)
 		return cmd_usage_error(ctx, "--template needs a name");
@@ -184,11 +211,33 @@ static int has_pictures(const struct template *t)
 	return 0;
 }
 
-static int ends_with_xlsx(const char *s)
+static int ends_with(const char *s, const char *ext)
 {
-	size_t n = strlen(s);
+	size_t n = strlen(s), e = ext ? strlen(ext) : 0;
 
-	return n > 5 && !strcasecmp(s + n - 5, ".xlsx");
+	return ext && n > e && !strcasecmp(s + n - e, ext);
+}
+
+/* The format whose extension path ends in, or -1. */
+static int format_of_path(const char *path)
+{
+	for (int f = 0; f < REPORT_FORMAT_COUNT; f++)
+		if (ends_with(path, report_formats[f].ext) || ends_with(path, report_formats[f].ext2))
+			return f;
+	return -1;
+}
+
+/* Writes the HTML report into the output file's stream and commits it. */
+static int write_html(struct outfile *of, const struct template *t, const struct report_data *d,
+		      const struct html_options *ho)
+{
+	int st;
+
+	if ((st = html_write_report(outfile_stream(of), t, d, ho))) {
+		outfile_abort(of);
+		return st;
+	}
+	return outfile_commit(of);
 }
 
 /*
@@ -220,14 +269,16 @@ static int load_builtin(const char *name, char **path, struct template **tpl, ch
 int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct opts o = {
-		.template_arg = "monthly", .period_text = "last-month",
-		.output = "didkpi-{template}-{period}.xlsx", .tz = "Asia/Bangkok",
+		.format = -1, .template_arg = "monthly", .period_text = "last-month",
+		.output = NULL, .tz = "Asia/Bangkok",
 		.min_cell = 5, .window = 6, .thai = 1,
 	};
 	struct template *tpl = NULL;
 	struct report_data *data = NULL;
 	struct report_request rq = { 0 };
 	struct xlsx_options xo = { 0 };
+	struct html_options ho = { 0 };
+	char defout[64];
 	struct period period;
 	struct civil_date today;
 	struct freshness fresh;
@@ -237,6 +288,15 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 
 	if ((st = parse_opts(argc, argv, ctx, &o, &done)) || done)
 		return st;
+	/* the format: --format, else the output name's extension, else xlsx */
+	if (o.format < 0)
+		o.format = o.output && format_of_path(o.output) >= 0 ? format_of_path(o.output)
+								     : REPORT_XLSX;
+	if (!o.output) {
+		snprintf(defout, sizeof(defout), "didkpi-{template}-{period}%s",
+			 report_formats[o.format].ext);
+		o.output = defout;
+	}
 	/* Everything that can be checked is checked before connecting. */
 	if ((st = cmd_period_check(o.period_text)))
 		return st;
@@ -273,7 +333,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	free(path);
 	path = NULL;
-	if (has_pictures(tpl)) {
+	if (o.format == REPORT_HTML || has_pictures(tpl)) {
 		fonts = 1;
 		if ((st = chart_font_check(o.thai)))
 			goto out;
@@ -287,8 +347,10 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	date_format_iso(today, date);
 	if ((st = expand_path(o.output, period.label, tname, date, &path)))
 		goto out;
-	if (!ends_with_xlsx(path)) {
-		st = cmd_usage_error(ctx, "--output '%s' must end in .xlsx", path);
+	if (!ends_with(path, report_formats[o.format].ext) &&
+	    !ends_with(path, report_formats[o.format].ext2)) {
+		st = cmd_usage_error(ctx, "--output '%s' must end in %s", path,
+				     report_formats[o.format].ext);
 		goto out;
 	}
 	/* the lock, a private temporary file, signals remove them */
@@ -315,18 +377,34 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((st = report_gather(ctx->db, &rq, &data)))
 		goto out;
 
-	xo.thai = o.thai;
-	xo.dest = path;
-	xo.template_name = tname;
-	xo.template_path = tpath;
-	xo.tz = o.tz;
-	xo.min_cell = o.min_cell;
-	xo.window_months = o.window;
-	st = write_atomically(of, tpl, data, &xo);
+	switch ((enum report_format)o.format) {
+	case REPORT_HTML:
+		ho.thai = o.thai;
+		ho.template_name = tname;
+		ho.tz = o.tz;
+		ho.min_cell = o.min_cell;
+		ho.window_months = o.window;
+		st = write_html(of, tpl, data, &ho);
+		break;
+	case REPORT_XLSX:
+	default:
+		xo.thai = o.thai;
+		xo.dest = path;
+		xo.template_name = tname;
+		xo.template_path = tpath;
+		xo.tz = o.tz;
+		xo.min_cell = o.min_cell;
+		xo.window_months = o.window;
+		st = write_atomically(of, tpl, data, &xo);
+		break;
+	}
 	of = NULL;
 	if (st)
 		goto out;
-	log_info("wrote %s (%zu sheets, %s)", path, tpl->nsheets, period.label);
+	if (o.format == REPORT_XLSX)
+		log_info("wrote %s (%zu sheets, %s)", path, tpl->nsheets, period.label);
+	else
+		log_info("wrote %s (%s, %s)", path, report_formats[o.format].name, period.label);
 	if (o.print_path)
 		printf("%s\n", path);
 out:

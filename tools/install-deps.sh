@@ -9,6 +9,9 @@ libpango1.0-dev libxlsxwriter-dev libssl-dev postgresql postgresql-client
 fonts-thai-tlwg libcmocka-dev python3 python3-openpyxl python3-pil python3-pandas poppler-utils
 libreoffice-calc-nogui jq valgrind openssl procps time zsh bash-completion"
 
+# tests/e2e/html.sh opens the HTML report in headless Chromium
+pkgs="$pkgs chromium"
+
 # tests/e2e/sqlfn.sh runs the README's pandas example (SQL access)
 pkgs="$pkgs python3-pandas python3-psycopg2"
 
