@@ -1398,8 +1398,8 @@ char *compare_row_sentence(const struct compare_row *row, int thai)
 
 		sentence_num(m, a, lo, sizeof(lo));
 		sentence_num(m, b, hi, sizeof(hi));
-		snprintf(ci, sizeof(ci), " (%s %g%% %s%s%s)",
-			 thai ? "ช่วงความเชื่อมั่น" : "CI", level * 100, lo,
+		snprintf(ci, sizeof(ci), thai ? " (ช่วงความเชื่อมั่น %g%% %s%s%s)" :
+			 " (%g%% CI %s%s%s)", level * 100, lo,
 			 lo[0] == '-' || hi[0] == '-' ? (thai ? " ถึง " : " to ") : "–", hi);
 	}
 	if (asprintf(&out, "%s%s%s%s%s", dir, mag[0] ? " " : "", mag, u, ci) < 0)
