@@ -20,7 +20,7 @@ const struct compare_metric_def compare_metrics[CMP_METRIC_COUNT] = {
 	[CMP_DIGITAL_CHANNEL_RATE] = {
 		"digital_channel_rate", KPI_DIGITAL_CHANNEL_RATE, UNIT_FRACTION, 1,
 		"อัตราการใช้บริการดิจิทัล", "Digital service usage rate",
-		"z-test (newcombe ci)", 1, "cmh (mantel-haenszel rd, sato ci)" },
+		"z-test (newcombe ci)", 1, "cmh (mantel-haenszel rd with sato ci)" },
 	[CMP_SERVICE_TIME_MEDIAN] = {
 		"service_time_median_hours", KPI_SERVICE_TIME_MEDIAN, UNIT_HOURS, 0,
 		"เวลาให้บริการ (มัธยฐาน ชั่วโมง)", "Service time (median hours)",
@@ -32,11 +32,11 @@ const struct compare_metric_def compare_metrics[CMP_METRIC_COUNT] = {
 	[CMP_SATISFACTION_CSAT] = {
 		"satisfaction_csat", KPI_SATISFACTION_CSAT, UNIT_FRACTION, 1,
 		"สัดส่วนผู้พึงพอใจ (4-5)", "Satisfied (score 4-5)",
-		"z-test (newcombe ci)", 1, "cmh (mantel-haenszel rd, sato ci)" },
+		"z-test (newcombe ci)", 1, "cmh (mantel-haenszel rd with sato ci)" },
 	[CMP_COMPLETION_RATE] = {
 		"completion_rate", KPI_COMPLETION_RATE, UNIT_FRACTION, 1,
 		"อัตราคำขอที่ดำเนินการเสร็จ", "Completion rate",
-		"z-test (newcombe ci)", 1, "cmh (mantel-haenszel rd, sato ci)" },
+		"z-test (newcombe ci)", 1, "cmh (mantel-haenszel rd with sato ci)" },
 };
 
 /* Above this many service times (both windows of every compared service)

@@ -35,7 +35,7 @@ struct compare_metric_def {
 	int has_did;               /* 1 when --did estimates it */
 	const char *pooled_test;   /* the test of the pooled `all` row:
 				    * "inverse-variance (rate difference)",
-				    * "cmh (mantel-haenszel rd, sato ci)",
+				    * "cmh (mantel-haenszel rd with sato ci)",
 				    * "van-elteren (inverted ci)",
 				    * "inverse-variance (mean difference)" */
 };
