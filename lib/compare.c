@@ -1492,28 +1492,59 @@ static char *human_p(struct compare_num p, char *buf, size_t len)
 	return buf;
 }
 
+/* The coverage of a row for people: "full", or which window has data on
+ * how many of its days ("before 182/365 d"). */
+static const char *coverage_human(const struct compare_row *row, int thai, char *buf,
+				  size_t len)
+{
+	char b0[64], b1[64];
+	long d0, d1;
+	int bp, ap;
+
+	if (!row->coverage)
+		return "–";
+	if (!strcmp(row->coverage, "full"))
+		return thai ? "ครบ" : "full";
+	bp = !strcmp(row->coverage, "before-partial") || !strcmp(row->coverage, "both-partial");
+	ap = !strcmp(row->coverage, "after-partial") || !strcmp(row->coverage, "both-partial");
+	if (!row->has_dates)
+		return thai ? "บางบริการไม่ครบ" : "partial (some services)";
+	d0 = date_to_days(row->before_end) - date_to_days(row->before_start);
+	d1 = date_to_days(row->after_end) - date_to_days(row->after_start);
+	b0[0] = b1[0] = '\0';
+	if (bp)
+		snprintf(b0, sizeof(b0), "%s %.0f/%ld", thai ? "ก่อน" : "before",
+			 row->before_days.v, d0);
+	if (ap)
+		snprintf(b1, sizeof(b1), "%s %.0f/%ld", thai ? "หลัง" : "after",
+			 row->after_days.v, d1);
+	snprintf(buf, len, "%s%s%s %s", b0, bp && ap ? ", " : "", b1, thai ? "วัน" : "days");
+	return buf;
+}
+
 /* The table for people: names, rounded numbers, the interval in one cell. */
 static int write_table(FILE *f, const struct compare_result *r, int thai)
 {
 	static const char *const th[] = {
 		"บริการ", "ชื่อบริการ", "ตัวชี้วัด", "เริ่มใช้ Digital ID", "ก่อน", "หลัง",
 		"เปลี่ยนแปลง", "เปลี่ยนแปลง %", "ช่วงความเชื่อมั่น 95%", "ค่า p", "n ก่อน",
-		"n หลัง", "การทดสอบ", "DiD", "ช่วงความเชื่อมั่น DiD", "ค่า p DiD", "หมายเหตุ DiD" };
+		"n หลัง", "การทดสอบ", "ข้อมูลครอบคลุม", "DiD", "ช่วงความเชื่อมั่น DiD", "ค่า p DiD",
+		"หมายเหตุ DiD" };
 	static const char *const en[] = {
 		"service", "name", "metric", "adopted", "before", "after", "change",
-		"change %", "95% CI", "p", "n before", "n after", "test", "DiD", "DiD 95% CI",
-		"DiD p", "DiD note" };
-	enum cell_type types[17] = { 0 };
-	char b[17][160], lo[64], hi[64];
-	const char *cells[17];
+		"change %", "95% CI", "p", "n before", "n after", "test", "coverage", "DiD",
+		"DiD 95% CI", "DiD p", "DiD note" };
+	enum cell_type types[18] = { 0 };
+	char b[18][160], lo[64], hi[64];
+	const char *cells[18];
 	struct table_writer *w;
-	int ncols = r->did ? 17 : 13, bad = 0;
+	int ncols = r->did ? 18 : 14, bad = 0;
 
 	if (!(w = table_writer_new(f, OUT_TABLE, ncols, thai ? th : en, types)))
 		return -1;
 	/* too wide for the screen: a heading per service, then fewer columns */
 	table_writer_group_by(w, (const int[]){ 0, 1 }, 2);
-	table_writer_drop_order(w, (const int[]){ 12, 16, 3, 7, 10, 11 }, 6);
+	table_writer_drop_order(w, (const int[]){ 12, 17, 3, 7, 10, 11, 13 }, 7);
 	for (size_t i = 0; i < r->nrows && !bad; i++) {
 		const struct compare_row *row = &r->rows[i];
 		enum compare_metric m = row->metric;
@@ -1552,17 +1583,18 @@ static int write_table(FILE *f, const struct compare_result *r, int thai)
 		else
 			snprintf(b[12], sizeof(b[12]), "%s", row->test);
 		cells[12] = b[12];
+		cells[13] = coverage_human(row, thai, b[13], sizeof(b[13]));
 		if (r->did) {
-			cells[13] = human(m, row->did.estimate, 1, 1, thai, b[13], sizeof(b[13]));
+			cells[14] = human(m, row->did.estimate, 1, 1, thai, b[14], sizeof(b[14]));
 			if (row->did.ci_low.set && row->did.ci_high.set)
-				snprintf(b[14], sizeof(b[14]), "%s … %s",
+				snprintf(b[15], sizeof(b[15]), "%s … %s",
 					 human(m, row->did.ci_low, 1, 2, thai, lo, sizeof(lo)),
 					 human(m, row->did.ci_high, 1, 1, thai, hi, sizeof(hi)));
 			else
-				snprintf(b[14], sizeof(b[14]), "–");
-			cells[14] = b[14];
-			cells[15] = human_p(row->did.p_value, b[15], sizeof(b[15]));
-			cells[16] = row->did.note ? row->did.note : "";
+				snprintf(b[15], sizeof(b[15]), "–");
+			cells[15] = b[15];
+			cells[16] = human_p(row->did.p_value, b[16], sizeof(b[16]));
+			cells[17] = row->did.note ? row->did.note : "";
 		}
 		if (table_writer_row(w, cells))
 			bad = 1;
