@@ -1661,6 +1661,7 @@ static char *meta_json(const struct compare_result *r, const struct compare_out_
 		in = 1;
 		json_member_str(f, &in, "unit", kpi_unit_name(d->unit));
 		json_member_str(f, &in, "test", d->test);
+		json_member_str(f, &in, "pooled_test", d->pooled_test);
 		json_member_raw(f, &in, "higher_is_better", d->higher_is_better ? "true" : "false");
 		json_member_str(f, &in, "label", o->thai ? d->label_th : d->label_en);
 		fputc('}', f);

@@ -326,6 +326,8 @@ eq "json numbers are numbers, empties null" "number null" \
 	"$(jq -r '[(.rows[] | select(.service_code == "s_time" and .metric == "service_time_median_hours") | .p_value | type),
 		(.rows[] | select(.service_code == "s_small" and .metric == "requests_per_month") | .before)] | map(tostring) | join(" ")' "$W/out")"
 eq "json keys in SPEC order, then label, skip_reason and the new ones" "$(echo "$HEADER,$END" | tr ',' ' ')" "$(jq -r '.rows[0] | keys_unsorted | join(" ")' "$W/out")"
+eq "json meta names the pooled row's test" "van-elteren (inverted ci)" \
+	"$(jq -r '.meta.metrics.service_time_median_hours.pooled_test' "$W/out")"
 eq "json covered days are numbers" "number" \
 	"$(jq -r '.rows[] | select(.service_code == "s_time" and .metric == "requests_per_month") | .before_covered_days | type' "$W/out")"
 eq "json values" "59.5 29.75" "$(jq -r '.rows[] | select(.service_code == "s_time" and .metric == "service_time_median_hours") | "\(.before) \(.after)"' "$W/out")"
