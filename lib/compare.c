@@ -15,26 +15,28 @@
 const struct compare_metric_def compare_metrics[CMP_METRIC_COUNT] = {
 	[CMP_REQUESTS_PER_MONTH] = {
 		"requests_per_month", KPI_REQUESTS, UNIT_COUNT, 1,
-		"คำขอต่อเดือน", "Requests per month", "poisson-exact", 0 },
+		"คำขอต่อเดือน", "Requests per month", "poisson-exact", 0,
+		"inverse-variance (rate difference)" },
 	[CMP_DIGITAL_CHANNEL_RATE] = {
 		"digital_channel_rate", KPI_DIGITAL_CHANNEL_RATE, UNIT_FRACTION, 1,
 		"อัตราการใช้บริการดิจิทัล", "Digital service usage rate",
-		"z-test (newcombe ci)", 1 },
+		"z-test (newcombe ci)", 1, "cmh (mantel-haenszel rd with sato ci)" },
 	[CMP_SERVICE_TIME_MEDIAN] = {
 		"service_time_median_hours", KPI_SERVICE_TIME_MEDIAN, UNIT_HOURS, 0,
 		"เวลาให้บริการ (มัธยฐาน ชั่วโมง)", "Service time (median hours)",
-		"mann-whitney (hodges-lehmann ci)", 0 },
+		"mann-whitney (hodges-lehmann ci)", 0, "van-elteren (inverted ci)" },
 	[CMP_SATISFACTION_MEAN] = {
 		"satisfaction_mean", KPI_SATISFACTION_MEAN, UNIT_SCORE, 1,
-		"คะแนนความพึงพอใจเฉลี่ย", "Mean satisfaction score", "welch-t", 1 },
+		"คะแนนความพึงพอใจเฉลี่ย", "Mean satisfaction score", "welch-t", 1,
+		"inverse-variance (mean difference)" },
 	[CMP_SATISFACTION_CSAT] = {
 		"satisfaction_csat", KPI_SATISFACTION_CSAT, UNIT_FRACTION, 1,
 		"สัดส่วนผู้พึงพอใจ (4-5)", "Satisfied (score 4-5)",
-		"z-test (newcombe ci)", 1 },
+		"z-test (newcombe ci)", 1, "cmh (mantel-haenszel rd with sato ci)" },
 	[CMP_COMPLETION_RATE] = {
 		"completion_rate", KPI_COMPLETION_RATE, UNIT_FRACTION, 1,
 		"อัตราคำขอที่ดำเนินการเสร็จ", "Completion rate",
-		"z-test (newcombe ci)", 1 },
+		"z-test (newcombe ci)", 1, "cmh (mantel-haenszel rd with sato ci)" },
 };
 
 /* Above this many service times (both windows of every compared service)
@@ -44,6 +46,7 @@ const struct compare_metric_def compare_metrics[CMP_METRIC_COUNT] = {
 #define COMPARE_HL_MAX 10000000UL
 
 static const char test_hl_too_many[] = "mann-whitney (no ci: over 10000000 values)";
+static const char test_ve_too_many[] = "van-elteren (no ci: over 10000000 values)";
 
 int compare_metric_find(const char *name)
 {
@@ -134,6 +137,10 @@ struct unit {
 	double rank_sum1, tie_sum;            /* Mann-Whitney, from SQL */
 	int n_controls;
 	int complete;                         /* after-window ended by today */
+	int has_data;                         /* it has requests: */
+	struct civil_date first, last;        /* their first and last local date */
+	double days[2];                       /* days of each window with data */
+	const char *coverage;                 /* "full", "before-partial", ... */
 	const char *skip[CMP_METRIC_COUNT];   /* reason, or NULL */
 };
 
@@ -295,6 +302,72 @@ static int fetch_counts(struct db *db, struct unit *u, size_t n, const char *tz,
 		s->sat_sum = num(res, r, 3, NULL);
 		s->sat_var = num(res, r, 4, &s->sat_var_set);
 		s->csat = num(res, r, 5, NULL);
+	}
+out:
+	PQclear(res);
+	params_free(&pp);
+	return st;
+}
+
+/* Days of [ws, we) within [first, last] (the data), 0 when none. */
+static double covered_days(const struct unit *u, struct civil_date ws, struct civil_date we)
+{
+	long a, b;
+
+	if (!u->has_data)
+		return 0;
+	a = date_to_days(ws);
+	b = date_to_days(we);
+	if (date_to_days(u->first) > a)
+		a = date_to_days(u->first);
+	if (date_to_days(u->last) + 1 < b)
+		b = date_to_days(u->last) + 1;
+	return b > a ? (double)(b - a) : 0;
+}
+
+/* The coverage flag of before and after windows: each fully covered or not. */
+static const char *coverage_name(int before_partial, int after_partial)
+{
+	return before_partial ? (after_partial ? "both-partial" : "before-partial") :
+	       after_partial ? "after-partial" : "full";
+}
+
+/* The first and last data dates of every unit, its covered days and flag. */
+static int fetch_coverage(struct db *db, struct unit *u, size_t n, const char *tz)
+{
+	struct params pp;
+	PGresult *res = NULL;
+	const char *p[2];
+	int st, r;
+
+	if ((st = params_build(&pp, u, n, NULL, tz, 0)))
+		return st;
+	p[0] = pp.p[0];
+	p[1] = tz;
+	if ((st = db_query(db, "compare.sql#coverage", 2, p, &res)))
+		goto out;
+	for (r = 0; r < PQntuples(res); r++) {
+		long k = strtol(PQgetvalue(res, r, 0), NULL, 10);
+		const char *f = db_get(res, r, 1), *l = db_get(res, r, 2);
+		struct unit *x;
+
+		if (k < 1 || (size_t)k > n) {
+			log_error("internal error: unexpected row in a comparison query");
+			st = DK_SOFTWARE;
+			goto out;
+		}
+		x = &u[k - 1];
+		x->has_data = f && l && !date_parse_iso(f, &x->first) &&
+			      !date_parse_iso(l, &x->last);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct unit *x = &u[i];
+		double full0 = (double)(date_to_days(x->be) - date_to_days(x->bs));
+		double full1 = (double)(date_to_days(x->ae) - date_to_days(x->as));
+
+		x->days[0] = covered_days(x, x->bs, x->be);
+		x->days[1] = covered_days(x, x->as, x->ae);
+		x->coverage = coverage_name(x->days[0] < full0, x->days[1] < full1);
 	}
 out:
 	PQclear(res);
@@ -579,7 +652,8 @@ static int double_cmp(const void *a, const void *b)
 /*
  * Mann-Whitney p-value and Hodges-Lehmann interval of the units with
  * use[i] set (one, or the pooled set) from the sorted service times into
- * *sr; for a pooled set also its sizes and medians into pooled[0..1].
+ * *sr (none when sr is NULL); for a pooled set also its sizes and medians
+ * into pooled[0..1].
  * A single unit's windows are used in place; a pooled set is gathered into
  * one copy (8 bytes a value) and sorted.
  */
@@ -629,7 +703,7 @@ static int shift_stats(const struct durations *dur, size_t n,
 		pooled[1].st_median = median_cont(after, n2);
 		pooled[1].st_median_set = n2 > 0;
 	}
-	if (stats_shift_test_sorted(before, n1, after, n2, level, sr)) {
+	if (sr && stats_shift_test_sorted(before, n1, after, n2, level, sr)) {
 		log_error("internal error: mann-whitney or hodges-lehmann failed");
 		st = DK_SOFTWARE;
 	}
@@ -638,26 +712,40 @@ static int shift_stats(const struct durations *dur, size_t n,
 	return st;
 }
 
-/* The statistics of metric m from the two sides (and, for service time,
- * the sorted service times of the n units with use[i] set, or the rank
- * sums from SQL when those were too many to hold). */
-static int fill_stats(const struct durations *dur, struct compare_row *row,
-		      const struct side s[2], double rank_sum1, double tie_sum,
-		      size_t n, const unsigned char *use,
-		      const struct compare_request *req, double level)
+/* change = the test's estimate (not after - before: the Hodges-Lehmann
+ * shift of service time, a pooled row's stratified estimate), change_pct
+ * = change / before. */
+static void set_change(struct compare_row *row, double estimate)
 {
+	set_num(&row->change, estimate);
+	row->change_pct = (struct compare_num){ 0 };
+	if (row->change.set && row->before.set && row->before.v != 0)
+		set_num(&row->change_pct, estimate / row->before.v);
+}
+
+/* The statistics of metric m of unit u (index i of n, use[i] set alone):
+ * from its two sides, its covered days and, for service time, its sorted
+ * service times (or the rank sums from SQL when those were too many). */
+static int fill_stats(const struct durations *dur, struct compare_row *row,
+		      const struct unit *u, size_t n, const unsigned char *use, double level)
+{
+	const struct side *s = u->self;
 	struct stats_result sr;
-	struct side t[2];
-	double x1, n1, x2, n2, w = req->window_months;
+	double x1, n1, x2, n2, e1, e2;
 	int st;
 
 	set_num(&row->n_before, side_n(row->metric, &s[0]));
 	set_num(&row->n_after, side_n(row->metric, &s[1]));
 	switch (row->metric) {
 	case CMP_REQUESTS_PER_MONTH:
-		set_levels(row, s[0].requests / w, s[1].requests / w);
-		if (stats_poisson_exact((unsigned long)s[0].requests, w,
-					(unsigned long)s[1].requests, w, level, &sr))
+		/* the exposure is the days with data, in average months */
+		e1 = u->days[0] / COMPARE_DAYS_PER_MONTH;
+		e2 = u->days[1] / COMPARE_DAYS_PER_MONTH;
+		if (!(e1 > 0 && e2 > 0))
+			break;
+		set_levels(row, s[0].requests / e1, s[1].requests / e2);
+		if (stats_poisson_exact((unsigned long)s[0].requests, e1,
+					(unsigned long)s[1].requests, e2, level, &sr))
 			return DK_SOFTWARE;
 		set_test(row, &sr);
 		break;
@@ -686,32 +774,221 @@ static int fill_stats(const struct durations *dur, struct compare_row *row,
 			   s[1].st_median_set ? s[1].st_median : NAN);
 		if (!dur->vals) {
 			/* too many service times to hold: the p-value from the
-			 * rank sums computed in SQL, no interval */
+			 * rank sums computed in SQL, no shift and no interval */
 			if (stats_mann_whitney_ranks((unsigned long)s[0].st_n,
 						     (unsigned long)s[1].st_n,
-						     rank_sum1, tie_sum, &sr)) {
+						     u->rank_sum1, u->tie_sum, &sr)) {
 				log_error("internal error: impossible rank sums from the database");
 				return DK_SOFTWARE;
 			}
+			row->change = row->change_pct = (struct compare_num){ 0 };
 			set_num(&row->p_value, sr.p_value);
 			row->test = test_hl_too_many;
 			break;
 		}
-		/* sizes and medians too: the pooled ones are known only here */
-		t[0] = s[0];
-		t[1] = s[1];
-		if ((st = shift_stats(dur, n, use, level, t, &sr)))
+		if ((st = shift_stats(dur, n, use, level, NULL, &sr)))
 			return st;
-		set_num(&row->n_before, t[0].st_n);
-		set_num(&row->n_after, t[1].st_n);
-		set_levels(row, t[0].st_median_set ? t[0].st_median : NAN,
-			   t[1].st_median_set ? t[1].st_median : NAN);
 		set_test(row, &sr);
+		/* the change the interval belongs to: the Hodges-Lehmann shift */
+		set_change(row, sr.estimate);
 		break;
 	default:
 		break;
 	}
 	return DK_OK;
+}
+
+static double van_elteren_ranks(const struct unit *u, size_t n, const unsigned char *use);
+
+/* Set the levels of a pooled row as the weighted means of its strata's
+ * (weights w[0..k-1]), so that after - before is the pooled change. */
+static void pooled_levels(struct compare_row *row, const double *w, const double *b,
+			  const double *a, size_t k)
+{
+	double sw = 0, sb = 0, sa = 0;
+
+	for (size_t i = 0; i < k; i++) {
+		sw += w[i];
+		sb += w[i] * b[i];
+		sa += w[i] * a[i];
+	}
+	set_num(&row->before, sb / sw);
+	set_num(&row->after, sa / sw);
+}
+
+/*
+ * The pooled row of metric m over the units with use[i] set, stratified by
+ * service: Mantel-Haenszel for the proportions, inverse-variance pooling of
+ * the differences for requests per month and the mean score (levels the
+ * same weighted means of the services' levels), van Elteren for service
+ * time (levels the medians of the pooled service times). pooled[0..1]
+ * hold the summed sides (and, without the sorted service times, the
+ * pooled medians and sizes from SQL, and the van Elteren p is then taken
+ * from the services' rank sums).
+ */
+static int fill_pooled(const struct durations *dur, struct compare_row *row,
+		       const struct unit *u, size_t n, const unsigned char *use,
+		       const struct side pooled[2], double level)
+{
+	struct stats_result sr;
+	struct stats_table2 *tab = NULL;
+	struct stats_stratum *strata = NULL;
+	double *w = NULL, *b, *a, *est, *var;
+	struct side t[2];
+	size_t k = 0, i;
+	int st = DK_OK, bp = 0, ap = 0;
+
+	sr = (struct stats_result){ NAN, NAN, NAN, NAN, NAN, NAN };
+	set_num(&row->n_before, side_n(row->metric, &pooled[0]));
+	set_num(&row->n_after, side_n(row->metric, &pooled[1]));
+	w = calloc(5 * n + 1, sizeof(*w));
+	tab = calloc(n + 1, sizeof(*tab));
+	strata = calloc(n + 1, sizeof(*strata));
+	if (!w || !tab || !strata) {
+		log_error("out of memory");
+		st = DK_SOFTWARE;
+		goto out;
+	}
+	b = w + n;
+	a = b + n;
+	est = a + n;
+	var = est + n;
+	for (i = 0; i < n; i++) {
+		const struct side *s = u[i].self;
+		double x1, n1, x2, n2, e1, e2, v1, v2;
+
+		if (!use[i])
+			continue;
+		bp |= strcmp(u[i].coverage, "full") && strcmp(u[i].coverage, "after-partial");
+		ap |= strcmp(u[i].coverage, "full") && strcmp(u[i].coverage, "before-partial");
+		switch (row->metric) {
+		case CMP_REQUESTS_PER_MONTH:
+			e1 = u[i].days[0] / COMPARE_DAYS_PER_MONTH;
+			e2 = u[i].days[1] / COMPARE_DAYS_PER_MONTH;
+			b[k] = s[0].requests / e1;
+			a[k] = s[1].requests / e2;
+			est[k] = a[k] - b[k];
+			var[k] = s[0].requests / (e1 * e1) + s[1].requests / (e2 * e2);
+			w[k] = 1 / var[k];
+			k++;
+			break;
+		case CMP_DIGITAL_CHANNEL_RATE:
+		case CMP_COMPLETION_RATE:
+		case CMP_SATISFACTION_CSAT:
+			rate_parts(row->metric, &s[0], &x1, &n1);
+			rate_parts(row->metric, &s[1], &x2, &n2);
+			tab[k] = (struct stats_table2){ (unsigned long)x1, (unsigned long)n1,
+							(unsigned long)x2, (unsigned long)n2 };
+			b[k] = x1 / n1;
+			a[k] = x2 / n2;
+			w[k] = n1 * n2 / (n1 + n2); /* the Mantel-Haenszel weight */
+			k++;
+			break;
+		case CMP_SATISFACTION_MEAN:
+			v1 = s[0].sat_var_set ? s[0].sat_var / s[0].sat_n : 0;
+			v2 = s[1].sat_var_set ? s[1].sat_var / s[1].sat_n : 0;
+			/* a service whose scores never vary has no variance to
+			 * weigh it by: it is left out of the pooled mean */
+			if (!(v1 + v2 > 0))
+				break;
+			b[k] = s[0].sat_sum / s[0].sat_n;
+			a[k] = s[1].sat_sum / s[1].sat_n;
+			est[k] = a[k] - b[k];
+			var[k] = v1 + v2;
+			w[k] = 1 / var[k];
+			k++;
+			break;
+		case CMP_SERVICE_TIME_MEDIAN:
+			if (!dur->vals)
+				break;
+			strata[k].before = dur->vals + dur->off[2 * i];
+			strata[k].n1 = dur->off[2 * i + 1] - dur->off[2 * i];
+			strata[k].after = dur->vals + dur->off[2 * i + 1];
+			strata[k].n2 = dur->off[2 * i + 2] - dur->off[2 * i + 1];
+			k++;
+			break;
+		default:
+			break;
+		}
+	}
+	row->coverage = coverage_name(bp, ap);
+	switch (row->metric) {
+	case CMP_REQUESTS_PER_MONTH:
+	case CMP_SATISFACTION_MEAN:
+		if (k == 0)
+			break;
+		pooled_levels(row, w, b, a, k);
+		if (stats_inverse_variance(est, var, k, level, &sr)) {
+			st = DK_SOFTWARE;
+			goto out;
+		}
+		set_test(row, &sr);
+		set_change(row, sr.estimate);
+		break;
+	case CMP_DIGITAL_CHANNEL_RATE:
+	case CMP_COMPLETION_RATE:
+	case CMP_SATISFACTION_CSAT:
+		pooled_levels(row, w, b, a, k);
+		if (stats_mantel_haenszel(tab, k, level, &sr)) {
+			st = DK_SOFTWARE;
+			goto out;
+		}
+		set_test(row, &sr);
+		set_change(row, sr.estimate);
+		break;
+	case CMP_SERVICE_TIME_MEDIAN:
+		if (!dur->vals) {
+			set_num(&row->n_before, pooled[0].st_n);
+			set_num(&row->n_after, pooled[1].st_n);
+			set_levels(row, pooled[0].st_median_set ? pooled[0].st_median : NAN,
+				   pooled[1].st_median_set ? pooled[1].st_median : NAN);
+			row->change = row->change_pct = (struct compare_num){ 0 };
+			set_num(&row->p_value, van_elteren_ranks(u, n, use));
+			row->test = test_ve_too_many;
+			break;
+		}
+		/* the levels: medians of the pooled service times */
+		if ((st = shift_stats(dur, n, use, 0, t, NULL)))
+			goto out;
+		set_num(&row->n_before, t[0].st_n);
+		set_num(&row->n_after, t[1].st_n);
+		set_levels(row, t[0].st_median_set ? t[0].st_median : NAN,
+			   t[1].st_median_set ? t[1].st_median : NAN);
+		if (stats_van_elteren(strata, k, level, &sr)) {
+			log_error("internal error: van elteren failed");
+			st = DK_SOFTWARE;
+			goto out;
+		}
+		set_test(row, &sr);
+		set_change(row, sr.estimate);
+		break;
+	default:
+		break;
+	}
+out:
+	free(w);
+	free(tab);
+	free(strata);
+	return st;
+}
+
+/* The van Elteren p-value from the rank sums and tie terms of SQL (the
+ * services' own, u[i].rank_sum1 and tie_sum), for the units with use[i]. */
+static double van_elteren_ranks(const struct unit *u, size_t n, const unsigned char *use)
+{
+	double score = 0, var = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double n1 = u[i].self[0].st_n, n2 = u[i].self[1].st_n, nn = n1 + n2;
+		double w = 1 / (nn + 1), m = n1 * n2, u2;
+
+		if (!use[i] || n1 == 0 || n2 == 0)
+			continue;
+		u2 = m - (u[i].rank_sum1 - n1 * (n1 + 1) / 2);
+		score += w * (u2 - m / 2);
+		var += w * w * m / 12 * ((nn + 1) - u[i].tie_sum / (nn * (nn - 1)));
+	}
+	return var > 0 ? fmin(1, erfc(fabs(score) / sqrt(var) * M_SQRT1_2)) : NAN;
 }
 
 /* Combine satisfaction of two groups: sizes, sums, sample variances. */
@@ -942,6 +1219,7 @@ int compare_compute(struct db *db, const struct compare_request *req,
 	    (st = load_units(db, req, store, res, &u, &n)))
 		goto out;
 	if (n > 0 && ((st = fetch_counts(db, u, n, req->tz, 0)) ||
+		      (st = fetch_coverage(db, u, n, req->tz)) ||
 		      (req->did && (st = fetch_counts(db, u, n, req->tz, 1)))))
 		goto out;
 	/* The service times, fetched once and sorted: sizes, medians, ranks
@@ -981,7 +1259,8 @@ int compare_compute(struct db *db, const struct compare_request *req,
 		row->name_en = "All services";
 		row->pooled = 1;
 		row->metric = (enum compare_metric)m;
-		row->test = compare_metrics[m].test;
+		row->test = compare_metrics[m].pooled_test;
+		row->level = level;
 		if (req->did)
 			row->did.note = "not estimated for the pooled row";
 		for (i = 0; i < n; i++) {
@@ -1000,7 +1279,7 @@ int compare_compute(struct db *db, const struct compare_request *req,
 		if (m == CMP_SERVICE_TIME_MEDIAN && !dur.vals &&
 		    (st = fetch_times(db, u, n, use, req->tz, pooled, &rank_sum1, &tie_sum)))
 			goto out;
-		if ((st = fill_stats(&dur, row, pooled, rank_sum1, tie_sum, n, use, req, level)))
+		if ((st = fill_pooled(&dur, row, u, n, use, pooled, level)))
 			goto out;
 	}
 	/* One row per service and metric. */
@@ -1019,10 +1298,13 @@ int compare_compute(struct db *db, const struct compare_request *req,
 			row->metric = (enum compare_metric)m;
 			row->test = compare_metrics[m].test;
 			row_dates(row, &u[i]);
+			row->level = level;
+			row->coverage = u[i].coverage;
+			set_num(&row->before_days, u[i].days[0]);
+			set_num(&row->after_days, u[i].days[1]);
 			row->skip = u[i].skip[m];
 			if (!row->skip &&
-			    (st = fill_stats(&dur, row, u[i].self, u[i].rank_sum1, u[i].tie_sum,
-					     n, use, req, level)))
+			    (st = fill_stats(&dur, row, &u[i], n, use, level)))
 				goto out;
 			if (row->skip)
 				blank_numbers(row);
@@ -1053,6 +1335,78 @@ void compare_result_free(struct compare_result *r)
 	free(r);
 }
 
+/* ---- one sentence a row ------------------------------------------------------ */
+
+/* |v| of metric m for a sentence: rates in percentage points with one
+ * decimal, scores with two, hours and requests whole from 10 up. */
+static void sentence_num(enum compare_metric m, double v, char *buf, size_t len)
+{
+	enum kpi_unit unit = compare_metrics[m].unit;
+	int dec;
+
+	if (unit == UNIT_FRACTION) {
+		v *= 100;
+		dec = 1;
+	} else if (unit == UNIT_SCORE) {
+		dec = 2;
+	} else {
+		dec = fabs(v) >= 10 ? 0 : 1;
+	}
+	snprintf(buf, len, "%.*f", dec, v);
+	if (!strcmp(buf, "-0") || !strcmp(buf, "-0.0") || !strcmp(buf, "-0.00"))
+		memmove(buf, buf + 1, strlen(buf));
+}
+
+char *compare_row_sentence(const struct compare_row *row, int thai)
+{
+	static const char *const unit_th[] = {
+		[UNIT_COUNT] = " ต่อเดือน", [UNIT_FRACTION] = " จุด", [UNIT_HOURS] = " ชม.",
+		[UNIT_SCORE] = " คะแนน" };
+	static const char *const unit_en[] = {
+		[UNIT_COUNT] = " a month", [UNIT_FRACTION] = " pt", [UNIT_HOURS] = " h",
+		[UNIT_SCORE] = " points" };
+	enum compare_metric m = row->metric;
+	enum kpi_unit unit = compare_metrics[m].unit;
+	char mag[64], lo[64], hi[64], ci[320], *out = NULL;
+	const char *dir, *u = "";
+	double level = row->level > 0 && row->level < 1 ? row->level : 0.95;
+	int down;
+
+	if (row->skip) {
+		if (asprintf(&out, thai ? "ไม่ได้เปรียบเทียบ: %s" : "not compared: %s", row->skip) < 0)
+			return NULL;
+		return out;
+	}
+	if (!row->change.set)
+		return strdup(thai ? "ไม่มีค่าประมาณการเปลี่ยนแปลง" : "no estimate of the change");
+	down = row->change.v < 0;
+	sentence_num(m, fabs(row->change.v), mag, sizeof(mag));
+	if (!strcmp(mag, "0") || !strcmp(mag, "0.0") || !strcmp(mag, "0.00")) {
+		dir = thai ? "ไม่เปลี่ยนแปลง" : "no change";
+		down = 0;
+		mag[0] = '\0';
+	} else {
+		dir = down ? (thai ? "ลดลง" : "down") : (thai ? "เพิ่มขึ้น" : "up");
+		if ((size_t)unit < sizeof(unit_en) / sizeof(unit_en[0]) && unit_en[unit])
+			u = thai ? unit_th[unit] : unit_en[unit];
+	}
+	ci[0] = '\0';
+	if (row->ci_low.set && row->ci_high.set) {
+		/* the bounds as sizes in the direction of the change */
+		double a = down ? -row->ci_high.v : row->ci_low.v;
+		double b = down ? -row->ci_low.v : row->ci_high.v;
+
+		sentence_num(m, a, lo, sizeof(lo));
+		sentence_num(m, b, hi, sizeof(hi));
+		snprintf(ci, sizeof(ci), thai ? " (ช่วงความเชื่อมั่น %g%% %s%s%s)" :
+			 " (%g%% CI %s%s%s)", level * 100, lo,
+			 lo[0] == '-' || hi[0] == '-' ? (thai ? " ถึง " : " to ") : "–", hi);
+	}
+	if (asprintf(&out, "%s%s%s%s%s", dir, mag[0] ? " " : "", mag, u, ci) < 0)
+		return NULL;
+	return out;
+}
+
 /* ---- output --------------------------------------------------------------- */
 
 static const char *const base_cols[] = {
@@ -1067,7 +1421,9 @@ static const char *const did_cols[] = {
 #define NBASE (int)(sizeof(base_cols) / sizeof(base_cols[0]))
 #define NDID (int)(sizeof(did_cols) / sizeof(did_cols[0]))
 /* Always last, after the --did columns: new columns only come at the end. */
-static const char *const end_cols[] = { "label", "skip_reason" };
+static const char *const end_cols[] = {
+	"label", "skip_reason", "coverage", "before_covered_days", "after_covered_days", "sentence",
+};
 #define NEND (int)(sizeof(end_cols) / sizeof(end_cols[0]))
 #define NCOLS_MAX (NBASE + NDID + NEND + 1)
 
@@ -1136,28 +1492,59 @@ static char *human_p(struct compare_num p, char *buf, size_t len)
 	return buf;
 }
 
+/* The coverage of a row for people: "full", or which window has data on
+ * how many of its days ("before 182/365 d"). */
+static const char *coverage_human(const struct compare_row *row, int thai, char *buf,
+				  size_t len)
+{
+	char b0[64], b1[64];
+	long d0, d1;
+	int bp, ap;
+
+	if (!row->coverage)
+		return "–";
+	if (!strcmp(row->coverage, "full"))
+		return thai ? "ครบ" : "full";
+	bp = !strcmp(row->coverage, "before-partial") || !strcmp(row->coverage, "both-partial");
+	ap = !strcmp(row->coverage, "after-partial") || !strcmp(row->coverage, "both-partial");
+	if (!row->has_dates)
+		return thai ? "บางบริการไม่ครบ" : "partial (some services)";
+	d0 = date_to_days(row->before_end) - date_to_days(row->before_start);
+	d1 = date_to_days(row->after_end) - date_to_days(row->after_start);
+	b0[0] = b1[0] = '\0';
+	if (bp)
+		snprintf(b0, sizeof(b0), "%s %.0f/%ld", thai ? "ก่อน" : "before",
+			 row->before_days.v, d0);
+	if (ap)
+		snprintf(b1, sizeof(b1), "%s %.0f/%ld", thai ? "หลัง" : "after",
+			 row->after_days.v, d1);
+	snprintf(buf, len, "%s%s%s %s", b0, bp && ap ? ", " : "", b1, thai ? "วัน" : "days");
+	return buf;
+}
+
 /* The table for people: names, rounded numbers, the interval in one cell. */
 static int write_table(FILE *f, const struct compare_result *r, int thai)
 {
 	static const char *const th[] = {
 		"บริการ", "ชื่อบริการ", "ตัวชี้วัด", "เริ่มใช้ Digital ID", "ก่อน", "หลัง",
 		"เปลี่ยนแปลง", "เปลี่ยนแปลง %", "ช่วงความเชื่อมั่น 95%", "ค่า p", "n ก่อน",
-		"n หลัง", "การทดสอบ", "DiD", "ช่วงความเชื่อมั่น DiD", "ค่า p DiD", "หมายเหตุ DiD" };
+		"n หลัง", "การทดสอบ", "ข้อมูลครอบคลุม", "DiD", "ช่วงความเชื่อมั่น DiD", "ค่า p DiD",
+		"หมายเหตุ DiD" };
 	static const char *const en[] = {
 		"service", "name", "metric", "adopted", "before", "after", "change",
-		"change %", "95% CI", "p", "n before", "n after", "test", "DiD", "DiD 95% CI",
-		"DiD p", "DiD note" };
-	enum cell_type types[17] = { 0 };
-	char b[17][160], lo[64], hi[64];
-	const char *cells[17];
+		"change %", "95% CI", "p", "n before", "n after", "test", "coverage", "DiD",
+		"DiD 95% CI", "DiD p", "DiD note" };
+	enum cell_type types[18] = { 0 };
+	char b[18][160], lo[64], hi[64];
+	const char *cells[18];
 	struct table_writer *w;
-	int ncols = r->did ? 17 : 13, bad = 0;
+	int ncols = r->did ? 18 : 14, bad = 0;
 
 	if (!(w = table_writer_new(f, OUT_TABLE, ncols, thai ? th : en, types)))
 		return -1;
 	/* too wide for the screen: a heading per service, then fewer columns */
 	table_writer_group_by(w, (const int[]){ 0, 1 }, 2);
-	table_writer_drop_order(w, (const int[]){ 12, 16, 3, 7, 10, 11 }, 6);
+	table_writer_drop_order(w, (const int[]){ 12, 17, 3, 7, 10, 11, 13 }, 7);
 	for (size_t i = 0; i < r->nrows && !bad; i++) {
 		const struct compare_row *row = &r->rows[i];
 		enum compare_metric m = row->metric;
@@ -1196,17 +1583,18 @@ static int write_table(FILE *f, const struct compare_result *r, int thai)
 		else
 			snprintf(b[12], sizeof(b[12]), "%s", row->test);
 		cells[12] = b[12];
+		cells[13] = coverage_human(row, thai, b[13], sizeof(b[13]));
 		if (r->did) {
-			cells[13] = human(m, row->did.estimate, 1, 1, thai, b[13], sizeof(b[13]));
+			cells[14] = human(m, row->did.estimate, 1, 1, thai, b[14], sizeof(b[14]));
 			if (row->did.ci_low.set && row->did.ci_high.set)
-				snprintf(b[14], sizeof(b[14]), "%s … %s",
+				snprintf(b[15], sizeof(b[15]), "%s … %s",
 					 human(m, row->did.ci_low, 1, 2, thai, lo, sizeof(lo)),
 					 human(m, row->did.ci_high, 1, 1, thai, hi, sizeof(hi)));
 			else
-				snprintf(b[14], sizeof(b[14]), "–");
-			cells[14] = b[14];
-			cells[15] = human_p(row->did.p_value, b[15], sizeof(b[15]));
-			cells[16] = row->did.note ? row->did.note : "";
+				snprintf(b[15], sizeof(b[15]), "–");
+			cells[15] = b[15];
+			cells[16] = human_p(row->did.p_value, b[16], sizeof(b[16]));
+			cells[17] = row->did.note ? row->did.note : "";
 		}
 		if (table_writer_row(w, cells))
 			bad = 1;
@@ -1273,6 +1661,7 @@ static char *meta_json(const struct compare_result *r, const struct compare_out_
 		in = 1;
 		json_member_str(f, &in, "unit", kpi_unit_name(d->unit));
 		json_member_str(f, &in, "test", d->test);
+		json_member_str(f, &in, "pooled_test", d->pooled_test);
 		json_member_raw(f, &in, "higher_is_better", d->higher_is_better ? "true" : "false");
 		json_member_str(f, &in, "label", o->thai ? d->label_th : d->label_en);
 		fputc('}', f);
@@ -1299,7 +1688,7 @@ int compare_write_opts(FILE *f, const struct compare_result *r,
 	enum cell_type types[NCOLS_MAX];
 	struct table_writer *w;
 	struct cells *c;
-	char *meta = NULL;
+	char *meta = NULL, *sentence;
 	int ncols = 0, k, bad = 0;
 
 	if (o->fmt == OUT_TABLE)
@@ -1321,7 +1710,7 @@ int compare_write_opts(FILE *f, const struct compare_result *r,
 		}
 	for (k = 0; k < NEND; k++) {
 		names[ncols] = end_cols[k];
-		types[ncols++] = CELL_TEXT;
+		types[ncols++] = k == 3 || k == 4 ? CELL_NUMBER : CELL_TEXT;
 	}
 	w = table_writer_open(f, o->fmt, ncols, names, types, o->no_header ? TW_NO_HEADER : 0,
 			      meta);
@@ -1367,8 +1756,17 @@ int compare_write_opts(FILE *f, const struct compare_result *r,
 		}
 		cell_text(c, o->thai ? row->name_th : row->name_en);
 		cell_text(c, row->skip);
+		cell_text(c, row->coverage);
+		cell_num(c, row->before_days);
+		cell_num(c, row->after_days);
+		if (!(sentence = compare_row_sentence(row, o->thai))) {
+			bad = 1;
+			break;
+		}
+		cell_text(c, sentence);
 		if (table_writer_row(w, c->cell))
 			bad = 1;
+		free(sentence);
 	}
 	free(c);
 	if (table_writer_finish(w))

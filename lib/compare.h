@@ -33,6 +33,11 @@ struct compare_metric_def {
 				    * "poisson-exact", "z-test (newcombe ci)",
 				    * "mann-whitney (hodges-lehmann ci)", "welch-t" */
 	int has_did;               /* 1 when --did estimates it */
+	const char *pooled_test;   /* the test of the pooled `all` row:
+				    * "inverse-variance (rate difference)",
+				    * "cmh (mantel-haenszel rd with sato ci)",
+				    * "van-elteren (inverted ci)",
+				    * "inverse-variance (mean difference)" */
 };
 
 extern const struct compare_metric_def compare_metrics[CMP_METRIC_COUNT];
@@ -42,6 +47,10 @@ int compare_metric_find(const char *name);
 
 /* The smallest number of observations a side needs (SPEC: n < 30 skips). */
 #define COMPARE_MIN_N 30
+
+/* Days in an average Gregorian month (365.2425 / 12): requests per month
+ * are requests / covered days * COMPARE_DAYS_PER_MONTH. */
+#define COMPARE_DAYS_PER_MONTH 30.4375
 
 /* The largest --window and --ramp, in months. */
 #define COMPARE_MAX_MONTHS 120
@@ -98,6 +107,17 @@ struct compare_row {
 				    * "after-window not complete",
 				    * "fewer than 30 observations before", ... */
 	int pooled_services;       /* pooled row: how many services it pools */
+	const char *coverage;      /* "full", "before-partial", "after-partial"
+				    * or "both-partial": whether the service's
+				    * data (its first to its last request's
+				    * local date) covers each window; for the
+				    * pooled row over the services it pools
+				    * (NULL when it pools none) */
+	struct compare_num before_days, after_days; /* the days of each window
+				    * with data (the exposure of
+				    * requests_per_month); empty for the pooled
+				    * row */
+	double level;              /* the confidence level of the interval */
 	struct compare_did did;    /* set when the request asked for --did */
 };
 
@@ -166,8 +186,10 @@ struct compare_out_options {
  * control_before,control_after,did,did_se,did_ci_low,did_ci_high,
  * did_p_value,n_control_before,n_control_after,n_controls,did_note, and
  * always last by label (the service's name in the chosen language; the
- * pooled row "ทุกบริการ" or "All services") and skip_reason (why the row
- * is skipped, empty when it is not). A skipped row's test is empty: no
+ * pooled row "ทุกบริการ" or "All services"), skip_reason (why the row
+ * is skipped, empty when it is not), coverage, before_covered_days,
+ * after_covered_days and sentence (compare_row_sentence() in the chosen
+ * language). A skipped row's test is empty: no
  * test ran. New columns only ever come at the end. Numbers as
  * fmt_number(), empty for an empty number (null in JSON). JSON is
  * {"meta": {...}, "rows": [...]}, NDJSON the meta line then one row a
@@ -181,6 +203,19 @@ struct compare_out_options {
  */
 int compare_write_opts(FILE *f, const struct compare_result *r,
 		       const struct compare_out_options *o);
+
+/*
+ * compare_row_sentence() says what a row found in one short plain
+ * sentence, in Thai (thai = 1) or English: the direction and size of the
+ * change and its interval, both as sizes in the direction of the change,
+ * e.g. "ลดลง 64 ชม. (ช่วงความเชื่อมั่น 95% 52–76)" or "down 64 h (95% CI
+ * 52–76)" (" to " / " ถึง " between bounds when one of them is negative,
+ * i.e. the interval includes no change). Rates in percentage points,
+ * scores with two decimals. A skipped row says why ("not compared: ..."),
+ * a row without an estimate says so. Returns a malloc'd string (free it),
+ * or NULL when out of memory.
+ */
+char *compare_row_sentence(const struct compare_row *row, int thai);
 
 /* compare_write() is compare_write_opts() with a header and no metadata. */
 int compare_write(FILE *f, const struct compare_result *r, enum out_format fmt,

@@ -968,15 +968,45 @@ enum dk_status stats_pairdiff_select(const double *before_sorted, size_t n1,
 	return st;
 }
 
-/* Hodges-Lehmann estimate and interval from sorted samples, n1, n2 > 0. */
+/* Sum of t^3 - t over the groups of equal values of sorted x[0..n-1]
+ * (ties within one sample only), exactly in integers, then as a double. */
+static double tie_sum_within(const double *x, size_t n)
+{
+	unsigned __int128 ties = 0, t;
+	size_t i = 0, j;
+
+	while (i < n) {
+		for (j = i + 1; j < n && x[j] == x[i]; j++)
+			;
+		t = j - i;
+		ties += (t - 1) * t * (t + 1);
+		i = j;
+	}
+	return (double)ties;
+}
+
+/*
+ * Hodges-Lehmann estimate and interval from sorted samples, n1, n2 > 0.
+ * The interval inverts the test of mw_sorted() as R's wilcox.test(x =
+ * after, y = before, conf.int = TRUE, correct = TRUE, exact = FALSE) does:
+ * R finds (uniroot) the shifts d where (W(d) - m/2 - sign * 0.5) /
+ * sigma(d) = +-z, W(d) the statistic of after - d against before. Between
+ * two adjacent pairwise differences W(d) = #{D > d} = m - r (r differences
+ * at or below d) and sigma(d) = sigma0, tie-corrected for the ties within
+ * each sample only (a shift breaks the ties across samples), so that step
+ * function crosses +z at D(ceil(m/2 - 1/2 - z sigma0)) and -z at
+ * D(ceil(m/2 + 1/2 + z sigma0)), clamped to D(1) .. D(m) as R clamps to
+ * min(after) - max(before) .. max(after) - min(before). R returns those
+ * jumps only to uniroot's tolerance (1e-4); these are the exact ones.
+ */
 static enum dk_status hl_sorted(const double *x, size_t n1, const double *y,
 				size_t n2, double level,
 				struct stats_result *res)
 {
 	struct pairdiff pd;
 	enum dk_status st;
-	uint64_t m, k;
-	double kf, mf;
+	uint64_t m;
+	double mf, nf, sigma0, z, lo, hi;
 
 	if (n1 > UINT64_MAX / n2)
 		return DK_DATAERR;
@@ -990,13 +1020,15 @@ static enum dk_status hl_sorted(const double *x, size_t n1, const double *y,
 		res->estimate = (pd_select(&pd, m / 2) +
 				 pd_select(&pd, m / 2 + 1)) / 2;
 	mf = (double)m;
-	kf = floor(mf / 2 - level_z(level) *
-		   sqrt(mf * ((double)n1 + n2 + 1) / 12));
-	if (kf >= 1) {
-		k = (uint64_t)kf;
-		res->ci_low = pd_select(&pd, k);
-		res->ci_high = pd_select(&pd, m - k + 1);
-	}
+	nf = (double)n1 + (double)n2;
+	sigma0 = n1 + n2 > 1 ?
+		sqrt(mf / 12 * ((nf + 1) - (tie_sum_within(x, n1) +
+					    tie_sum_within(y, n2)) / (nf * (nf - 1)))) : 0;
+	z = level_z(level);
+	lo = fmax(1, ceil(mf / 2 - 0.5 - z * sigma0));
+	hi = fmin(mf, ceil(mf / 2 + 0.5 + z * sigma0));
+	res->ci_low = pd_select(&pd, (uint64_t)lo);
+	res->ci_high = pd_select(&pd, (uint64_t)hi);
 out:
 	pd_free(&pd);
 	return st;
@@ -1159,5 +1191,247 @@ enum dk_status stats_poisson_exact(unsigned long c1, double e1,
 	res->ci_high = d + sqrt(square(u2 - r2) + square(r1 - l1));
 	res->p_value = binom_two_sided(c2, c1 + c2, e2 / (e1 + e2),
 				       e1 / (e1 + e2));
+	return DK_OK;
+}
+
+/* ---- stratified tests: the pooled rows of `didkpi compare` ------------- */
+
+/* Sum of t^3 - t over the groups of equal values of the pooled sorted
+ * samples x and y (the tie term of the Mann-Whitney variance). */
+static double tie_sum_merged(const double *x, size_t n1, const double *y, size_t n2)
+{
+	unsigned __int128 ties = 0, t;
+	size_t i = 0, j = 0, i0, j0;
+	double v;
+
+	while (i < n1 || j < n2) {
+		v = j >= n2 || (i < n1 && x[i] <= y[j]) ? x[i] : y[j];
+		i0 = i;
+		j0 = j;
+		while (i < n1 && x[i] == v)
+			i++;
+		while (j < n2 && y[j] == v)
+			j++;
+		t = (i - i0) + (j - j0);
+		ties += (t - 1) * t * (t + 1);
+	}
+	return (double)ties;
+}
+
+enum dk_status stats_mantel_haenszel(const struct stats_table2 *t, size_t k,
+				     double level, struct stats_result *res)
+{
+	double sw = 0, swd = 0, p = 0, q = 0, o = 0, e = 0, v = 0, rd, var, z;
+
+	if (!res)
+		return DK_DATAERR;
+	result_clear(res);
+	if (!level_ok(level) || (k && !t))
+		return DK_DATAERR;
+	for (size_t i = 0; i < k; i++)
+		if (t[i].x1 > t[i].n1 || t[i].x2 > t[i].n2)
+			return DK_DATAERR;
+	for (size_t i = 0; i < k; i++) {
+		/* after is the "exposed" group: a = x2 of n2, b = x1 of n1 */
+		double a = t[i].x2, n1 = t[i].n2, b = t[i].x1, n0 = t[i].n1;
+		double n = n1 + n0, m1 = a + b;
+
+		if (n1 == 0 || n0 == 0)
+			continue;
+		sw += n1 * n0 / n;
+		swd += (a * n0 - b * n1) / n;
+		/* Sato (1989), as Greenland and Robins (1985) write it */
+		p += (n1 * n1 * b - n0 * n0 * a + n1 * n0 * (n0 - n1) / 2) / (n * n);
+		q += (a * (n0 - b) + b * (n1 - a)) / (2 * n);
+		/* Cochran-Mantel-Haenszel: a against its hypergeometric mean */
+		o += a;
+		e += n1 * m1 / n;
+		if (n > 1)
+			v += n1 * n0 * m1 * (n - m1) / (n * n * (n - 1));
+	}
+	if (!(sw > 0))
+		return DK_OK;
+	rd = swd / sw;
+	res->estimate = rd;
+	var = (rd * p + q) / (sw * sw);
+	if (var >= 0) {
+		z = level_z(level);
+		res->ci_low = rd - z * sqrt(var);
+		res->ci_high = rd + z * sqrt(var);
+	}
+	if (v > 0) {
+		res->statistic = (o - e) * (o - e) / v;
+		res->p_value = fmin(1, erfc(fabs(o - e) / sqrt(v) * M_SQRT1_2));
+	}
+	return DK_OK;
+}
+
+enum dk_status stats_inverse_variance(const double *est, const double *var,
+				      size_t k, double level,
+				      struct stats_result *res)
+{
+	double sw = 0, swe = 0, se, z;
+
+	if (!res)
+		return DK_DATAERR;
+	result_clear(res);
+	if (!level_ok(level) || (k && (!est || !var)))
+		return DK_DATAERR;
+	for (size_t i = 0; i < k; i++)
+		if (!isfinite(est[i]) || !(var[i] > 0 && isfinite(var[i])))
+			return DK_DATAERR;
+	for (size_t i = 0; i < k; i++) {
+		sw += 1 / var[i];
+		swe += est[i] / var[i];
+	}
+	if (k == 0)
+		return DK_OK;
+	res->estimate = swe / sw;
+	se = sqrt(1 / sw);
+	z = level_z(level);
+	res->statistic = res->estimate / se;
+	res->ci_low = res->estimate - z * se;
+	res->ci_high = res->estimate + z * se;
+	res->p_value = fmin(1, erfc(fabs(res->statistic) * M_SQRT1_2));
+	return DK_OK;
+}
+
+/*
+ * sum_k w_k (U_k(d) - m_k / 2), U_k(d) = #{(i, j): after_j - before_i > d}
+ * counted with one staircase walk a stratum (w_k = 1 / (N_k + 1)).
+ */
+static double ve_score(const struct stats_stratum *s, size_t k, double d)
+{
+	double total = 0;
+
+	for (size_t h = 0; h < k; h++) {
+		const double *x = s[h].before, *y = s[h].after;
+		size_t n1 = s[h].n1, n2 = s[h].n2, j = 0;
+		uint64_t u = 0;
+
+		/* for each before_i, the first after_j with after_j - before_i > d:
+		 * it moves right as before_i grows */
+		for (size_t i = 0; i < n1; i++) {
+			while (j < n2 && !(y[j] - x[i] > d))
+				j++;
+			u += n2 - j;
+		}
+		total += ((double)u - (double)n1 * (double)n2 / 2) /
+			 ((double)n1 + (double)n2 + 1);
+	}
+	return total;
+}
+
+/* The smallest pairwise difference of any stratum above d; INFINITY if none. */
+static double ve_next(const struct stats_stratum *s, size_t k, double d)
+{
+	double best = INFINITY;
+
+	for (size_t h = 0; h < k; h++) {
+		const double *x = s[h].before, *y = s[h].after;
+		size_t n1 = s[h].n1, n2 = s[h].n2, j = 0;
+
+		for (size_t i = 0; i < n1; i++) {
+			while (j < n2 && !(y[j] - x[i] > d))
+				j++;
+			if (j < n2 && y[j] - x[i] < best)
+				best = y[j] - x[i];
+		}
+	}
+	return best;
+}
+
+/* Is ve_score(d) at or below c (strict: below c)? */
+static int ve_below(const struct stats_stratum *s, size_t k, double d, double c,
+		    int strict)
+{
+	double v = ve_score(s, k, d);
+
+	return strict ? v < c : v <= c;
+}
+
+/*
+ * The smallest shift d (a pairwise difference of some stratum) at which the
+ * non-increasing step function ve_score() is at or below c (strict: below
+ * c), clamped to [lo, hi], the smallest and largest differences: bisection
+ * on the value brackets the jump, then it is snapped to the difference.
+ */
+static double ve_cross(const struct stats_stratum *s, size_t k, double c, int strict,
+		       double lo, double hi)
+{
+	double mid, next;
+
+	if (ve_below(s, k, lo, c, strict))
+		return lo;
+	if (!ve_below(s, k, hi, c, strict))
+		return hi;
+	/* invariant: above c at lo, at or below at hi; the jump is in (lo, hi] */
+	for (int it = 0; it < 200; it++) {
+		mid = lo + (hi - lo) / 2;
+		if (mid <= lo || mid >= hi)
+			break;
+		if (ve_below(s, k, mid, c, strict))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	/* the jump is the first difference above lo where the score is low */
+	for (;;) {
+		next = ve_next(s, k, lo);
+		if (!(next < hi) || ve_below(s, k, next, c, strict))
+			return next < hi ? next : hi;
+		lo = next;
+	}
+}
+
+enum dk_status stats_van_elteren(const struct stats_stratum *s, size_t k,
+				 double level, struct stats_result *res)
+{
+	double score0 = 0, var0 = 0, var_ci = 0, lo = INFINITY, hi = -INFINITY, z, c;
+	size_t used = 0;
+
+	if (!res)
+		return DK_DATAERR;
+	result_clear(res);
+	if (!level_ok(level) || (k && !s))
+		return DK_DATAERR;
+	for (size_t h = 0; h < k; h++)
+		if ((s[h].n1 && !s[h].before) || (s[h].n2 && !s[h].after) ||
+		    !sorted_ok(s[h].before, s[h].n1) || !sorted_ok(s[h].after, s[h].n2))
+			return DK_DATAERR;
+	for (size_t h = 0; h < k; h++) {
+		const struct stats_stratum *t = &s[h];
+		struct stats_result mw;
+		double n1 = t->n1, n2 = t->n2, n = n1 + n2, w = 1 / (n + 1), m = n1 * n2;
+		double tie_all, tie_in;
+
+		if (t->n1 == 0 || t->n2 == 0)
+			continue;
+		used++;
+		result_clear(&mw);
+		mw_sorted(t->before, t->n1, t->after, t->n2, &mw);
+		/* the tie term of the pooled sample, from the p-value's variance:
+		 * recomputed here by merging, as mw_sorted() keeps it private */
+		tie_all = tie_sum_merged(t->before, t->n1, t->after, t->n2);
+		tie_in = tie_sum_within(t->before, t->n1) + tie_sum_within(t->after, t->n2);
+		score0 += w * (mw.statistic - m / 2);
+		var0 += w * w * m / 12 * ((n + 1) - tie_all / (n * (n - 1)));
+		var_ci += w * w * m / 12 * ((n + 1) - tie_in / (n * (n - 1)));
+		lo = fmin(lo, t->after[0] - t->before[t->n1 - 1]);
+		hi = fmax(hi, t->after[t->n2 - 1] - t->before[0]);
+	}
+	if (used == 0)
+		return DK_OK;
+	/* strata with only empty sides are skipped by ve_score() as well:
+	 * their U - m/2 is 0 */
+	res->statistic = var0 > 0 ? score0 / sqrt(var0) : 0;
+	res->p_value = var0 > 0 ? fmin(1, erfc(fabs(res->statistic) * M_SQRT1_2)) : 1;
+	/* the shift: halfway between where the score reaches 0 and where it
+	 * drops below 0 (the Hodges-Lehmann estimate for one stratum) */
+	res->estimate = (ve_cross(s, k, 0, 0, lo, hi) + ve_cross(s, k, 0, 1, lo, hi)) / 2;
+	z = level_z(level);
+	c = z * sqrt(var_ci);
+	res->ci_low = ve_cross(s, k, c, 0, lo, hi);
+	res->ci_high = ve_cross(s, k, -c, 0, lo, hi);
 	return DK_OK;
 }

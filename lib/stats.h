@@ -155,17 +155,26 @@ enum dk_status stats_mann_whitney_ranks(unsigned long n1, unsigned long n2,
 
 /*
  * Hodges-Lehmann estimate of the shift after - before: the median of the
- * n1*n2 differences after[j] - before[i] (mean of the two middle ones when
- * n1*n2 is even), with its distribution-free interval [D(k), D(n1*n2-k+1)]
- * where D(r) is the r-th smallest difference and
- *     k = floor(n1*n2/2 - z * sqrt(n1*n2*(n1+n2+1)/12)),
- * z the (1+level)/2 normal quantile (the normal approximation to the null
- * distribution of U, without tie or continuity correction). When k < 1 the
- * level cannot be reached with these sizes and the interval is NAN.
- * The n1*n2 differences are never stored: each order statistic is selected
+ * m = n1*n2 differences after[j] - before[i] (mean of the two middle ones
+ * when m is even), with the interval that inverts the Mann-Whitney test of
+ * stats_mann_whitney() exactly as R's wilcox.test(after, before,
+ * conf.int = TRUE, correct = TRUE, exact = FALSE) does: the shifts d at
+ * which the tie- and continuity-corrected z of after - d against before
+ * crosses +-z, z the (1+level)/2 normal quantile. Between two pairwise
+ * differences the tie correction sees only the ties within each sample
+ * (T0 = the sum of t^3 - t over them), so with
+ *     sigma0 = sqrt(m/12 * ((N+1) - T0/(N(N-1)))),  N = n1 + n2,
+ * the interval is [D(lo), D(hi)], D(r) the r-th smallest difference,
+ *     lo = max(1, ceil(m/2 - 1/2 - z sigma0)),
+ *     hi = min(m, ceil(m/2 + 1/2 + z sigma0)),
+ * the very jumps R's uniroot() finds to its tolerance (1e-4). It always
+ * contains the estimate. (R's own estimate is the root at z = 0 without
+ * the correction: for even m any value between the two middle
+ * differences; this is their mean.)
+ * The m differences are never stored: each order statistic is selected
  * exactly (the very double a sort of all differences would give) by
  * counting differences below sampled pivots with an O(N) walk over the
- * sorted samples, N = n1 + n2; O(N log N) time with the sorts, O(N) memory.
+ * sorted samples; O(N log N) time with the sorts, O(N) memory.
  * 1e5 values a side take about 0.1 s. p_value and statistic are NAN.
  */
 enum dk_status stats_hodges_lehmann(const double *before, size_t n1,
@@ -204,6 +213,76 @@ enum dk_status stats_shift_test_sorted(const double *before, size_t n1,
 enum dk_status stats_pairdiff_select(const double *before_sorted, size_t n1,
 				     const double *after_sorted, size_t n2,
 				     uint64_t r, double *value);
+
+/* ---- stratified (pooled) comparisons ---------------------------------- */
+
+/* One stratum (service) of a proportion: x1 of n1 before, x2 of n2 after. */
+struct stats_table2 {
+	unsigned long x1, n1, x2, n2;
+};
+
+/*
+ * Mantel-Haenszel pooled risk difference p2 - p1 over k strata, with
+ * weights w = n1 n2 / N (N = n1 + n2):
+ * estimate  = sum w (p2 - p1) / sum w;
+ * ci        = estimate -/+ z sqrt(var), var Sato's (1989) estimator (in
+ *             Greenland and Robins' notation, after = exposed: a = x2 of
+ *             n1' = n2, b = x1 of n0' = n1):
+ *             var = (RD * sum P + sum Q) / (sum w)^2,
+ *             P = (n1'^2 b - n0'^2 a + n1' n0' (n0' - n1') / 2) / N^2,
+ *             Q = (a (n0' - b) + b (n1' - a)) / (2 N);
+ * statistic = the Cochran-Mantel-Haenszel chi-square (1 df) without
+ *             continuity correction: (sum (a - E a))^2 / sum V, E a =
+ *             n1' m1 / N, V = n1' n0' m1 m0 / (N^2 (N - 1)), m1 = a + b;
+ * p_value   = P(chi2_1 > statistic).
+ * Strata with an empty side are left out. Everything is NAN when no
+ * stratum is left; p is NAN when sum V = 0 (all successes or all failures).
+ * DK_DATAERR when x > n somewhere.
+ */
+enum dk_status stats_mantel_haenszel(const struct stats_table2 *t, size_t k,
+				     double level, struct stats_result *res);
+
+/*
+ * Fixed-effect inverse-variance pooling of k estimates est[i] with
+ * variances var[i] > 0: estimate = sum(est/var) / sum(1/var), standard
+ * error sqrt(1 / sum(1/var)), ci = estimate -/+ z se, statistic z =
+ * estimate / se, p two-sided normal. DK_DATAERR for a non-finite estimate
+ * or a variance that is not positive; NAN everywhere when k = 0.
+ */
+enum dk_status stats_inverse_variance(const double *est, const double *var,
+				      size_t k, double level,
+				      struct stats_result *res);
+
+/* One stratum of the van Elteren test: both samples sorted ascending. */
+struct stats_stratum {
+	const double *before;
+	size_t n1;
+	const double *after;
+	size_t n2;
+};
+
+/*
+ * Van Elteren's (1960) stratified Wilcoxon test of after against before,
+ * each stratum's Mann-Whitney U (of the after sample, ties counting one
+ * half) weighted by w = 1/(N_k + 1):
+ * statistic = z = sum w (U - m/2) / sqrt(sum w^2 var U), var U tie-corrected
+ *             (m/12 ((N+1) - T/(N(N-1)))), no continuity correction;
+ * p_value   = two-sided normal;
+ * estimate  = the common shift d that zeroes the statistic of after - d
+ *             against before (halfway between where the step function
+ *             reaches 0 and where it drops below 0: the Hodges-Lehmann
+ *             estimate when k = 1);
+ * ci        = the shifts where that statistic crosses +-z (the variance
+ *             then with the ties within each sample, as for one stratum in
+ *             stats_hodges_lehmann()), each a pairwise difference of some
+ *             stratum, clamped to the smallest and largest difference.
+ * Found by bisection on d (each step an O(N) count) snapped to the exact
+ * pairwise difference. Strata with an empty side are left out; NAN
+ * everywhere when none is left. DK_DATAERR when a sample is not sorted or
+ * not finite.
+ */
+enum dk_status stats_van_elteren(const struct stats_stratum *s, size_t k,
+				 double level, struct stats_result *res);
 
 /* ---- mean score: Welch's t -------------------------------------------- */
 

@@ -274,3 +274,22 @@ SELECT w.i, w.side,
   FROM r
   JOIN w ON w.svc = r.service_code AND r.closed_at >= w.ts AND r.closed_at < w.te
  ORDER BY w.i, w.side, us;
+
+-- name: coverage
+-- The first and last local dates with data of each service given: the
+-- local dates of its first and last submitted request (NULL when it has
+-- none), for the coverage column and the covered exposure of
+-- requests_per_month. Each is one step of an index scan on submitted_at
+-- (forward and backward), not a scan of the table.
+--   $1 text[]  service codes (index i, 1-based)
+--   $2 text    the time zone of the dates
+SELECT x.i::integer AS i,
+       (f.t AT TIME ZONE $2)::date AS first_day,
+       (l.t AT TIME ZONE $2)::date AS last_day
+  FROM unnest($1::text[]) WITH ORDINALITY AS x(svc, i)
+ CROSS JOIN LATERAL (SELECT r.submitted_at AS t FROM didkpi.service_requests r
+                      WHERE r.service_code = x.svc
+                      ORDER BY r.submitted_at LIMIT 1) AS f
+ CROSS JOIN LATERAL (SELECT r.submitted_at AS t FROM didkpi.service_requests r
+                      WHERE r.service_code = x.svc
+                      ORDER BY r.submitted_at DESC LIMIT 1) AS l;

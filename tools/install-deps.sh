@@ -6,7 +6,7 @@ set -eu
 
 pkgs="build-essential pkg-config libpq-dev libcsv-dev libcairo2-dev libpng-dev
 libpango1.0-dev libxlsxwriter-dev libssl-dev postgresql postgresql-client
-fonts-thai-tlwg libcmocka-dev python3 python3-openpyxl python3-pil python3-pandas poppler-utils
+fonts-thai-tlwg libcmocka-dev python3 python3-openpyxl python3-pil python3-pandas python3-scipy python3-statsmodels poppler-utils
 libreoffice-calc-nogui jq valgrind openssl procps time zsh bash-completion"
 
 # tests/e2e/html.sh opens the HTML report in headless Chromium

@@ -228,7 +228,8 @@ C() { "$BIN" -d "$DB" compare "$@"; }
 CMP_HEADER='service_code,metric,before_start,before_end,after_start,after_end,before,after,change,change_pct,ci_low,ci_high,p_value,n_before,n_after,test'
 run 0 "compare csv in English" C --format csv --lang en
 cp "$W/out" "$W/c.csv"
-eq "compare: the SPEC header, then label and skip_reason" "$CMP_HEADER,label,skip_reason" "$(head -1 "$W/c.csv")"
+eq "compare: the SPEC header, then label and skip_reason (then issue 11's)" \
+	"$CMP_HEADER,label,skip_reason,coverage,before_covered_days,after_covered_days,sentence" "$(head -1 "$W/c.csv")"
 # cell SERVICE METRIC COLUMN FILE
 cell() {
 	py "$4" "$1" "$2" "$3" <<'PY'
@@ -255,8 +256,8 @@ PY
 )"
 run 0 "compare csv in Thai" C --format csv
 eq "compare label in Thai" "บริการเวลา" "$(cell s_time requests_per_month label "$W/out")"
-run 0 "compare --did: label and skip_reason still last" C --format csv --did
-eq "compare --did header" "label,skip_reason" "$(head -1 "$W/out" | cut -d, -f28-)"
+run 0 "compare --did: label and skip_reason still after the --did columns" C --format csv --did
+eq "compare --did header" "label,skip_reason" "$(head -1 "$W/out" | cut -d, -f28-29)"
 run 0 "compare --no-header" C --format csv --no-header --lang en
 eq "compare --no-header: the csv without its header" "$(tail -n +2 "$W/c.csv")" "$(cat "$W/out")"
 run 0 "compare json" C --format json --lang en

@@ -735,17 +735,80 @@ static void test_pairdiff_select_brute(void **state)
 	assert_int_equal(stats_pairdiff_select(x, 0, y, 2, 1, &v), DK_DATAERR);
 }
 
-/* Brute-force Hodges-Lehmann, with the k of the header (z for 95 %). */
+/*
+ * R's wdiff(d, zq) of wilcox.test.default (x = after, y = before), by brute
+ * force: average ranks of after - d and before in the pooled sample, the
+ * tie table, the continuity correction sign(dz) / 2.
+ */
+static double r_wdiff(const double *before, size_t n1, const double *after, size_t n2,
+		      double d, double zq)
+{
+	double v[130], w = 0, ties = 0, dz, sigma, n = (double)(n1 + n2);
+	size_t i, j, k = n1 + n2;
+
+	for (i = 0; i < n2; i++)
+		v[i] = after[i] - d;
+	for (i = 0; i < n1; i++)
+		v[n2 + i] = before[i];
+	for (i = 0; i < k; i++) {
+		double below = 0, eq = 0;
+
+		for (j = 0; j < k; j++) {
+			below += v[j] < v[i];
+			eq += v[j] == v[i];
+		}
+		if (i < n2)
+			w += below + (eq + 1) / 2;
+		/* each tie group of size t adds t^3 - t once: (t^2 - 1) a member */
+		ties += eq * eq - 1;
+	}
+	dz = w - (double)n2 * (n2 + 1) / 2 - (double)n1 * n2 / 2;
+	sigma = sqrt((double)n1 * n2 / 12 * ((n + 1) - ties / (n * (n - 1))));
+	return (dz - (dz > 0 ? 0.5 : dz < 0 ? -0.5 : 0)) / sigma - zq;
+}
+
+/* Where the step function r_wdiff(., zq), constant between the distinct
+ * sorted differences u[0..nu-1], becomes <= 0 (R's root() with uniroot on
+ * the jump, clamped to the smallest and largest difference). */
+static double r_root(const double *x, size_t n1, const double *y, size_t n2,
+		     const double *u, size_t nu, double zq)
+{
+	size_t lo = 0, hi = nu - 1, mid;
+
+	if (r_wdiff(x, n1, y, n2, u[0], zq) <= 0)
+		return u[0];
+	if (r_wdiff(x, n1, y, n2, u[nu - 1], zq) >= 0)
+		return u[nu - 1];
+	/* the first gap (k, k + 1) where f <= 0; the jump is at u[k] */
+	if (r_wdiff(x, n1, y, n2, (u[0] + (nu > 1 ? u[1] : u[0] + 1)) / 2, zq) <= 0)
+		return u[0];
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (r_wdiff(x, n1, y, n2, (u[mid] + u[mid + 1 < nu ? mid + 1 : mid] +
+					   (mid + 1 < nu ? 0 : 2)) / 2, zq) <= 0)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return u[hi];
+}
+
+/* Brute-force Hodges-Lehmann: the median of all differences and R's
+ * interval found by root-finding on r_wdiff() at the z of the level. */
 static void hl_brute(const double *x, size_t n1, const double *y, size_t n2,
 		     double z, double *est, double *low, double *high)
 {
-	size_t m;
-	double *d = all_diffs(x, n1, y, n2, &m);
-	double k = floor(m / 2.0 - z * sqrt(m * (n1 + n2 + 1) / 12.0));
+	size_t m, nu = 0, i;
+	double *d = all_diffs(x, n1, y, n2, &m), *u = malloc(m * sizeof(*u));
 
+	assert_non_null(u);
+	for (i = 0; i < m; i++)
+		if (nu == 0 || d[i] != u[nu - 1])
+			u[nu++] = d[i];
 	*est = m % 2 ? d[m / 2] : (d[m / 2 - 1] + d[m / 2]) / 2;
-	*low = k >= 1 ? d[(size_t)k - 1] : NAN;
-	*high = k >= 1 ? d[m - (size_t)k] : NAN;
+	*low = r_root(x, n1, y, n2, u, nu, z);
+	*high = r_root(x, n1, y, n2, u, nu, -z);
+	free(u);
 	free(d);
 }
 
@@ -768,18 +831,25 @@ static void test_hodges_lehmann_brute(void **state)
 			assert_int_equal(stats_hodges_lehmann(x, n1, y, n2,
 							      0.95, &r), DK_OK);
 			assert_true(r.estimate == est);
-			assert_true(isnan(low) ? isnan(r.ci_low) :
-						 r.ci_low == low);
-			assert_true(isnan(high) ? isnan(r.ci_high) :
-						  r.ci_high == high);
+			/* kind 2 (a 0.1 grid, shifted) has differences equal
+			 * in exact arithmetic that differ in the last bit: there
+			 * the jump R sees may be the neighbouring double */
+			if (kind == 2 ? fabs(r.ci_low - low) > 1e-12 * fabs(low) + 1e-300 ||
+					fabs(r.ci_high - high) > 1e-12 * fabs(high) + 1e-300 :
+					r.ci_low != low || r.ci_high != high)
+				fail_msg("n1=%zu n2=%zu kind=%d: [%.17g, %.17g] != R's [%.17g, %.17g]",
+					 n1, n2, kind, r.ci_low, r.ci_high, low, high);
+			/* the interval always holds the estimate */
+			assert_true(r.ci_low <= r.estimate && r.estimate <= r.ci_high);
 			assert_true(isnan(r.p_value) && isnan(r.statistic));
 			assert_memory_equal(x, xc, n1 * sizeof(*x));
 			hl_brute(x, n1, y, n2, Z95, &est, &low, &high);
 			assert_int_equal(stats_hodges_lehmann(x, n1, y, n2, 0.9,
 							      &r), DK_OK);
 			assert_true(r.estimate == est);
-			assert_true(isnan(low) ? isnan(r.ci_low) :
-						 r.ci_low == low);
+			assert_true(kind == 2 || (r.ci_low == low && r.ci_high == high));
+			assert_true(fabs(r.ci_low - low) <= 1e-12 * fabs(low) &&
+				    fabs(r.ci_high - high) <= 1e-12 * fabs(high));
 		}
 }
 
@@ -792,16 +862,20 @@ static void test_hodges_lehmann_reference(void **state)
 
 	(void)state;
 	/* d = np.sort((after[None,:] - before[:,None]).ravel()); m = d.size
-	 * np.median(d) = 2.0
-	 * k = int(np.floor(m/2 - z*np.sqrt(m*20/12))) = 20; d[k-1], d[m-k]
-	 *   = -1.0, 5.0 */
+	 * np.median(d) = 2.0; the interval of R's wilcox.test(after, before,
+	 * conf.int=TRUE) by root-finding on its wdiff() over d
+	 * (tests/reference/compare_ref.py hl): -0.75, 5.0. By hand: ties
+	 * within before {2, 2}, {4, 4, 4} give T0 = 6 + 24, sigma0 =
+	 * sqrt(90/12 (20 - 30/342)) = 7.6472...; lo = ceil(45 - 0.5 - 1.96
+	 * sigma0) = 30, hi = ceil(45 + 0.5 + 1.96 sigma0) = 61, and d[29],
+	 * d[60] = -0.75, 5.0 (the old k = 20 gave -1.0, 5.0). */
 	assert_int_equal(stats_shift_test(mw_before, 10, mw_after, 9, 0.95,
 					  &r), DK_OK);
-	assert_true(r.estimate == 2 && r.ci_low == -1 && r.ci_high == 5);
+	assert_true(r.estimate == 2 && r.ci_low == -0.75 && r.ci_high == 5);
 	/* the p and U of the Mann-Whitney reference above */
 	assert_true(r.statistic == 64);
 	assert_rel(r.p_value, 0.12684199270624055, 1e-12);
-	/* the same with stats.norm.ppf(0.95): k = 24, d[23], d[66] = 0.0, 4.5 */
+	/* the same at 90 %: 0.0, 4.5 */
 	assert_int_equal(stats_hodges_lehmann(mw_before, 10, mw_after, 9, 0.9,
 					      &r), DK_OK);
 	assert_true(r.estimate == 2 && r.ci_low == 0 && r.ci_high == 4.5);
@@ -817,11 +891,11 @@ static void test_hodges_lehmann_reference(void **state)
 					      &s), DK_OK);
 	assert_true(s.estimate == -5);
 	assert_true(s.ci_low == -r.ci_high && s.ci_high == -r.ci_low);
-	/* one value each: the shift is known, no 95 % interval exists */
+	/* one value each: R's root() clamps both ends to the one difference */
 	assert_int_equal(stats_hodges_lehmann(one, 1, other, 1, 0.95, &r),
 			 DK_OK);
 	assert_true(r.estimate == 2.5);
-	assert_true(isnan(r.ci_low) && isnan(r.ci_high));
+	assert_true(r.ci_low == 2.5 && r.ci_high == 2.5);
 	/* empty side, bad level */
 	assert_int_equal(stats_hodges_lehmann(one, 1, NULL, 0, 0.95, &r),
 			 DK_OK);
@@ -857,8 +931,11 @@ static double hist_kth(const uint64_t *conv, size_t len, size_t offset,
  *     ha = np.bincount((A*4).astype(np.int64))
  *     cum = np.cumsum(np.convolve(ha, hb[::-1])); m = 10**10
  *     kth = lambda r: (np.searchsorted(cum, r) - (len(hb) - 1)) / 4.0
- *     k = int(np.floor(m/2 - z*np.sqrt(m*200001/12)))  -> 4974696910
- *     (kth(m//2) + kth(m//2 + 1))/2, kth(k), kth(m - k + 1) -> 0.75, 0.0, 1.5
+ *     T = lambda h: sum(int(c)**3 - int(c) for c in h)  # ties within
+ *     s0 = sqrt(m/12*((N+1) - (T(hb) + T(ha))/(N*(N-1)))), N = 200000
+ *     lo = ceil(m/2 - 0.5 - z*s0), hi = ceil(m/2 + 0.5 + z*s0)
+ *        -> 4974696914, 5025303087
+ *     (kth(m//2) + kth(m//2 + 1))/2, kth(lo), kth(hi) -> 0.75, 0.0, 1.5
  */
 static void test_shift_large(void **state)
 {
@@ -867,7 +944,7 @@ static void test_shift_large(void **state)
 	struct stats_result r;
 	struct timespec t0, t1;
 	size_t i, j;
-	uint64_t m = (uint64_t)BIG * BIG, k = 4974696910u;
+	uint64_t m = (uint64_t)BIG * BIG, lo = 4974696914u, hi = 5025303087u;
 
 	(void)state;
 	assert_non_null(b);
@@ -894,8 +971,8 @@ static void test_shift_large(void **state)
 			conv[i + 1008 - j] += ha[i] * hb[j];
 	assert_true(r.estimate == (hist_kth(conv, 2023, 1008, m / 2) +
 				   hist_kth(conv, 2023, 1008, m / 2 + 1)) / 2);
-	assert_true(r.ci_low == hist_kth(conv, 2023, 1008, k));
-	assert_true(r.ci_high == hist_kth(conv, 2023, 1008, m - k + 1));
+	assert_true(r.ci_low == hist_kth(conv, 2023, 1008, lo));
+	assert_true(r.ci_high == hist_kth(conv, 2023, 1008, hi));
 	free(conv);
 	free(a);
 	free(b);
@@ -950,8 +1027,9 @@ static void test_shift_large_continuous(void **state)
 	ranks[1] = 2;
 	ranks[2] = m / 2;
 	ranks[3] = m / 2 + 1;
-	ranks[4] = 4974696910u;
-	ranks[5] = m - 4974696910u + 1;
+	/* no ties: s0 = sqrt(m (N+1) / 12); ceil(m/2 -/+ (0.5 + z s0)) */
+	ranks[4] = 4974696911u;
+	ranks[5] = 5025303090u;
 	ranks[6] = 1234567891;
 	ranks[7] = m;
 	for (i = 0; i < 8; i++) {
@@ -1223,6 +1301,148 @@ static void test_shift_sorted_big_ties(void **state)
 	free(y);
 }
 
+/* ---- stratified: van Elteren, Mantel-Haenszel, inverse variance -------- */
+
+/*
+ * Two strata: mw_before/mw_after and {1..6} / {2.5, 3, 7, 8, 8, 9, 10};
+ * tests/reference/compare_ref.py (van_elteren: weights 1/(N+1), ranks of
+ * after - d and before, root-finding over the pooled pairwise differences)
+ * gives p 0.014705270166549442, shift 3.0, interval 0.5 .. 5.0; the first
+ * stratum alone p 0.11689609604832953 (no continuity correction), shift 2.0
+ * (its Hodges-Lehmann estimate), interval -0.5 .. 5.0.
+ */
+static void test_van_elteren_reference(void **state)
+{
+	static const double b2[] = { 1, 2, 3, 4, 5, 6 }, a2[] = { 2.5, 3, 7, 8, 8, 9, 10 };
+	double b1[10], a1[9];
+	struct stats_stratum s[3];
+	struct stats_result r, h;
+
+	(void)state;
+	memcpy(b1, mw_before, sizeof(b1));
+	memcpy(a1, mw_after, sizeof(a1));
+	qsort(b1, 10, sizeof(double), cmp_double);
+	qsort(a1, 9, sizeof(double), cmp_double);
+	s[0] = (struct stats_stratum){ b1, 10, a1, 9 };
+	s[1] = (struct stats_stratum){ b2, 6, a2, 7 };
+	s[2] = (struct stats_stratum){ b2, 6, NULL, 0 }; /* left out */
+	assert_int_equal(stats_van_elteren(s, 3, 0.95, &r), DK_OK);
+	assert_rel(r.p_value, 0.014705270166549442, 1e-12);
+	assert_true(r.estimate == 3 && r.ci_low == 0.5 && r.ci_high == 5);
+	assert_true(r.statistic > 0);
+	assert_int_equal(stats_van_elteren(s, 1, 0.95, &r), DK_OK);
+	assert_rel(r.p_value, 0.11689609604832953, 1e-12);
+	assert_true(r.estimate == 2 && r.ci_low == -0.5 && r.ci_high == 5);
+	assert_int_equal(stats_hodges_lehmann(b1, 10, a1, 9, 0.95, &h), DK_OK);
+	assert_true(r.estimate == h.estimate);
+	/* unsorted input, bad level, nothing to pool */
+	s[2] = (struct stats_stratum){ mw_before, 10, a1, 9 };
+	assert_int_equal(stats_van_elteren(s + 2, 1, 0.95, &r), DK_DATAERR);
+	assert_int_equal(stats_van_elteren(s, 2, 1, &r), DK_DATAERR);
+	assert_int_equal(stats_van_elteren(s, 0, 0.95, &r), DK_OK);
+	assert_true(isnan(r.estimate) && isnan(r.p_value));
+}
+
+/* Random strata: the shift lies in its interval, both bounds are pairwise
+ * differences of some stratum, one stratum's shift is Hodges-Lehmann's,
+ * and shifting every after sample by c shifts all three by c. */
+static void test_van_elteren_random(void **state)
+{
+	double x[4][50], y[4][50], y2[4][50];
+	struct stats_stratum s[4], t[4];
+	struct stats_result r, q, h;
+	int kind, rep, k;
+
+	(void)state;
+	for (kind = 0; kind < 3; kind++)
+		for (rep = 0; rep < 10; rep++) {
+			int found_lo = 0, found_hi = 0;
+
+			for (k = 0; k < 4; k++) {
+				size_t n1 = 1 + (size_t)(rng_uniform() * 50);
+				size_t n2 = 1 + (size_t)(rng_uniform() * 50);
+
+				fill_random(x[k], n1, kind, 0);
+				fill_random(y[k], n2, kind, rng_uniform() * 4 - 2);
+				qsort(x[k], n1, sizeof(double), cmp_double);
+				qsort(y[k], n2, sizeof(double), cmp_double);
+				for (size_t j = 0; j < n2; j++)
+					y2[k][j] = y[k][j] + 64; /* exact on these grids */
+				s[k] = (struct stats_stratum){ x[k], n1, y[k], n2 };
+				t[k] = (struct stats_stratum){ x[k], n1, y2[k], n2 };
+			}
+			assert_int_equal(stats_van_elteren(s, 4, 0.95, &r), DK_OK);
+			assert_true(r.ci_low <= r.estimate && r.estimate <= r.ci_high);
+			for (k = 0; k < 4; k++)
+				for (size_t i = 0; i < s[k].n1; i++)
+					for (size_t j = 0; j < s[k].n2; j++) {
+						found_lo |= y[k][j] - x[k][i] == r.ci_low;
+						found_hi |= y[k][j] - x[k][i] == r.ci_high;
+					}
+			assert_true(found_lo && found_hi);
+			if (kind == 1) {
+				assert_int_equal(stats_van_elteren(t, 4, 0.95, &q), DK_OK);
+				/* equivariance, to rounding (the shifts are not on
+				 * the grid) */
+				assert_rel(q.estimate, r.estimate + 64, 1e-12);
+				assert_rel(q.ci_low, r.ci_low + 64, 1e-12);
+				assert_rel(q.ci_high, r.ci_high + 64, 1e-12);
+			}
+			assert_int_equal(stats_van_elteren(s, 1, 0.95, &q), DK_OK);
+			assert_int_equal(stats_hodges_lehmann(x[0], s[0].n1, y[0], s[0].n2,
+							      0.95, &h), DK_OK);
+			assert_true(q.estimate == h.estimate);
+		}
+}
+
+/*
+ * Three strata (x1 n1 x2 n2): 10 40 20 40, 5 30 12 35, 30 60 33 50.
+ * tests/reference/compare_ref.py mh: RD 0.19250275633958103, Sato interval
+ * 0.07796583966554138 .. 0.3070396730136207; statsmodels StratifiedTable
+ * .test_null_odds(correction=False).statistic 10.175600004083377 and
+ * stats.chi2.sf(that, 1) = 0.0014231138005463006.
+ * One stratum of equal sizes: Sato's variance is the Wald one,
+ * p1 q1 / n + p2 q2 / n (by hand, Greenland and Robins 1985).
+ */
+static void test_mantel_haenszel_reference(void **state)
+{
+	static const struct stats_table2 t[] = {
+		{ 10, 40, 20, 40 }, { 5, 30, 12, 35 }, { 30, 60, 33, 50 } };
+	static const struct stats_table2 one = { 30, 100, 45, 100 }, bad = { 5, 4, 1, 2 };
+	struct stats_result r;
+	double se;
+
+	(void)state;
+	assert_int_equal(stats_mantel_haenszel(t, 3, 0.95, &r), DK_OK);
+	assert_rel(r.estimate, 0.19250275633958103, 1e-14);
+	assert_rel(r.ci_low, 0.07796583966554138, 1e-13);
+	assert_rel(r.ci_high, 0.3070396730136207, 1e-13);
+	assert_rel(r.statistic, 10.175600004083377, 1e-13);
+	assert_rel(r.p_value, 0.0014231138005463006, 1e-12);
+	assert_int_equal(stats_mantel_haenszel(&one, 1, 0.95, &r), DK_OK);
+	se = sqrt(0.3 * 0.7 / 100 + 0.45 * 0.55 / 100);
+	assert_rel(r.estimate, 0.15, 1e-14);
+	assert_rel(r.ci_high - r.estimate, Z975 * se, 1e-13);
+	assert_int_equal(stats_mantel_haenszel(&bad, 1, 0.95, &r), DK_DATAERR);
+	assert_int_equal(stats_mantel_haenszel(t, 0, 0.95, &r), DK_OK);
+	assert_true(isnan(r.estimate));
+}
+
+static void test_inverse_variance(void **state)
+{
+	static const double est[] = { 1, 2 }, var[] = { 1, 4 }, zero[] = { 1, 0 };
+	struct stats_result r;
+
+	(void)state;
+	/* weights 1 and 1/4: (1 + 2/4) / 1.25 = 1.2, se sqrt(1/1.25) */
+	assert_int_equal(stats_inverse_variance(est, var, 2, 0.95, &r), DK_OK);
+	assert_rel(r.estimate, 1.2, 1e-15);
+	assert_rel(r.ci_high - r.estimate, Z975 * sqrt(0.8), 1e-14);
+	assert_rel(r.statistic, 1.2 / sqrt(0.8), 1e-14);
+	assert_rel(r.p_value, erfc(1.2 / sqrt(0.8) / sqrt(2)), 1e-14);
+	assert_int_equal(stats_inverse_variance(est, zero, 2, 0.95, &r), DK_DATAERR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1250,6 +1470,10 @@ int main(void)
 		cmocka_unit_test(test_poisson_edges),
 		cmocka_unit_test(test_shift_sorted),
 		cmocka_unit_test(test_shift_sorted_big_ties),
+		cmocka_unit_test(test_van_elteren_reference),
+		cmocka_unit_test(test_van_elteren_random),
+		cmocka_unit_test(test_mantel_haenszel_reference),
+		cmocka_unit_test(test_inverse_variance),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
