@@ -76,14 +76,16 @@ int chart_event_build(struct chart_event *ce, const struct effects_result *r, in
 			   opt->control == EFF_CONTROL_NEVER ? "never-treated" : "not-yet (and never) treated",
 			   opt->band == EFF_BAND_SIMULTANEOUS ? " · simultaneous 95% band" : "",
 			   reliable ? "" : " · too few services: intervals are rough")) ||
-	    !(ce->source = thai ? dup_printf("ข้อมูลรายเดือน %s ถึง %s  bootstrap %d รอบ ถ่วงน้ำหนักตามบริการ",
+	    !(ce->source = thai ? dup_printf("ข้อมูลรายเดือน %s ถึง %s  bootstrap %d รอบ สุ่มน้ำหนักทีละบริการ",
 					     first, last, opt->boot)
 				: dup_printf("Monthly data %s to %s · multiplier bootstrap, %d replicates, "
 					     "clustered by service", first, last, opt->boot)) ||
 	    !(ce->ytitle = thai ? dup_printf("ผลต่อ%s%s", def->label_th,
-					     o == EFF_REQUESTS_LOG ? " (0.1 ≈ +10%)" : "")
+					     o == EFF_REQUESTS_LOG ? " (0.1 ≈ +10%)"
+					     : def->fraction ? " (จุดร้อยละ)" : "")
 				: dup_printf("effect on %s%s", def->label_en,
-					     o == EFF_REQUESTS_LOG ? " (0.1 ≈ +10%)" : "")))
+					     o == EFF_REQUESTS_LOG ? " (0.1 ≈ +10%)"
+					     : def->fraction ? " (percentage points)" : "")))
 		goto oom;
 	ce->chart.kind = CHART_GROUPED_BAR;
 	ce->chart.thai = thai;
