@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "chart_event.h"
 #include "effects.h"
 #include "status.h"
 
@@ -231,6 +232,37 @@ static void test_single_service_cohorts(void **state)
 	effects_result_free(r);
 }
 
+/* The event-study chart: a category per event time, the estimates and
+ * intervals in place (gaps where there is none), the adoption marker
+ * between -1 and 0. */
+static void test_chart_event(void **state)
+{
+	struct effects_options o = EFFECTS_OPTIONS_DEFAULT;
+	struct effects_result *r;
+	struct chart_event ce;
+
+	(void)state;
+	o.boot = 99;
+	o.leads = 2;
+	o.lags = 3;
+	r = estimate(coh3, y3, 3, 4, &o);
+	assert_int_equal(chart_event_build(&ce, r, EFF_REQUESTS_LOG, &o, 0, r->reliable,
+					   "2025-01", "2025-04"), DK_OK);
+	assert_int_equal(ce.chart.ncategories, 6);
+	assert_string_equal(ce.chart.categories[0], "-2");
+	assert_string_equal(ce.chart.categories[2], "0");
+	assert_string_equal(ce.chart.categories[3], "+1");
+	assert_float_equal(ce.values[2], 3, 1e-12);  /* e = 0 */
+	assert_float_equal(ce.values[3], 2, 1e-12);  /* e = 1 */
+	assert_true(isnan(ce.values[5]));            /* e = 3: no cohort has it */
+	assert_float_equal(ce.chart.markers[0].position, 1.5, 0);
+	assert_int_equal(ce.chart.kind, CHART_GROUPED_BAR);
+	assert_non_null(strstr(ce.subtitle, "too few services"));
+	assert_int_equal(ce.empty, 0);
+	chart_event_free(&ce);
+	effects_result_free(r);
+}
+
 static void test_reliable_and_names(void **state)
 {
 	char why[200];
@@ -254,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_excluded_and_missing),
 		cmocka_unit_test(test_bootstrap),
 		cmocka_unit_test(test_single_service_cohorts),
+		cmocka_unit_test(test_chart_event),
 		cmocka_unit_test(test_reliable_and_names),
 	};
 
