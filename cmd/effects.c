@@ -286,9 +286,21 @@ static char *meta_json(const struct effects_options *eo, const struct effects_da
 	return buf;
 }
 
+/* A number for the output: every digit for machines, 4 significant
+ * digits in a table for people. */
+static const char *num_cell(double v, int human, char *buf)
+{
+	if (!isfinite(v))
+		return NULL;
+	if (!human)
+		return fmt_number(v, buf);
+	snprintf(buf, FMT_NUMBER_MAX, "%.4g", v);
+	return buf;
+}
+
 /* The rows of one outcome. */
 static int write_rows(struct table_writer *w, const struct effects_data *d, int o,
-		      const struct effects_result *r, int want_gt, int thai)
+		      const struct effects_result *r, int want_gt, int thai, int human)
 {
 	char b[9][FMT_NUMBER_MAX];
 
@@ -304,11 +316,11 @@ static int write_rows(struct table_writer *w, const struct effects_data *d, int 
 		cells[2] = has_e ? fmt_number(x->e, b[0]) : NULL;
 		cells[3] = x->g >= 0 ? d->months[x->g] : NULL;
 		cells[4] = x->t >= 0 ? d->months[x->t] : NULL;
-		cells[5] = isfinite(x->estimate) ? fmt_number(x->estimate, b[1]) : NULL;
-		cells[6] = isfinite(x->se) ? fmt_number(x->se, b[2]) : NULL;
-		cells[7] = isfinite(x->ci_low) ? fmt_number(x->ci_low, b[3]) : NULL;
-		cells[8] = isfinite(x->ci_high) ? fmt_number(x->ci_high, b[4]) : NULL;
-		cells[9] = isfinite(x->p_value) ? fmt_number(x->p_value, b[5]) : NULL;
+		cells[5] = num_cell(x->estimate, human, b[1]);
+		cells[6] = num_cell(x->se, human, b[2]);
+		cells[7] = num_cell(x->ci_low, human, b[3]);
+		cells[8] = num_cell(x->ci_high, human, b[4]);
+		cells[9] = num_cell(x->p_value, human, b[5]);
 		cells[10] = fmt_number(x->n_treated, b[6]);
 		cells[11] = fmt_number(x->n_control, b[7]);
 		cells[12] = r->reliable ? "true" : "false";
@@ -444,6 +456,13 @@ int cmd_effects(int argc, char **argv, struct cmd_ctx *ctx)
 		st = DK_SOFTWARE;
 		goto out;
 	}
+	{
+		/* narrow terminals lose these first: the p-value, the
+		 * comparison count, the standard error */
+		static const int drop[] = { 9, 11, 6 };
+
+		table_writer_drop_order(w, drop, 3);
+	}
 	for (int o = 0; o < EFF_OUTCOME_COUNT && !bad; o++) {
 		struct effects_panel p;
 
@@ -452,7 +471,7 @@ int cmd_effects(int argc, char **argv, struct cmd_ctx *ctx)
 		effects_panel_of(d, o, &p);
 		if ((st = effects_estimate(&p, &eo, &r)))
 			goto out;
-		if (write_rows(w, d, o, r, want_gt, thai))
+		if (write_rows(w, d, o, r, want_gt, thai, fmt == OUT_TABLE))
 			bad = 1;
 		effects_result_free(r);
 		r = NULL;
