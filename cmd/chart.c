@@ -573,6 +573,10 @@ int cmd_chart(int argc, char **argv, struct cmd_ctx *ctx)
 	struct outfile *of = NULL;
 	int st, done;
 
+	/* event-study has its own options (cmd/effects.c) */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "event-study"))
+			return cmd_chart_event_study(argc, argv, ctx);
 	st = parse_opts(argc, argv, ctx, &o, &done);
 	/* The output first: a missing directory, a planted link or another
 	 * run writing the file fails the run before any query; the lock and

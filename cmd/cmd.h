@@ -76,6 +76,9 @@ int cmd_demo(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_chart(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_effects(int argc, char **argv, struct cmd_ctx *ctx);
+/* didkpi chart event-study, in cmd/effects.c (cmd_chart hands it over). */
+int cmd_chart_event_study(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_report(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_check(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_refresh(int argc, char **argv, struct cmd_ctx *ctx);
