@@ -57,3 +57,17 @@ pgq() {
 	shift 2
 	psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$PGX/$name.sock" -U didkpi -d "$db" "$@"
 }
+
+# xlsx_same A.xlsx B.xlsx: the two workbooks hold the same sheets, cells,
+# styles and charts, but for what depends on the clock (docProps/core.xml,
+# the "generated" time written as YYYY-MM-DD HH:MM:SS); prints a diff.
+xlsx_same() {
+	local a=$1 b=$2 d
+	d=$(mktemp -d "$PGX/xlsx.XXXXXX")
+	unzip -q "$a" -d "$d/a" && unzip -q "$b" -d "$d/b" || return 1
+	rm -f "$d/a/docProps/core.xml" "$d/b/docProps/core.xml"
+	find "$d" -name '*.xml' -exec sed -E -i \
+		's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/(time)/g' {} +
+	diff -r "$d/a" "$d/b" | head -c 1500
+	diff -rq "$d/a" "$d/b" >/dev/null
+}
