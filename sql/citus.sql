@@ -9,8 +9,8 @@
 --
 -- Layout.
 --   * Reference tables (a copy on every node, joined locally by each
---     shard): services, channels, auth_methods, staff, kpi_targets,
---     channel_costs. They are small and every KPI query joins them.
+--     shard): services, channels, auth_methods, staff, kpi_targets. They
+--     are small and every KPI query joins them.
 --   * The log relations are hash-distributed by their own primary key:
 --     auth_events by event_id, service_requests by request_id,
 --     satisfaction by response_id, in one co-location group. The key
@@ -19,7 +19,12 @@
 --     which Citus refuses in a distribution column) need nothing special.
 --     By user_key was measured and rejected: docs/scaling.md.
 --   * The rest stays on the coordinator as plain tables: schema_version,
---     the day rollups and first_identification, rollup_state.
+--     the day rollups and first_identification, rollup_state, and
+--     channel_costs: costs are looked up on the coordinator, after the
+--     workers have counted the completed requests by day and channel
+--     (didkpi.completed_costs), and the loader's overlap check of costs
+--     (DELETE ... RETURNING on its staging table) is refused by Citus when
+--     it reads a Citus table.
 --   * Triggers. Citus runs no trigger of a distributed or reference table
 --     unless citus.enable_unsafe_triggers is on (they would then fire per
 --     shard, on the workers, outside the coordinator's checks), so:
@@ -28,9 +33,9 @@
 --         shard, and didkpi.rollup_status() says 'distributed' (below), so
 --         the rollups are never used there and never silently stale;
 --       - the triggers guarding the reference tables (refuse_used_code,
---         refuse_truncate_used, refuse_cost_overlap) are dropped: `didkpi
---         load` still checks every code and cost; `didkpi check` lists the
---         codes in use that a psql DELETE would orphan.
+--         refuse_truncate_used) are dropped: `didkpi load` still checks
+--         every code; `didkpi check` lists the codes in use that a psql
+--         DELETE would orphan.
 
 BEGIN;
 SET LOCAL client_min_messages = warning;
@@ -48,9 +53,9 @@ BEGIN
 	           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 	          WHERE n.nspname = 'didkpi' AND NOT g.tgisinternal
 	            AND c.relname IN ('auth_events', 'service_requests', 'satisfaction', 'services',
-	                              'channels', 'auth_methods', 'channel_costs')
+	                              'channels', 'auth_methods')
 	            AND g.tgname IN ('rollup_ins', 'rollup_del', 'rollup_upd', 'rollup_trunc',
-	                             'refuse_used_code', 'refuse_truncate_used', 'refuse_cost_overlap')
+	                             'refuse_used_code', 'refuse_truncate_used')
 	LOOP
 		EXECUTE pg_catalog.format('DROP TRIGGER %I ON didkpi.%I', t.tgname, t.relname);
 	END LOOP;
@@ -127,8 +132,7 @@ DO $$
 DECLARE
 	t text;
 BEGIN
-	FOREACH t IN ARRAY ARRAY['services', 'channels', 'auth_methods', 'staff', 'kpi_targets',
-	                         'channel_costs'] LOOP
+	FOREACH t IN ARRAY ARRAY['services', 'channels', 'auth_methods', 'staff', 'kpi_targets'] LOOP
 		IF pg_catalog.to_regclass('didkpi.' || t) IS NOT NULL AND NOT EXISTS (
 			SELECT 1 FROM pg_catalog.pg_dist_partition
 			 WHERE logicalrelid = pg_catalog.to_regclass('didkpi.' || t)) THEN
