@@ -649,7 +649,7 @@ static int rollups_usable(struct db *db, const struct kpi_request *req, unsigned
 		} else
 			log_info("no rollup for %s (%s); computing from the raw logs",
 				 rollup_names[r], !strcmp(v, "zone") ? "periods in another time zone"
-				 : "not a table");
+				 : !strcmp(v, "distributed") ? "distributed by Citus" : "not a table");
 	}
 	PQclear(res);
 	return DK_OK;

@@ -70,15 +70,12 @@ SELECT c.rel, c.col, coalesce(n.n, 0)::text,
 -- rollups, which keep every raw code (schema version 5), where they are
 -- current (didkpi.rollup_status) and P's dates are local to the rollup
 -- zone; else the period's rows through the time indexes, each code looked
--- up in a small hashed reference table.
+-- up in a small hashed reference table (joins, no correlated subquery
+-- over the logs: Citus runs them on the workers, docs/scaling.md).
 --   $1 date  P's first local date
 --   $2 date  P's exclusive local end date
 --   $3 text  the time zone the dates are local to
 -- Columns: auth_events, service_requests, satisfaction (counts).
-WITH p AS (
-	SELECT ($1::date::timestamp AT TIME ZONE $3) AS ts,
-	       ($2::date::timestamp AT TIME ZONE $3) AS te
-)
 SELECT CASE WHEN didkpi.rollup_status('auth_events', $3::text) = 'ok' THEN
 	(SELECT coalesce(sum(e.events), 0) FROM didkpi.rollup_auth e
 	 WHERE e.day >= $1::date AND e.day < $2::date
@@ -88,11 +85,13 @@ SELECT CASE WHEN didkpi.rollup_status('auth_events', $3::text) = 'ok' THEN
 		    (SELECT FROM didkpi.services s WHERE s.service_code = e.service_code))))
        ELSE
 	(SELECT count(*) FROM didkpi.auth_events e
-	 WHERE e.occurred_at >= p.ts AND e.occurred_at < p.te
-	   AND (NOT EXISTS (SELECT FROM didkpi.auth_methods m WHERE m.method = e.method)
-		OR NOT EXISTS (SELECT FROM didkpi.channels c WHERE c.channel = e.channel)
-		OR (e.service_code IS NOT NULL AND NOT EXISTS
-		    (SELECT FROM didkpi.services s WHERE s.service_code = e.service_code))))
+	   LEFT JOIN didkpi.auth_methods m ON m.method = e.method
+	   LEFT JOIN didkpi.channels c ON c.channel = e.channel
+	   LEFT JOIN didkpi.services s ON s.service_code = e.service_code
+	 WHERE e.occurred_at >= ($1::date::timestamp AT TIME ZONE $3)
+	   AND e.occurred_at < ($2::date::timestamp AT TIME ZONE $3)
+	   AND (m.method IS NULL OR c.channel IS NULL
+		OR (e.service_code IS NOT NULL AND s.service_code IS NULL)))
        END::text,
        CASE WHEN didkpi.rollup_status('service_requests', $3::text) = 'ok' THEN
 	(SELECT coalesce(sum(r.requests), 0) FROM didkpi.rollup_requests r
@@ -103,11 +102,13 @@ SELECT CASE WHEN didkpi.rollup_status('auth_events', $3::text) = 'ok' THEN
 		    (SELECT FROM didkpi.auth_methods m WHERE m.method = r.method))))
        ELSE
 	(SELECT count(*) FROM didkpi.service_requests r
-	 WHERE r.submitted_at >= p.ts AND r.submitted_at < p.te
-	   AND (NOT EXISTS (SELECT FROM didkpi.services s WHERE s.service_code = r.service_code)
-		OR NOT EXISTS (SELECT FROM didkpi.channels c WHERE c.channel = r.channel)
-		OR (r.auth_method IS NOT NULL AND NOT EXISTS
-		    (SELECT FROM didkpi.auth_methods m WHERE m.method = r.auth_method))))
+	   LEFT JOIN didkpi.services s ON s.service_code = r.service_code
+	   LEFT JOIN didkpi.channels c ON c.channel = r.channel
+	   LEFT JOIN didkpi.auth_methods m ON m.method = r.auth_method
+	 WHERE r.submitted_at >= ($1::date::timestamp AT TIME ZONE $3)
+	   AND r.submitted_at < ($2::date::timestamp AT TIME ZONE $3)
+	   AND (s.service_code IS NULL OR c.channel IS NULL
+		OR (r.auth_method IS NOT NULL AND m.method IS NULL)))
        END::text,
        CASE WHEN didkpi.rollup_status('satisfaction', $3::text) = 'ok' THEN
 	(SELECT coalesce(sum(a.n), 0) FROM didkpi.rollup_satisfaction a
@@ -116,8 +117,9 @@ SELECT CASE WHEN didkpi.rollup_status('auth_events', $3::text) = 'ok' THEN
 		OR NOT EXISTS (SELECT FROM didkpi.channels c WHERE c.channel = a.channel)))
        ELSE
 	(SELECT count(*) FROM didkpi.satisfaction a
-	 WHERE a.answered_at >= p.ts AND a.answered_at < p.te
-	   AND (NOT EXISTS (SELECT FROM didkpi.services s WHERE s.service_code = a.service_code)
-		OR NOT EXISTS (SELECT FROM didkpi.channels c WHERE c.channel = a.channel)))
-       END::text
-  FROM p;
+	   LEFT JOIN didkpi.services s ON s.service_code = a.service_code
+	   LEFT JOIN didkpi.channels c ON c.channel = a.channel
+	 WHERE a.answered_at >= ($1::date::timestamp AT TIME ZONE $3)
+	   AND a.answered_at < ($2::date::timestamp AT TIME ZONE $3)
+	   AND (s.service_code IS NULL OR c.channel IS NULL))
+       END::text;

@@ -18,15 +18,13 @@
 -- HH24:MI:SS' local, NULL when the relation is empty) and short (true
 -- when it ends before the period does); then any (a record of any of the
 -- three in P) and until (P's end or now, local, as newest).
-WITH p AS (
-	SELECT ($1::date::timestamp AT TIME ZONE $3) AS ts,
-	       ($2::date::timestamp AT TIME ZONE $3) AS te
-), n AS (
+-- The bounds are written out in each subquery, none refers to another
+-- part of the query: Citus runs each on the workers (docs/scaling.md).
+WITH n AS (
 	SELECT (SELECT max(occurred_at) FROM didkpi.auth_events) AS a,
 	       (SELECT max(submitted_at) FROM didkpi.service_requests) AS r,
 	       (SELECT max(answered_at) FROM didkpi.satisfaction) AS s,
-	       least(p.te, transaction_timestamp()) AS until
-	  FROM p
+	       least($2::date::timestamp AT TIME ZONE $3, transaction_timestamp()) AS until
 )
 SELECT to_char(n.a AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI:SS'),
        (n.a < n.until - $4::interval)::text,
@@ -35,13 +33,16 @@ SELECT to_char(n.a AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI:SS'),
        to_char(n.s AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI:SS'),
        (n.s < n.until - $4::interval)::text,
        (EXISTS (SELECT 1 FROM didkpi.auth_events e
-		 WHERE e.occurred_at >= p.ts AND e.occurred_at < p.te)
+		 WHERE e.occurred_at >= ($1::date::timestamp AT TIME ZONE $3)
+		   AND e.occurred_at < ($2::date::timestamp AT TIME ZONE $3))
 	OR EXISTS (SELECT 1 FROM didkpi.service_requests r
-		    WHERE r.submitted_at >= p.ts AND r.submitted_at < p.te)
+		    WHERE r.submitted_at >= ($1::date::timestamp AT TIME ZONE $3)
+		      AND r.submitted_at < ($2::date::timestamp AT TIME ZONE $3))
 	OR EXISTS (SELECT 1 FROM didkpi.satisfaction s
-		    WHERE s.answered_at >= p.ts AND s.answered_at < p.te))::text,
+		    WHERE s.answered_at >= ($1::date::timestamp AT TIME ZONE $3)
+		      AND s.answered_at < ($2::date::timestamp AT TIME ZONE $3)))::text,
        to_char(n.until AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI:SS')
-  FROM p, n;
+  FROM n;
 
 -- name: compare
 -- The windows of didkpi compare (SPEC section 5): their span and whether

@@ -16,7 +16,10 @@
 -- requests, active_users, digital_id_enrolment_rate, digital_channel_rate,
 -- digital_id_use_rate, repeat_use_rate, single_window_rate, completion_rate:
 -- requests submitted in P. Per user first (NULL user_key is one bucket that
--- counts in request KPIs and in no user KPI), then per group.
+-- counts in request KPIs and in no user KPI), then per group. A user is
+-- enrolled in P when their first successful identification (any service)
+-- is before P.end: asked by a join with each active user's first one, not
+-- a correlated subquery, so that Citus plans it too (docs/scaling.md).
 WITH p AS (
 	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
 ), r AS (
@@ -42,23 +45,25 @@ WITH p AS (
 	  FROM r
 	 WHERE $4 = 'all' OR key IS NOT NULL
 	 GROUP BY i, te, key, user_key
+), f AS (
+	SELECT e.user_key, min(e.occurred_at) AS first_at
+	  FROM didkpi.auth_events e
+	 WHERE e.step = 'identification' AND e.outcome = 'success'
+	   AND e.user_key IN (SELECT user_key FROM u)
+	 GROUP BY e.user_key
 )
 SELECT u.i, u.key,
        sum(u.n) AS requests,
        count(u.user_key) AS active_users,
        -- the person as a whole: any successful identification before P.end
-       count(u.user_key) FILTER (WHERE EXISTS (
-		SELECT 1 FROM didkpi.auth_events e
-		 WHERE e.user_key = u.user_key
-		   AND e.step = 'identification' AND e.outcome = 'success'
-		   AND e.occurred_at < u.te)) AS enrolled_users,
+       count(u.user_key) FILTER (WHERE f.first_at < u.te) AS enrolled_users,
        sum(u.n_digital) AS digital,
        sum(u.n_digital_id) AS digital_id,
        count(u.user_key) FILTER (WHERE u.n_digital >= 2) AS repeat_users,
        count(u.user_key) FILTER (WHERE u.n_digital >= 1) AS digital_users,
        sum(u.n_single_window) AS single_window,
        sum(u.n_completed) AS completed
-  FROM u
+  FROM u LEFT JOIN f ON f.user_key = u.user_key
  GROUP BY u.i, u.key;
 
 -- name: service_time
@@ -141,30 +146,37 @@ SELECT i, key,
 -- name: enrolments
 -- digital_id_enrolments: users whose first ever successful identification
 -- (ties broken by the smaller event_id, byte order) falls in P, by the
--- attributes of that event. "First ever" is asked per event of P through
--- the partial index on successful identifications, so the cost follows
--- P's identification events, not the whole history.
+-- attributes of that event. Only the people with a successful
+-- identification in P are asked for their first instant (e), through the
+-- partial index on successful identifications, so the cost follows P's
+-- identification events, not the whole history; of their events of P at
+-- that instant (all of them are in P) the smallest event_id is the first.
+-- Joins, no correlated subquery: Citus plans it too (docs/scaling.md).
 WITH p AS (
 	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
-), r AS (
-	SELECT p.i,
-	       CASE $4 WHEN 'service' THEN e.service_code
-	               WHEN 'unit' THEN s.owner_unit
-	               WHEN 'channel' THEN e.channel
-	               WHEN 'method' THEN e.method END AS key
+), e AS (
+	SELECT p.i, e.user_key, e.occurred_at, e.event_id, e.service_code, e.channel, e.method
 	  FROM p
 	  JOIN didkpi.auth_events e
 	    ON e.occurred_at >= p.ts AND e.occurred_at < p.te
 	   AND e.step = 'identification' AND e.outcome = 'success'
 	   AND e.user_key IS NOT NULL
+), f AS (
+	SELECT f.user_key, min(f.occurred_at) AS first_at
+	  FROM didkpi.auth_events f
+	 WHERE f.step = 'identification' AND f.outcome = 'success'
+	   AND f.user_key IN (SELECT user_key FROM e)
+	 GROUP BY f.user_key
+), r AS (
+	SELECT DISTINCT ON (e.i, e.user_key) e.i,
+	       CASE $4 WHEN 'service' THEN e.service_code
+	               WHEN 'unit' THEN s.owner_unit
+	               WHEN 'channel' THEN e.channel
+	               WHEN 'method' THEN e.method END AS key
+	  FROM e
+	  JOIN f ON f.user_key = e.user_key AND f.first_at = e.occurred_at
 	  LEFT JOIN didkpi.services s ON s.service_code = e.service_code
-	 WHERE NOT EXISTS (
-		SELECT 1 FROM didkpi.auth_events f
-		 WHERE f.user_key = e.user_key
-		   AND f.step = 'identification' AND f.outcome = 'success'
-		   AND f.occurred_at <= e.occurred_at
-		   AND (f.occurred_at < e.occurred_at
-		        OR f.event_id COLLATE "C" < e.event_id COLLATE "C"))
+	 ORDER BY e.i, e.user_key, e.event_id COLLATE "C"
 )
 SELECT i, key, count(*) AS n
   FROM r

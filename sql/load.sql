@@ -45,6 +45,15 @@ SELECT pg_catalog.pg_advisory_xact_lock_shared(74747303, 0);
 -- which classifies duplicates and conflicts row by row.
 COPY {{table}} ({{cols}}) FROM STDIN;
 
+-- name: direct_allowed
+-- Whether the direct path and the fast insert may be taken: not in a
+-- Citus database (issue 14), whose COPY or INSERT into a distributed
+-- table turns a worker's unique violation into an internal error
+-- (SQLSTATE XX000) that cannot be told from a real one; there every file
+-- takes the staging path and the insert that skips present keys.
+-- Parameters: none.
+SELECT NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus');
+
 -- name: temp_buffers
 -- Room for the staging table in memory: temporary tables live in local
 -- buffers (8 MB by default), and a large load would otherwise go through
@@ -114,6 +123,19 @@ SELECT {{cols}} FROM pg_temp.didkpi_stage;
 INSERT INTO {{table}} ({{cols}})
 SELECT {{cols}} FROM pg_temp.didkpi_stage ORDER BY line
 ON CONFLICT DO NOTHING;
+
+-- name: insert_counted
+-- The insert above where the fast paths are not taken (Citus: see
+-- direct_allowed), returning how many rows went in as one count: there
+-- the command tag of INSERT ... SELECT ... ON CONFLICT DO NOTHING counts
+-- the rows sent to the shards, present keys included.
+WITH ins AS (
+	INSERT INTO {{table}} ({{cols}})
+	SELECT {{cols}} FROM pg_temp.didkpi_stage ORDER BY line
+	ON CONFLICT DO NOTHING
+	RETURNING 1
+)
+SELECT count(*) FROM ins;
 
 -- name: conflicts
 -- Staged rows whose key is present with different content: rejected. Staged

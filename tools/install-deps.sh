@@ -23,7 +23,24 @@ for p in $pkgs; do
 	*) missing="$missing $p" ;;
 	esac
 done
-[ -z "$missing" ] && exit 0
+# Citus (issue 14): Debian does not package it; where the vendored release
+# is present (../shared/vendor/citus), build it into PostgreSQL 15 for
+# tests/e2e/citus.sh. Quiet when installed; it upgrades postgresql-15, so
+# it runs before any test cluster starts.
+citus() {
+	v=$(dirname "$0")/../../shared/vendor/citus/build.sh
+	[ -x "$v" ] || [ -f "$v" ] || return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		[ -f /usr/lib/postgresql/15/lib/citus.so ] ||
+			echo "didkpi: citus not built (tests/e2e/citus.sh skips); run as root: sh $v" >&2
+		return 0
+	fi
+	sh "$v" || echo "didkpi: citus build failed (tests/e2e/citus.sh will skip)" >&2
+}
+if [ -z "$missing" ]; then
+	citus
+	exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "didkpi: missing packages:$missing" >&2
@@ -39,3 +56,4 @@ if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/d
 fi
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >&2 </dev/null
+citus
