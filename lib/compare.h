@@ -97,6 +97,14 @@ struct compare_row {
 	struct civil_date before_start, before_end; /* [D - W, D) */
 	struct civil_date after_start, after_end;   /* [D + ramp, D + ramp + W) */
 	struct compare_num before, after, change, change_pct;
+				   /* change is the estimate the interval and
+				    * p belong to: after - before, but for
+				    * service time the Hodges-Lehmann shift
+				    * (before and after the medians), and on
+				    * the pooled row the stratified estimate
+				    * (before and after then its weighted
+				    * levels, or for service time the pooled
+				    * medians); change_pct = change / before */
 	struct compare_num ci_low, ci_high, p_value;
 	struct compare_num n_before, n_after;
 	const char *test;          /* compare_metrics[metric].test, or for
@@ -149,11 +157,13 @@ struct compare_result {
 /*
  * compare_compute() computes every row of SPEC section 5 in the current
  * transaction of db (callers open the read-only snapshot and set the
- * session time zone to req->tz). Per-window counts, sums, variances,
- * medians and Mann-Whitney ranks are computed in PostgreSQL; the service
- * times behind the Hodges-Lehmann intervals are fetched once, in batches
- * through a cursor, and held at 8 bytes each (not at all above 10 million,
- * when the intervals are left empty). Returns DK_OK and *out (free with
+ * session time zone to req->tz). Per-window counts, sums and variances
+ * and each service's first and last data dates are computed in
+ * PostgreSQL; the service times behind the medians, Mann-Whitney,
+ * Hodges-Lehmann and van Elteren are fetched once, streamed, and held at
+ * 8 bytes each (not at all above 10 million, when the shifts and
+ * intervals are left empty). requests_per_month is over the covered days
+ * of each window; the pooled rows are stratified by service. Returns DK_OK and *out (free with
  * compare_result_free()); DK_USAGE after printing why when a code of
  * req->services is not a service; or the database's failure status.
  */

@@ -239,13 +239,13 @@ cp "$W/out" "$W/c_en.txt"
 le "compare in English fits 100 columns" "$(width "$W/c_en.txt")" 100
 has "a heading per service" "^service: competency_certificate   name: Certificate of knowledge and competence$" "$W/c_en.txt"
 has "the rows under it" "^Requests per month +[0-9]" "$W/c_en.txt"
-has "says which columns are not shown and how to see them" "^\(columns not shown: .*test; --wide shows every column\)$" "$W/c_en.txt"
+has "says which columns are not shown and how to see them" "^\(columns not shown: .*test, coverage; --wide shows every column\)$" "$W/c_en.txt"
 run 0 "compare --lang en -f table --wide" C --lang en -f table --wide
 cp "$W/out" "$W/c_wide.txt"
 gt_w=$(width "$W/c_wide.txt")
 if [ "$gt_w" -gt 100 ]; then ok "--wide is wider than 100 ($gt_w)"; else not_ok "--wide is wider than 100" "$gt_w"; fi
 eq "--wide: a line per row, as the csv" "$(C -f csv | wc -l)" "$(wc -l <"$W/c_wide.txt")"
-has "--wide: every column" "^service +name +metric +adopted +before +after +change +change % +95% CI +p +n before +n after +test$" "$W/c_wide.txt"
+has "--wide: every column" "^service +name +metric +adopted +before +after +change +change % +95% CI +p +n before +n after +test +coverage$" "$W/c_wide.txt"
 run 0 "compare in Thai" C -f table
 cp "$W/out" "$W/c_th.txt"
 le "compare in Thai fits 100 columns" "$(width "$W/c_th.txt")" 100

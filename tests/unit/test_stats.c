@@ -865,10 +865,11 @@ static void test_hodges_lehmann_reference(void **state)
 	 * np.median(d) = 2.0; the interval of R's wilcox.test(after, before,
 	 * conf.int=TRUE) by root-finding on its wdiff() over d
 	 * (tests/reference/compare_ref.py hl): -0.75, 5.0. By hand: ties
-	 * within before {2, 2}, {4, 4, 4} give T0 = 6 + 24, sigma0 =
-	 * sqrt(90/12 (20 - 30/342)) = 7.6472...; lo = ceil(45 - 0.5 - 1.96
-	 * sigma0) = 30, hi = ceil(45 + 0.5 + 1.96 sigma0) = 61, and d[29],
-	 * d[60] = -0.75, 5.0 (the old k = 20 gave -1.0, 5.0). */
+	 * within before {2, 2}, {4, 4, 4} and within after {4, 4} give
+	 * T0 = 6 + 24 + 6, sigma0 = sqrt(90/12 (20 - 36/342)) = 12.2152;
+	 * lo = ceil(45 - 0.5 - 1.96 sigma0) = 21, hi = ceil(45 + 0.5 + 1.96
+	 * sigma0) = 70, and d[20], d[69] = -0.75, 5.0 (the old uncorrected
+	 * k = 20 gave d[19], d[70] = -1.0, 5.0). */
 	assert_int_equal(stats_shift_test(mw_before, 10, mw_after, 9, 0.95,
 					  &r), DK_OK);
 	assert_true(r.estimate == 2 && r.ci_low == -0.75 && r.ci_high == 5);
