@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "format.h"
 #include "interrupt.h"
+#include "cmd_its.h"
 #include "log.h"
 #include "schema.h"
 #include "status.h"
@@ -27,6 +28,7 @@ const struct cmd_entry cmd_table[] = {
 	{ "demo", cmd_demo, CMD_DB, "fill the database with a synthetic department" },
 	{ "kpi", cmd_kpi, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "compute the KPIs of a period (table, csv, tsv, json)" },
 	{ "compare", cmd_compare, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "before and after Digital ID, with statistics" },
+	{ "its", cmd_its, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "interrupted time series of a KPI at a date (Newey-West)" },
 	{ "chart", cmd_chart, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "draw a chart (PNG, SVG, PDF) in Thai or English" },
 	{ "check", cmd_check, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "find log rows whose codes are unknown (read-only)" },
 	{ "report", cmd_report, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "write the monthly XLSX workbook from a template" },
