@@ -751,6 +751,12 @@ static void date_human(struct civil_date d, int thai, char *buf, size_t n)
 	snprintf(buf, n, "%d %s %d", d.day, m ? m : "?", d.year + (thai ? 543 : 0));
 }
 
+/* A number for a subtitle, 3 significant digits, and its unit. */
+static void pts(double v, const char *unit, char buf[64])
+{
+	snprintf(buf, 64, "%+.3g%s", v, unit);
+}
+
 int cmd_its_chart(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct its_opts o;
@@ -758,9 +764,9 @@ int cmd_its_chart(int argc, char **argv, struct cmd_ctx *ctx)
 	struct outfile *of = NULL;
 	struct chart_its ci = { 0 };
 	double *fitted = NULL, *cf = NULL;
-	char at[64], today[64], title[512], sub[512], source[256];
+	char at[64], today[64], title[512], sub[1024], source[256];
 	const struct kpi_def *d;
-	size_t i;
+	size_t i, first_cf;
 	int st, done;
 
 	opts_init(&o, 1);
@@ -778,15 +784,13 @@ int cmd_its_chart(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	/* the fitted lines where the model holds; the counterfactual from the
-	 * last month before, so that it leaves the line before */
+	 * last month before (the transition month's too), so that it leaves
+	 * the line before */
+	first_cf = r.transition >= 0 ? (size_t)r.transition : r.t0;
 	for (i = 0; i < r.n; i++) {
 		fitted[i] = (long)i == r.transition ? NAN : its_fitted(&r.fit, r.t0, i, r.month[i]);
-		cf[i] = i + 1 >= r.t0 && r.t0 > 0 && (long)i != r.transition ?
-			its_counterfactual(&r.fit, i, r.month[i]) : NAN;
+		cf[i] = i + 1 >= first_cf ? its_counterfactual(&r.fit, i, r.month[i]) : NAN;
 	}
-	if (r.transition >= 0 && r.transition > 0)
-		cf[r.transition - 1] = its_counterfactual(&r.fit, (size_t)r.transition - 1,
-							  r.month[r.transition - 1]);
 	d = &kpi_defs[o.kpi];
 	date_human(r.at, o.thai, at, sizeof(at));
 	date_human(r.today, o.thai, today, sizeof(today));
@@ -797,15 +801,18 @@ int cmd_its_chart(int argc, char **argv, struct cmd_ctx *ctx)
 		snprintf(title, sizeof(title), "%s: %s", o.thai ? d->label_th : d->label_en,
 			 o.thai ? "ทั้งกรม" : "the department");
 	{
-		char lv[3][FMT_NUMBER_MAX], ef[3][FMT_NUMBER_MAX];
+		char lv[3][64], ef[3][64];
 		const struct its_estimate *l = &r.fit.coef[ITS_LEVEL_CHANGE], *e = &r.fit.effect_end;
 
-		num(l->estimate, 1, lv[0]);
-		num(l->ci_low, 1, lv[1]);
-		num(l->ci_high, 1, lv[2]);
-		num(e->estimate, 1, ef[0]);
-		num(e->ci_low, 1, ef[1]);
-		num(e->ci_high, 1, ef[2]);
+		double k = d->unit == UNIT_FRACTION ? 100 : 1; /* percentage points */
+		const char *pp = d->unit != UNIT_FRACTION ? "" : o.thai ? " จุดร้อยละ" : " pp";
+
+		pts(l->estimate * k, pp, lv[0]);
+		pts(l->ci_low * k, "", lv[1]);
+		pts(l->ci_high * k, "", lv[2]);
+		pts(e->estimate * k, pp, ef[0]);
+		pts(e->ci_low * k, "", ef[1]);
+		pts(e->ci_high * k, "", ef[2]);
 		if (o.thai)
 			snprintf(sub, sizeof(sub),
 				 "เปลี่ยนระดับ %s (95%%: %s ถึง %s)  ผลในเดือนสุดท้าย %s (95%%: %s ถึง %s)%s",
