@@ -450,7 +450,8 @@ static int analyse(struct cmd_ctx *ctx, const struct its_opts *o, struct its_run
 			  f->n_post < 2 ? "fewer than 2 months with a value after the date" :
 			  f->nobs <= f->k ? "no more months with a value than terms in the model" :
 			  o->lag >= 0 && (size_t)o->lag >= f->nobs ? "--lag is not below the months with a value" :
-			  "the months do not separate the terms (with --seasonal: a calendar month never seen)");
+			  "the terms cannot be told apart in these months (with --seasonal: a calendar "
+			  "month without a value, or whole years split at a year's boundary)");
 		log_detail("%zu months with a value: %zu before, %zu after; %zu terms", f->nobs,
 			   f->n_pre, f->n_post, f->k);
 		return st;
