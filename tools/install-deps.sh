@@ -11,6 +11,8 @@ libreoffice-calc-nogui jq valgrind openssl procps time zsh bash-completion"
 
 # tests/e2e/sqlfn.sh runs the README's pandas example (SQL access)
 pkgs="$pkgs python3-pandas python3-psycopg2"
+# tests/e2e/its.sh checks didkpi its against statsmodels (tests/reference/its_ref.py)
+pkgs="$pkgs python3-statsmodels"
 
 missing=
 for p in $pkgs; do
