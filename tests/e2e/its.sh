@@ -217,4 +217,24 @@ run 0 "demo: the default span ends with the last whole month" I --kpi requests -
 eq "demo: the series runs 2023-04 to 2025-12" "2023-04 2025-12" \
 	"$(awk -F, 'NR == 2 { a = $1 } NR > 1 { b = $1 } END { print a, b }' "$W/out")"
 
+# the manual: renders without warnings, and its examples work as written
+if command -v man >/dev/null; then
+	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$TOP/man/didkpi-its.1" >"$W/man.txt" 2>"$W/man.err"
+	if [ ! -s "$W/man.err" ] && grep -q "Newey" "$W/man.txt"; then ok "man didkpi-its renders without warnings"
+	else not_ok "man didkpi-its renders without warnings" "$(head -5 "$W/man.err")"; fi
+fi
+sed -n '/^\.SH EXAMPLES/,/^\.SH SEE ALSO/p' "$TOP/man/didkpi-its.1" | grep '^didkpi ' |
+	sed 's/\\-/-/g' >"$W/examples"
+eq "man: four examples" "4" "$(wc -l <"$W/examples")"
+cd "$W" || exit 1
+while read -r line; do
+	# shellcheck disable=SC2086
+	set -- ${line#didkpi }
+	run 0 "man example: $line" "$BIN" -d "$DB" "$@"
+done <"$W/examples"
+cd "$TOP" || exit 1
+if [ -s "$W/its.png" ]; then ok "man example: the chart is written"; else not_ok "man example: the chart is written"; fi
+run 0 "didkpi help lists its" "$BIN" help
+has "didkpi help: its" "^  its " "$W/out"
+
 finish
