@@ -43,7 +43,7 @@ static const char usage[] =
 	"  -h, --help          show this help\n";
 
 /* Chart kinds of cmd/chart.c, relative periods of lib/period.c. */
-static const char *const chart_kinds[] = { "trend", "compare", "methods", "channels", "its", NULL };
+static const char *const chart_kinds[] = { "trend", "compare", "methods", "channels", NULL };
 static const char *const periods[] = { "last-month", "this-month", "last-fy", "this-fy", NULL };
 static const char *const formats[] = { "table", "csv", "tsv", "json", NULL };
 

@@ -191,7 +191,11 @@ C() { "$BIN" -d "$DB" chart "$@"; }
 run 0 "chart its: a Thai PNG" C its -o "$W/its-th.png" --kpi requests --service its_svc
 eq "chart its: a PNG file" "89504e47" "$(head -c 4 "$W/its-th.png" | od -An -tx1 | tr -d ' \n')"
 run 0 "chart its: options before the kind" C -o "$W/its-en.svg" --lang en its --kpi requests --service its_svc --at 2024-07-15
-has "chart its svg: a dashed counterfactual" "stroke-dasharray" "$W/its-en.svg"
+# the counterfactual's dashes are 6:4 (the date marker's 4:3): the line
+# and its legend swatch
+eq "chart its svg: a dashed counterfactual and its legend" "2" \
+	"$(grep -o 'dasharray:[0-9.]*,[0-9.]*' "$W/its-en.svg" | tr ':,' '  ' |
+		awk '{ r = $2 / $3; if (r > 1.49 && r < 1.51) n++ } END { print n + 0 }')"
 run 0 "chart its: the department, seasonal, PDF" C its -o "$W/its.pdf" --kpi requests --at 2024-07-01 --seasonal
 eq "chart its: a PDF file" "%PDF" "$(head -c 4 "$W/its.pdf")"
 run 65 "chart its: refused like its, no file left" C its -o "$W/bad.png" --kpi requests --service its_svc --period 2024-06-01..2025-07-01
