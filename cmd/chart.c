@@ -13,6 +13,7 @@
 #include "chartspec.h"
 #include "cmd.h"
 #include "freshness.h"
+#include "cmd_its.h"
 #include "compare.h"
 #include "format.h"
 #include "kpi.h"
@@ -34,7 +35,8 @@ static const char usage[] =
 	"  compare    one metric before and after each service adopted Digital ID,\n"
 	"             with 95% confidence intervals (didkpi compare)\n"
 	"  methods    successful log-ins by authentication method and month, stacked\n"
-	"  channels   service requests by channel and month, stacked\n\n"
+	"  channels   service requests by channel and month, stacked\n"
+	"  its        an interrupted time series at a date: see didkpi chart its --help\n\n"
 	"Options:\n"
 	"  -o, --output=FILE       the chart to write (required)\n"
 	"  -p, --period=PERIOD     2025-03, 2025, FY2568, FY2568-Q1, 2025-W10,\n"
@@ -577,6 +579,9 @@ int cmd_chart(int argc, char **argv, struct cmd_ctx *ctx)
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "event-study"))
 			return cmd_chart_event_study(argc, argv, ctx);
+	/* didkpi chart its: its own options and data (cmd/its.c) */
+	if (cmd_its_chart_wanted(argc, argv))
+		return cmd_its_chart(argc, argv, ctx);
 	st = parse_opts(argc, argv, ctx, &o, &done);
 	/* The output first: a missing directory, a planted link or another
 	 * run writing the file fails the run before any query; the lock and

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "format.h"
 #include "interrupt.h"
+#include "cmd_its.h"
 #include "log.h"
 #include "schema.h"
 #include "status.h"
@@ -29,6 +30,7 @@ const struct cmd_entry cmd_table[] = {
 	{ "compare", cmd_compare, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "before and after Digital ID, with statistics" },
 	{ "effects", cmd_effects, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "staggered-adoption effects: ATT(g,t), event study" },
 	{ "chart", cmd_chart, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "draw a chart (PNG, SVG, PDF) in Thai or English" },
+	{ "its", cmd_its, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "interrupted time series of a KPI at a date (Newey-West)" },
 	{ "check", cmd_check, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "find log rows whose codes are unknown (read-only)" },
 	{ "report", cmd_report, CMD_DB | CMD_SNAPSHOT | CMD_SCHEMA, "write the monthly XLSX workbook from a template" },
 	{ "refresh", cmd_refresh, CMD_DB | CMD_SCHEMA, "rebuild the day rollups from the raw logs" },

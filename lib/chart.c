@@ -73,6 +73,7 @@ struct leg_item {
 	struct rgb col;
 	enum leg_style style;
 	int shape;
+	enum chart_line_style line; /* LEG_LINE: as the series is drawn */
 };
 
 /* One label above the plot for one or more markers at the same place. */
@@ -518,6 +519,11 @@ static int series_style(struct render *R)
 	return 0;
 }
 
+static enum chart_line_style line_style(const struct chart *c, size_t j)
+{
+	return c->line_styles ? c->line_styles[j] : CHART_LINE_MARKED;
+}
+
 static const char *ci_text(const struct chart *c)
 {
 	if (c->ci_label)
@@ -545,6 +551,7 @@ static int legend_build(struct render *R)
 		it->col = R->col[k];
 		it->style = c->kind == CHART_LINE ? LEG_LINE : LEG_BOX;
 		it->shape = R->shape[k];
+		it->line = line_style(c, k);
 		n++;
 	}
 	if (c->kind == CHART_GROUPED_BAR && R->any_ci) {
@@ -731,10 +738,16 @@ static void legend_item_draw(struct render *R, const struct leg_item *it,
 	case LEG_LINE:
 		set_rgb(cr, it->col);
 		cairo_set_line_width(cr, 2.4 * R->s);
-		cairo_move_to(cr, x, cy);
-		cairo_line_to(cr, x + sw, cy);
-		cairo_stroke(cr);
-		draw_point(R, it->shape, x + sw / 2, cy, it->col);
+		if (it->line == CHART_LINE_DASHED)
+			cairo_set_dash(cr, (const double[]){ 6 * R->s, 4 * R->s }, 2, 0);
+		if (it->line != CHART_LINE_POINTS) {
+			cairo_move_to(cr, x, cy);
+			cairo_line_to(cr, x + sw, cy);
+			cairo_stroke(cr);
+		}
+		cairo_set_dash(cr, NULL, 0, 0);
+		if (it->line == CHART_LINE_MARKED || it->line == CHART_LINE_POINTS)
+			draw_point(R, it->shape, x + sw / 2, cy, it->col);
 		break;
 	case LEG_WHISKER:
 		draw_whisker(R, x + sw / 2, cy - b / 2, cy + b / 2, b * 0.6);
@@ -1406,13 +1419,17 @@ static void line_draw(struct render *R)
 			cairo_set_line_width(cr, lw);
 			cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 			cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+			if (line_style(c, j) == CHART_LINE_DASHED)
+				cairo_set_dash(cr, (const double[]){ 6 * R->s, 4 * R->s }, 2, 0);
 			for (i = 0; i < c->ncategories; i++) {
 				double x = xmap(R, (double)i);
 
-				if (!finite_at(v, i)) {
+				if (!finite_at(v, i) || line_style(c, j) == CHART_LINE_POINTS) {
 					pen = 0;
 					continue;
 				}
+				if (i > 0 && c->line_breaks && i == c->line_breaks[j])
+					pen = 0;
 				if (pen)
 					cairo_line_to(cr, x, ymap(R, v[i]));
 				else
@@ -1420,11 +1437,17 @@ static void line_draw(struct render *R)
 				pen = 1;
 			}
 			cairo_stroke(cr);
+			cairo_set_dash(cr, NULL, 0, 0);
+			if (line_style(c, j) == CHART_LINE_PLAIN ||
+			    line_style(c, j) == CHART_LINE_DASHED)
+				continue;
 			for (i = 0; i < c->ncategories; i++) {
 				int alone = (i == 0 || !finite_at(v, i - 1)) &&
 					    (i + 1 == c->ncategories ||
 					     !finite_at(v, i + 1));
 
+				if (line_style(c, j) == CHART_LINE_POINTS)
+					alone = 1;
 				if (finite_at(v, i) && (points || alone))
 					draw_point(R, R->shape[j],
 						   xmap(R, (double)i),

@@ -40,6 +40,14 @@ enum chart_value_format {
 	CHART_FMT_MS       /* milliseconds ("ms" on the target label) */
 };
 
+/* How a line series is drawn (and shown in the legend). */
+enum chart_line_style {
+	CHART_LINE_MARKED, /* a line with a point at each value (the default) */
+	CHART_LINE_PLAIN,  /* a line only */
+	CHART_LINE_DASHED, /* a dashed line only (e.g. a counterfactual) */
+	CHART_LINE_POINTS  /* points only */
+};
+
 struct chart_series {
 	const char *name;      /* legend text; NULL or "" = no entry */
 	const double *values;  /* ncategories values; NAN (or inf) = missing */
@@ -84,6 +92,11 @@ struct chart {
 				   percentages whatever the format */
 	const char *ci_label;   /* legend text of whiskers; NULL: "95% CI" /
 				   "ช่วงความเชื่อมั่น 95%" */
+
+	const enum chart_line_style *line_styles; /* lines: NULL (every series
+				   CHART_LINE_MARKED) or one per series */
+	const size_t *line_breaks; /* lines: NULL or one per series: no
+				   segment joins category b - 1 to b (0: none) */
 
 	const double *targets;  /* optional, with has_target: the target in
 				   force in each category (NAN = none there);

@@ -14,6 +14,8 @@ pkgs="$pkgs chromium"
 
 # tests/e2e/sqlfn.sh runs the README's pandas example (SQL access)
 pkgs="$pkgs python3-pandas python3-psycopg2"
+# tests/e2e/its.sh checks didkpi its against statsmodels (tests/reference/its_ref.py)
+pkgs="$pkgs python3-statsmodels"
 
 missing=
 for p in $pkgs; do
