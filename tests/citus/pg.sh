@@ -60,14 +60,16 @@ pgq() {
 
 # xlsx_same A.xlsx B.xlsx: the two workbooks hold the same sheets, cells,
 # styles and charts, but for what depends on the clock (docProps/core.xml,
-# the "generated" time written as YYYY-MM-DD HH:MM:SS); prints a diff.
+# the "generated" time written as YYYY-MM-DD HH:MM:SS or as an Excel
+# date-time serial number of these years, 4xxxx.fraction); prints a diff.
 xlsx_same() {
 	local a=$1 b=$2 d
 	d=$(mktemp -d "$PGX/xlsx.XXXXXX")
 	unzip -q "$a" -d "$d/a" && unzip -q "$b" -d "$d/b" || return 1
 	rm -f "$d/a/docProps/core.xml" "$d/b/docProps/core.xml"
 	find "$d" -name '*.xml' -exec sed -E -i \
-		's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/(time)/g' {} +
+		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/(time)/g' -e 's/></>\n</g' \
+		-e 's|<v>4[0-9]{4}\.[0-9]+</v>|<v>(date-time)</v>|g' {} +
 	diff -r "$d/a" "$d/b" | head -c 1500
 	diff -rq "$d/a" "$d/b" >/dev/null
 }

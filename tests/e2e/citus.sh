@@ -47,29 +47,30 @@ if [ -z "$up" ]; then
 fi
 ok "coordinator and two workers start"
 for n in coord w1 w2; do
-	pgq "$n" postgres -c "CREATE DATABASE didkpi" &&
-		pgq "$n" didkpi -c "CREATE EXTENSION citus" || up=
+	pgq "$n" postgres -c "CREATE DATABASE t_citus" &&
+		pgq "$n" t_citus -c "CREATE EXTENSION citus" || up=
 done
-pgq coord didkpi -c "SELECT citus_set_coordinator_host('$(pg_sock coord)', 5432)" >/dev/null &&
-	pgq coord didkpi -c "SELECT citus_add_node('$(pg_sock w1)', 5432)" >/dev/null &&
-	pgq coord didkpi -c "SELECT citus_add_node('$(pg_sock w2)', 5432)" >/dev/null || up=
+pgq coord t_citus -c "SELECT citus_set_coordinator_host('$(pg_sock coord)', 5432)" >/dev/null &&
+	pgq coord t_citus -c "SELECT citus_add_node('$(pg_sock w1)', 5432)" >/dev/null &&
+	pgq coord t_citus -c "SELECT citus_add_node('$(pg_sock w2)', 5432)" >/dev/null || up=
 eq "two active workers (citus_get_active_worker_nodes)" "2" \
-	"$(pgq coord didkpi -c 'SELECT count(*) FROM citus_get_active_worker_nodes()')"
+	"$(pgq coord t_citus -c 'SELECT count(*) FROM citus_get_active_worker_nodes()')"
 [ -n "$up" ] || { finish; exit 0; }
 
-CIT="host=$(pg_sock coord) user=didkpi dbname=didkpi"
+# the same database name as the single server's: the workbook names it
+CIT="host=$(pg_sock coord) user=didkpi dbname=t_citus"
 run 0 "init on the coordinator" "$BIN" -d "$CIT" init
-if pgq coord didkpi -f "$TOP/sql/citus.sql" >"$W/citus.log" 2>&1; then
+if pgq coord t_citus -f "$TOP/sql/citus.sql" >"$W/citus.log" 2>&1; then
 	ok "sql/citus.sql distributes the schema"
 else
 	not_ok "sql/citus.sql distributes the schema" "$(cat "$W/citus.log")"
 fi
 eq "log relations distributed by their key, five reference tables" \
 	"auth_methods:n: channels:n: kpi_targets:n: services:n: staff:n: auth_events:h:event_id satisfaction:h:response_id service_requests:h:request_id" \
-	"$(pgq coord didkpi -c "SELECT string_agg(replace(table_name::text, 'didkpi.', '') || ':' || left(citus_table_type, 1)
+	"$(pgq coord t_citus -c "SELECT string_agg(replace(table_name::text, 'didkpi.', '') || ':' || left(citus_table_type, 1)
 		|| ':' || coalesce(nullif(distribution_column, '<none>'), ''), ' ' ORDER BY colocation_id, table_name::text)
 		FROM citus_tables" | sed 's/:d:/:h:/g; s/:r:/:n:/g')"
-run 0 "sql/citus.sql applies again (after an upgrade)" pgq coord didkpi -f "$TOP/sql/citus.sql"
+run 0 "sql/citus.sql applies again (after an upgrade)" pgq coord t_citus -f "$TOP/sql/citus.sql"
 
 # ---- the same data on the single server and on the cluster ----
 newdb t_citus
@@ -101,7 +102,7 @@ loadall() { # loadall DB DIR RELS...: didkpi load each, stop at the first failur
 }
 # kpi_targets: the demo's replace the seeded ones, which init loaded on both
 q "$DBNAME" -c "SELECT 1" >/dev/null
-pgq coord didkpi -c "DELETE FROM didkpi.kpi_targets" >/dev/null
+pgq coord t_citus -c "DELETE FROM didkpi.kpi_targets" >/dev/null
 if out=$(loadall "$CIT" "$W/csv" services staff kpi_targets channel_costs service_requests auth_events satisfaction); then
 	ok "the demo department loads into the distributed tables"
 else
@@ -120,19 +121,19 @@ sum() { # a checksum of every log row, the same on both when the data are
 		SELECT request_id || status || submitted_at::text || coalesce(user_key, '') || coalesce(closed_at::text, '') AS x FROM didkpi.service_requests
 		UNION ALL SELECT event_id || method || outcome || occurred_at::text || coalesce(user_key, '') FROM didkpi.auth_events
 		UNION ALL SELECT response_id || score || answered_at::text FROM didkpi.satisfaction) t"
-	if [ "$1" = one ]; then q "$DBNAME" -c "SET timezone = 'UTC'" -c "$sql"; else pgq coord didkpi -c "SET timezone = 'UTC'" -c "$sql"; fi
+	if [ "$1" = one ]; then q "$DBNAME" -c "SET timezone = 'UTC'" -c "$sql"; else pgq coord t_citus -c "SET timezone = 'UTC'" -c "$sql"; fi
 }
 eq "the cluster holds the single server's rows" "$(sum one)" "$(sum cit)"
 
 # ---- loads stay all-or-nothing and classify duplicates ----
-n0=$(pgq coord didkpi -c "SELECT count(*) FROM didkpi.auth_events")
+n0=$(pgq coord t_citus -c "SELECT count(*) FROM didkpi.auth_events")
 { head -1 "$FX/auth_events.csv"; echo "zz1,2025-03-02T10:00:00Z,u9,authentication,otp,success,,10,web,s_a"
   echo "zz2,2025-03-02T10:00:00Z,u9,authentication,no_such_method,success,,10,web,s_a"; } >"$W/bad.csv"
 run 65 "a file with a bad row loads nothing into the distributed table" "$BIN" -d "$CIT" load -q --rejects "$W/rej.csv" auth_events "$W/bad.csv"
-eq "no row of it is there" "$n0" "$(pgq coord didkpi -c "SELECT count(*) FROM didkpi.auth_events")"
+eq "no row of it is there" "$n0" "$(pgq coord t_citus -c "SELECT count(*) FROM didkpi.auth_events")"
 run 0 "reloading the fixture: duplicates only" "$BIN" -d "$CIT" load --rejects "$W/rej.csv" auth_events "$FX/auth_events.csv"
 has "duplicates counted, none loaded" "nothing new: every row" "$W/err"
-eq "no row added" "$n0" "$(pgq coord didkpi -c "SELECT count(*) FROM didkpi.auth_events")"
+eq "no row added" "$n0" "$(pgq coord t_citus -c "SELECT count(*) FROM didkpi.auth_events")"
 { cat "$FX/auth_events.csv"; echo "zz3,2025-03-02T10:00:00Z,u9,authentication,otp,success,,10,web,s_a"; } >"$W/plus1.csv"
 run 0 "the fixture and one new row" "$BIN" -d "$CIT" load --rejects "$W/rej.csv" auth_events "$W/plus1.csv"
 has "counted right: 1 loaded, 19 duplicates (not the rows sent to the shards)" "loaded 1, duplicate 19, rejected 0" "$W/out"
@@ -140,13 +141,13 @@ has "counted right: 1 loaded, 19 duplicates (not the rows sent to the shards)" "
 sed '2s/,success,/,failure,/' "$FX/auth_events.csv" >"$W/conflict.csv"
 run 65 "same key, other content: rejected, nothing loaded" "$BIN" -d "$CIT" load -q --rejects "$W/rej.csv" auth_events "$W/conflict.csv"
 has "the conflict is named" "key 'e01' is already present with different content" "$W/err"
-eq "one row more than before, none from the rejected file" "$((n0 + 1))" "$(pgq coord didkpi -c "SELECT count(*) FROM didkpi.auth_events")"
+eq "one row more than before, none from the rejected file" "$((n0 + 1))" "$(pgq coord t_citus -c "SELECT count(*) FROM didkpi.auth_events")"
 
 # ---- the shards and the workers ----
 eq "the log relations have shards with rows on both workers" "2" \
-	"$(pgq coord didkpi -c "SELECT count(DISTINCT nodename) FROM citus_shards
+	"$(pgq coord t_citus -c "SELECT count(DISTINCT nodename) FROM citus_shards
 		WHERE table_name = 'didkpi.auth_events'::regclass AND nodename <> '$(pg_sock coord)'")"
-pgq coord didkpi -c "EXPLAIN (VERBOSE OFF) SELECT e.method, count(*) FROM didkpi.auth_events e
+pgq coord t_citus -c "EXPLAIN (VERBOSE OFF) SELECT e.method, count(*) FROM didkpi.auth_events e
 	JOIN didkpi.auth_methods m USING (method) GROUP BY 1" >"$W/explain"
 has "a grouped count runs on the workers (Citus Adaptive, a task per shard)" "Task Count: 8" "$W/explain"
 
