@@ -472,7 +472,7 @@ static const char css[] =
 	"h3{font-size:1.08rem;margin:1.1em 0 .4em}\n"
 	"p.note{font-size:.88rem;color:var(--muted);margin:.4em 0}\n"
 	"p.lead{margin:.2em 0 .6em}\n"
-	".scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.4em 0 .8em;"
+	".scroll{position:relative;overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.4em 0 .8em;"
 	"border:1px solid var(--line);border-radius:4px}\n"
 	"table{border-collapse:collapse;width:100%;font-size:.9rem}\n"
 	"caption{text-align:left;font-weight:600;padding:6px 8px}\n"
