@@ -480,7 +480,7 @@ static const char css[] =
 	"thead th{background:var(--head);color:#fff;font-weight:600;text-align:left}\n"
 	"tbody th{text-align:left;font-weight:normal;min-width:11em}\n"
 	"td{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
-	"td.t{text-align:left;white-space:normal}\n"
+	"td.t{text-align:left;white-space:normal;min-width:9em}\n"
 	"tr.total th,tr.total td{font-weight:700;background:var(--band)}\n"
 	"td.na,td.sup{color:var(--muted)}td.sup{font-style:italic}\n"
 	".good{color:var(--good)}.bad{color:var(--bad)}\n"
