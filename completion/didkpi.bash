@@ -55,6 +55,7 @@ _didkpi_values()
 	fi
 	case $what in
 	lang) names=(th en) ;;
+	report-formats) names=(xlsx html) ;;
 	*) mapfile -t names < <(_didkpi_ask "$what") ;;
 	esac
 	COMPREPLY=()
@@ -78,7 +79,8 @@ _didkpi_option_value()
 		_didkpi_values metrics "$cur" "$([[ $cmd == compare ]] && echo list)" ;;
 	-s | --service) _didkpi_values services "$cur" list ;;
 	-t | --template) _didkpi_values templates "$cur" ;;
-	-f | --format) _didkpi_values formats "$cur" ;;
+	-f | --format)
+		_didkpi_values "$([[ $cmd == report ]] && echo report-)formats" "$cur" ;;
 	-i | --interval) _didkpi_values intervals "$cur" ;;
 	-p | --period) _didkpi_values periods "$cur" ;;
 	--lang) _didkpi_values lang "$cur" ;;

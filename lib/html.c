@@ -194,12 +194,13 @@ static void td_num(struct hw *h, enum kpi_unit u, int set, double v)
 		P(h, "<td>%s</td>", num_text(u, v, b));
 }
 
-/* A change cell: better or worse in words (title) and by a class, the
- * arrow shows the direction. */
+/* A change cell: the sign shows the direction, the colour better or worse,
+ * and hidden words say better or worse to a screen reader. */
 static void td_change(struct hw *h, enum kpi_unit u, int higher_is_better, int set, double v)
 {
 	char b[NUM_LEN];
 	const char *cls = "";
+	int better = -1;
 
 	if (!set || !isfinite(v)) {
 		P(h, "<td class=\"na\">–</td>");
@@ -207,10 +208,15 @@ static void td_change(struct hw *h, enum kpi_unit u, int higher_is_better, int s
 	}
 	change_text(h, u, v, b);
 	if (b[0] == '+')
-		cls = higher_is_better ? " class=\"up good\"" : " class=\"up bad\"";
+		better = higher_is_better;
 	else if (b[0] != '\0' && strncmp(b, "0", 1))
-		cls = higher_is_better ? " class=\"down bad\"" : " class=\"down good\"";
-	P(h, "<td%s>%s</td>", cls, b);
+		better = !higher_is_better;
+	if (better >= 0)
+		cls = better ? " class=\"good\"" : " class=\"bad\"";
+	/* the colour says better or worse; a screen reader says it in words */
+	P(h, "<td%s>%s%s%s%s</td>", cls, better < 0 ? "" : "<span class=\"vh\">",
+	  better < 0 ? "" : better ? T(h, "ดีขึ้น ", "better ") : T(h, "แย่ลง ", "worse "),
+	  better < 0 ? "" : "</span>", b);
 }
 
 /* ---- charts: cairo's SVG surface into memory, inlined ---- */
@@ -466,7 +472,7 @@ static const char css[] =
 	"h3{font-size:1.08rem;margin:1.1em 0 .4em}\n"
 	"p.note{font-size:.88rem;color:var(--muted);margin:.4em 0}\n"
 	"p.lead{margin:.2em 0 .6em}\n"
-	".scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.4em 0 .8em;"
+	".scroll{position:relative;overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.4em 0 .8em;"
 	"border:1px solid var(--line);border-radius:4px}\n"
 	"table{border-collapse:collapse;width:100%;font-size:.9rem}\n"
 	"caption{text-align:left;font-weight:600;padding:6px 8px}\n"
@@ -474,10 +480,12 @@ static const char css[] =
 	"thead th{background:var(--head);color:#fff;font-weight:600;text-align:left}\n"
 	"tbody th{text-align:left;font-weight:normal;min-width:11em}\n"
 	"td{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
-	"td.t{text-align:left;white-space:normal}\n"
+	"td.t{text-align:left;white-space:normal;min-width:9em}\n"
 	"tr.total th,tr.total td{font-weight:700;background:var(--band)}\n"
 	"td.na,td.sup{color:var(--muted)}td.sup{font-style:italic}\n"
 	".good{color:var(--good)}.bad{color:var(--bad)}\n"
+	".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
+	"white-space:nowrap}\n"
 	"td.met,td.notmet,td.nota{text-align:left}\n"
 	"td.met{color:var(--good);font-weight:600}td.notmet{color:var(--bad);font-weight:600}\n"
 	"figure.chart{margin:.6em 0 1em}\n"

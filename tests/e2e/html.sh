@@ -31,6 +31,18 @@ run 64 "--format html needs a .html name" R --format html -o "$O/x.xlsx"
 has "wrong extension says which" "must end in .html" "$W/err"
 has "--help lists --format" "--format=FORMAT" <("$BIN" report --help)
 eq "usage errors wrote nothing" "" "$(ls -A "$O")"
+# bash completion offers the report's formats, not kpi's
+bcomp() {
+	bash --norc --noprofile -c '
+		. "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=()
+		_didkpi
+		printf "%s\n" "${COMPREPLY[@]}"' bcomp "$TOP/completion/didkpi.bash" "$BIN" "$@" |
+		tr '\n' ' ' | sed 's/ $//'
+}
+eq "bash: report --format offers xlsx and html" "xlsx html" "$(bcomp report --format '')"
+eq "bash: report -f h" "html" "$(bcomp report -f h)"
+eq "bash: other commands keep their formats" "table tsv" "$(bcomp compare -f t)"
 
 # ---- the independent reference numbers ----
 KR() { "$PY" "$TOP/tests/reference/kpi_ref.py" -d "$DB" "$@"; }
