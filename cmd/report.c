@@ -1,4 +1,5 @@
-/* didkpi report: the monthly XLSX workbook from a template, safe under cron. */
+/* didkpi report: the monthly XLSX workbook (or the PDF brief) from a template,
+ * safe under cron. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "sqlres.h"
 #include "status.h"
 #include "suggest.h"
+#include "brief.h"
 #include "template.h"
 #include "xlsx.h"
 
@@ -32,11 +34,14 @@ static const char usage[] =
 	"                          or the path of a .ini file\n"
 	"  -p, --period=PERIOD     2025-03, FY2568, FY2568-Q1, 2025-03-01..2025-04-01,\n"
 	"                          last-month (default), this-month, this-fy, last-fy\n"
-	"  -o, --output=PATH       the workbook to write (default\n"
-	"                          didkpi-{template}-{period}.xlsx); {period} becomes\n"
+	"  -f, --format=FORMAT     xlsx (the workbook, default) or pdf (a brief of two\n"
+	"                          to four A4 pages); default: from the output's\n"
+	"                          extension\n"
+	"  -o, --output=PATH       the file to write (default\n"
+	"                          didkpi-{template}-{period}.xlsx or .pdf); {period} becomes\n"
 	"                          the period's label (2025-03), {template} the\n"
 	"                          template's name, {date} today's date (2025-04-01)\n"
-	"      --lang=th|en        language of the workbook (default th)\n"
+	"      --lang=th|en        language of the workbook or brief (default th)\n"
 	"      --min-cell=N        blank breakdown cells of size 1..N-1 (default 5;\n"
 	"                          0 turns suppression off)\n"
 	"      --window=N          months before and after adoption compared (default 6)\n"
@@ -54,6 +59,13 @@ static const char usage[] =
 	"goes away during the run; 70 internal error; 73 cannot create the output\n"
 	"(no such directory, no permission, disk full, or another run is writing it).\n";
 
+/* What report writes. */
+enum report_format { REPORT_XLSX, REPORT_PDF, REPORT_FORMAT_COUNT };
+
+static const char *const report_format_names[REPORT_FORMAT_COUNT] = {
+	[REPORT_XLSX] = "xlsx", [REPORT_PDF] = "pdf",
+};
+
 struct opts {
 	const char *template_arg;
 	const char *period_text;
@@ -63,6 +75,7 @@ struct opts {
 	int window;
 	int thai;
 	int print_path;
+	int format;                /* enum report_format; -1: from the output's name */
 	unsigned fresh;            /* FRESH_ALLOW_EMPTY, FRESH_REQUIRE_COMPLETE */
 };
 
@@ -116,6 +129,7 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 		{ "template", required_argument, NULL, 't' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "min-cell", required_argument, NULL, OPT_MIN_CELL },
 		{ "window", required_argument, NULL, OPT_WINDOW },
@@ -131,11 +145,20 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 	int ch;
 
 	*done = 0;
-	while ((ch = getopt_long(argc, argv, "t:p:o:d:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "t:p:o:f:d:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 't': o->template_arg = optarg; break;
 		case 'p': o->period_text = optarg; break;
 		case 'o': o->output = optarg; break;
+		case 'f':
+			o->format = -1;
+			for (int i = 0; i < REPORT_FORMAT_COUNT; i++)
+				if (!strcmp(optarg, report_format_names[i]))
+					o->format = i;
+			if (o->format < 0)
+				return cmd_usage_error(ctx, "--format must be xlsx or pdf, not '%s'",
+						       optarg);
+			break;
 		case OPT_LANG:
 			if (strcmp(optarg, "th") && strcmp(optarg, "en"))
 				return cmd_usage_error(ctx, "--lang must be th or en, not '%s'", optarg);
@@ -184,11 +207,32 @@ static int has_pictures(const struct template *t)
 	return 0;
 }
 
-static int ends_with_xlsx(const char *s)
+/* Whether s ends in ".ext" (any case). */
+static int ends_with(const char *s, const char *ext)
 {
-	size_t n = strlen(s);
+	size_t n = strlen(s), e = strlen(ext);
 
-	return n > 5 && !strcasecmp(s + n - 5, ".xlsx");
+	return n > e + 1 && s[n - e - 1] == '.' && !strcasecmp(s + n - e, ext);
+}
+
+/* The format of the output's name when --format is not given: ".pdf" is
+ * the brief, everything else the workbook (whose name is checked later). */
+static enum report_format format_of(const char *output)
+{
+	return ends_with(output, "pdf") ? REPORT_PDF : REPORT_XLSX;
+}
+
+/* Writes the PDF brief into the outfile's stream; commits or aborts it. */
+static int write_brief(struct outfile *of, const struct template *t, const struct report_data *d,
+		       const struct brief_options *bo)
+{
+	int st;
+
+	if ((st = brief_write(outfile_stream(of), t, d, bo))) {
+		outfile_abort(of);
+		return st;
+	}
+	return outfile_commit(of);
 }
 
 /*
@@ -222,12 +266,13 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	struct opts o = {
 		.template_arg = "monthly", .period_text = "last-month",
 		.output = "didkpi-{template}-{period}.xlsx", .tz = "Asia/Bangkok",
-		.min_cell = 5, .window = 6, .thai = 1,
+		.min_cell = 5, .window = 6, .thai = 1, .format = -1,
 	};
 	struct template *tpl = NULL;
 	struct report_data *data = NULL;
 	struct report_request rq = { 0 };
 	struct xlsx_options xo = { 0 };
+	struct brief_options bo = { 0 };
 	struct period period;
 	struct civil_date today;
 	struct freshness fresh;
@@ -237,6 +282,10 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 
 	if ((st = parse_opts(argc, argv, ctx, &o, &done)) || done)
 		return st;
+	if (o.format < 0)
+		o.format = format_of(o.output);
+	else if (o.format == REPORT_PDF && !strcmp(o.output, "didkpi-{template}-{period}.xlsx"))
+		o.output = "didkpi-{template}-{period}.pdf";
 	/* Everything that can be checked is checked before connecting. */
 	if ((st = cmd_period_check(o.period_text)))
 		return st;
@@ -273,7 +322,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	free(path);
 	path = NULL;
-	if (has_pictures(tpl)) {
+	if (o.format != REPORT_XLSX || has_pictures(tpl)) {
 		fonts = 1;
 		if ((st = chart_font_check(o.thai)))
 			goto out;
@@ -287,8 +336,9 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	date_format_iso(today, date);
 	if ((st = expand_path(o.output, period.label, tname, date, &path)))
 		goto out;
-	if (!ends_with_xlsx(path)) {
-		st = cmd_usage_error(ctx, "--output '%s' must end in .xlsx", path);
+	if (!ends_with(path, report_format_names[o.format])) {
+		st = cmd_usage_error(ctx, "--output '%s' must end in .%s", path,
+				     report_format_names[o.format]);
 		goto out;
 	}
 	/* the lock, a private temporary file, signals remove them */
@@ -307,6 +357,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	rq.min_cell = o.min_cell;
 	rq.window_months = o.window;
 	rq.trend_months = 12;
+	rq.want_all = o.format != REPORT_XLSX;
 	for (size_t i = 0; i < tpl->nsheets; i++)
 		if (tpl->sheets[i].type == TPL_SHEET_TREND) {
 			rq.trend_months = tpl->sheets[i].months;
@@ -315,18 +366,29 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((st = report_gather(ctx->db, &rq, &data)))
 		goto out;
 
-	xo.thai = o.thai;
-	xo.dest = path;
-	xo.template_name = tname;
-	xo.template_path = tpath;
-	xo.tz = o.tz;
-	xo.min_cell = o.min_cell;
-	xo.window_months = o.window;
-	st = write_atomically(of, tpl, data, &xo);
+	switch ((enum report_format)o.format) {
+	case REPORT_PDF:
+		bo.thai = o.thai;
+		bo.template_name = tname;
+		bo.version = DIDKPI_VERSION;
+		st = write_brief(of, tpl, data, &bo);
+		break;
+	case REPORT_XLSX:
+	default:
+		xo.thai = o.thai;
+		xo.dest = path;
+		xo.template_name = tname;
+		xo.template_path = tpath;
+		xo.tz = o.tz;
+		xo.min_cell = o.min_cell;
+		xo.window_months = o.window;
+		st = write_atomically(of, tpl, data, &xo);
+		break;
+	}
 	of = NULL;
 	if (st)
 		goto out;
-	log_info("wrote %s (%zu sheets, %s)", path, tpl->nsheets, period.label);
+	log_info("wrote %s (%s, %s)", path, report_format_names[o.format], period.label);
 	if (o.print_path)
 		printf("%s\n", path);
 out:
