@@ -222,18 +222,19 @@ static void footer(struct brief *b)
 	cairo_move_to(b->cr, MARGIN, y - 4);
 	cairo_line_to(b->cr, PAGE_W - MARGIN, y - 4);
 	cairo_stroke(b->cr);
-	/* the right part first: it must not wrap; the department gets the rest */
+	/* the right part must not wrap; the department gets the rest (drawn
+	 * first, for the reading order of the text) */
 	if (right && left) {
 		PangoLayout *lay = text_layout(b, right, S_FOOT, 0, PANGO_ALIGN_LEFT);
 		int w, h;
 
 		pango_layout_get_size(lay, &w, &h);
+		text_at(b, MARGIN, y, WIDTH - (double)w / PANGO_SCALE - 12, left, S_FOOT, MUTED,
+			PANGO_ALIGN_LEFT);
 		set_rgb(b->cr, MUTED);
 		cairo_move_to(b->cr, PAGE_W - MARGIN - (double)w / PANGO_SCALE, y);
 		pango_cairo_show_layout(b->cr, lay);
 		g_object_unref(lay);
-		text_at(b, MARGIN, y, WIDTH - (double)w / PANGO_SCALE - 12, left, S_FOOT, MUTED,
-			PANGO_ALIGN_LEFT);
 	}
 	free(left);
 	free(right);
@@ -509,12 +510,13 @@ static void sec_cover(struct brief *b)
 }
 
 /* The headline KPIs: the briefing's five uptake KPIs, the Single Window,
- * coverage and training, then the volume, in reading order. */
+ * completion, coverage and training, then the volume, in reading order. */
 static const enum kpi_id headline[] = {
 	KPI_DIGITAL_CHANNEL_RATE, KPI_DIGITAL_ID_USE_RATE, KPI_ENROLMENT_RATE,
 	KPI_EDID_COVERAGE,        KPI_SERVICE_TIME_MEDIAN, KPI_SATISFACTION_MEAN,
-	KPI_REPEAT_USE_RATE,      KPI_SINGLE_WINDOW_RATE,  KPI_AUTH_SUCCESS_RATE,
-	KPI_STAFF_TRAINING_COVERAGE, KPI_REQUESTS,         KPI_ACTIVE_USERS,
+	KPI_REPEAT_USE_RATE,      KPI_SINGLE_WINDOW_RATE,  KPI_COMPLETION_RATE,
+	KPI_AUTH_SUCCESS_RATE,    KPI_STAFF_TRAINING_COVERAGE, KPI_REQUESTS,
+	KPI_ACTIVE_USERS,
 };
 
 static void sec_kpis(struct brief *b)
