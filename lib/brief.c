@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -25,12 +26,15 @@
 #define FOOT_H 26.0
 #define BOTTOM (PAGE_H - MARGIN - FOOT_H)
 #define WIDTH (PAGE_W - 2 * MARGIN)
-#define PAD 3.0                 /* inside a table cell */
+#define PAD 2.5                 /* inside a table cell */
 #define GAP 10.0                /* between blocks of a section */
+#define LINE 1.55               /* line height / font size: room for Thai
+				   marks above and below */
 
 /* Sarabun or TH Sarabun New where a site installed them, else the TLWG
- * fonts every Debian Thai desktop has, else whatever sans fontconfig gives. */
-#define FAMILY "Sarabun, TH Sarabun New, Loma, Garuda, sans"
+ * fonts every Debian Thai desktop has, else whatever sans fontconfig gives
+ * (see choose_family()). */
+#define FAMILY_FALLBACK "Loma, Garuda, sans"
 
 /* Colours, 0xRRGGBB. Met/not met and better/worse also say it in words or
  * with a symbol: colour is never the only signal. */
@@ -50,10 +54,11 @@ static const struct {
 	double size;
 	int bold;
 } styles[S_COUNT] = {
-	[S_BODY] = { 10.5, 0 }, [S_NOTE] = { 8, 0 },   [S_KICKER] = { 9.5, 1 },
-	[S_TITLE] = { 17, 1 },  [S_SUB] = { 11, 0 },   [S_H2] = { 13, 1 },
-	[S_HEAD] = { 8.5, 1 },  [S_CELL] = { 9.5, 0 }, [S_CELL_B] = { 9.5, 1 },
-	[S_FOOT] = { 7.5, 0 },
+	/* for Loma, which draws large for its size; Sarabun is alike */
+	[S_BODY] = { 9, 0 },   [S_NOTE] = { 7, 0 },   [S_KICKER] = { 8, 1 },
+	[S_TITLE] = { 15, 1 }, [S_SUB] = { 9.5, 0 },  [S_H2] = { 11.5, 1 },
+	[S_HEAD] = { 7.5, 1 }, [S_CELL] = { 8, 0 },   [S_CELL_B] = { 8, 1 },
+	[S_FOOT] = { 6.5, 0 },
 };
 
 struct brief {
@@ -64,6 +69,8 @@ struct brief {
 	const struct template *t;
 	const struct brief_options *o;
 	int thai, th;
+	const char *family;        /* the Pango family list of all text */
+	double scale;              /* font sizes x this (TH Sarabun draws small) */
 	int draw;                  /* 0: lay out only (the first pass) */
 	int measure;               /* measuring a section: no drawing, no breaks */
 	double y;                  /* the top of what comes next */
@@ -96,13 +103,21 @@ static PangoLayout *text_layout(struct brief *b, const char *text, enum style s,
 {
 	PangoLayout *lay = pango_layout_new(b->pctx);
 	PangoFontDescription *fd = pango_font_description_new();
+	PangoAttrList *attrs;
 
-	pango_font_description_set_family(fd, FAMILY);
-	pango_font_description_set_absolute_size(fd, styles[s].size * PANGO_SCALE);
+	pango_font_description_set_family(fd, b->family);
+	pango_font_description_set_absolute_size(fd, styles[s].size * b->scale * PANGO_SCALE);
 	pango_font_description_set_weight(fd, styles[s].bold ? PANGO_WEIGHT_BOLD
 							     : PANGO_WEIGHT_NORMAL);
 	pango_layout_set_font_description(lay, fd);
 	pango_font_description_free(fd);
+	/* one line height whatever font a character falls back to (the
+	 * symbols come from DejaVu, whose lines are taller than Loma's) */
+	attrs = pango_attr_list_new();
+	pango_attr_list_insert(attrs, pango_attr_line_height_new_absolute(
+					      (int)(styles[s].size * b->scale * LINE * PANGO_SCALE)));
+	pango_layout_set_attributes(lay, attrs);
+	pango_attr_list_unref(attrs);
 	if (w > 0) {
 		pango_layout_set_width(lay, (int)(w * PANGO_SCALE));
 		pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
@@ -525,8 +540,8 @@ static void sec_kpis(struct brief *b)
 	int month = d->period.kind == PERIOD_MONTH;
 	char prev[PERIOD_HUMAN_LEN], yago[PERIOD_HUMAN_LEN], *h_prev, *h_yago;
 	static const struct tcol cols[] = {
-		{ 163, PANGO_ALIGN_LEFT },  { 58, PANGO_ALIGN_RIGHT }, { 50, PANGO_ALIGN_RIGHT },
-		{ 74, PANGO_ALIGN_LEFT },   { 80, PANGO_ALIGN_RIGHT }, { 80.2, PANGO_ALIGN_RIGHT },
+		{ 180, PANGO_ALIGN_LEFT },  { 52, PANGO_ALIGN_RIGHT }, { 48, PANGO_ALIGN_RIGHT },
+		{ 70, PANGO_ALIGN_LEFT },   { 80, PANGO_ALIGN_RIGHT }, { 80, PANGO_ALIGN_RIGHT },
 	};
 	struct table t = { cols, 6, NULL, 0 };
 	struct tcell head[6];
@@ -840,6 +855,10 @@ static const char *before_after(const struct brief *b, const struct compare_row 
 	return buf;
 }
 
+/* The before/after table lists at most this many services, the earliest
+ * adopters (whose windows are complete) first: the brief stays short. */
+#define COMPARE_ROWS 20
+
 /* Services by the day they began accepting Digital ID, then by code. */
 static int since_cmp(const void *pa, const void *pb)
 {
@@ -900,7 +919,7 @@ static void sec_compare(struct brief *b)
 			order[n++] = &d->services[i];
 	qsort(order, n, sizeof(*order), since_cmp);
 	table_begin(b, &t, 20);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && i < COMPARE_ROWS; i++) {
 		const struct report_service *s = order[i];
 		char since[48], c1[128], c2[128], c3[128];
 		struct tcell row[5];
@@ -918,6 +937,16 @@ static void sec_compare(struct brief *b)
 		table_row(b, &t, row, ROW_BODY);
 	}
 	free(order);
+	if (n > COMPARE_ROWS) {
+		note = b->thai ? bprintf(b, "และอีก %zu บริการที่เริ่มรับ Digital ID ภายหลัง: ดูในสมุดงาน (didkpi report)",
+					 n - COMPARE_ROWS)
+			       : bprintf(b, "And %zu more services that adopted Digital ID later: see the "
+					    "workbook (didkpi report).", n - COMPARE_ROWS);
+		b->y += 3;
+		if (note)
+			para(b, note, S_NOTE, MUTED, 0);
+		free(note);
+	}
 	b->y += GAP;
 }
 
@@ -1070,10 +1099,14 @@ static void chart_block(struct brief *b, const struct chart *c, double h)
 	b->y += h + GAP;
 }
 
+/* The trend chart's height: what page 1 has left below the table and the
+ * sentence (a long sentence or many wrapped names move it to page 2). */
+#define TREND_H 215.0
+
 static void sec_trend(struct brief *b)
 {
 	heading(b, T(b, "แนวโน้มรายเดือน", "The monthly trend"));
-	chart_block(b, NULL, 250);
+	chart_block(b, NULL, TREND_H);
 }
 
 static void sec_compare_chart(struct brief *b)
@@ -1091,7 +1124,9 @@ static void lay_out(struct brief *b)
 	section(b, sec_kpis);
 	section(b, sec_effect);
 	section(b, sec_trend);
-	page_break(b);
+	/* the rest from page 2 on (when page 1 has room left, the trend is on it) */
+	if (b->page == 1)
+		page_break(b);
 	section(b, sec_improve);
 	section(b, sec_compare);
 	section(b, sec_compare_chart);
@@ -1157,6 +1192,46 @@ static void set_metadata(struct brief *b)
 	free(creator);
 }
 
+/* Whether fontconfig gives the font family itself for a request of it
+ * (fonts-thai-tlwg aliases "Sarabun" and "TH Sarabun New" to Laksaman). */
+static int family_installed(PangoContext *ctx, const char *family)
+{
+	PangoFontDescription *fd = pango_font_description_new();
+	PangoFont *f;
+	int yes = 0;
+
+	pango_font_description_set_family(fd, family);
+	pango_font_description_set_absolute_size(fd, 10 * PANGO_SCALE);
+	if ((f = pango_context_load_font(ctx, fd))) {
+		PangoFontDescription *got = pango_font_describe(f);
+		const char *name = pango_font_description_get_family(got);
+
+		yes = name && !strcasecmp(name, family);
+		pango_font_description_free(got);
+		g_object_unref(f);
+	}
+	pango_font_description_free(fd);
+	return yes;
+}
+
+/*
+ * Sarabun, else TH Sarabun New (the government's standard font, which
+ * draws a good deal smaller than others at the same size: 1.35 times the
+ * size brings it to Loma's), else Loma, Garuda or sans.
+ */
+static void choose_family(struct brief *b)
+{
+	b->scale = 1;
+	if (family_installed(b->pctx, "Sarabun")) {
+		b->family = "Sarabun, " FAMILY_FALLBACK;
+	} else if (family_installed(b->pctx, "TH Sarabun New")) {
+		b->family = "TH Sarabun New, " FAMILY_FALLBACK;
+		b->scale = 1.35;
+	} else {
+		b->family = FAMILY_FALLBACK;
+	}
+}
+
 /* One pass over the document onto a PDF surface writing to s. */
 static int run_pass(struct brief *b, struct sink *s)
 {
@@ -1174,6 +1249,7 @@ static int run_pass(struct brief *b, struct sink *s)
 	cairo_font_options_destroy(fo);
 	pango_context_set_round_glyph_positions(b->pctx, FALSE);
 	pango_context_set_language(b->pctx, pango_language_from_string(b->thai ? "th" : "en"));
+	choose_family(b);
 	if (b->draw)
 		set_metadata(b);
 	lay_out(b);

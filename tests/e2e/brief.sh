@@ -114,16 +114,22 @@ else
 	not_ok "the demo's comparison has a pooled digital rate" "$(head -5 "$W/compare.csv")"
 fi
 lacks "page 1 holds no page-2 section" "บริการที่ควรปรับปรุง" "$W/th1.txt"
-# a table row is never split: every service of the before/after table is
-# one line with its adoption date ("1 มี.ค. 2567")
-missing=
-while IFS='|' read -r name d m y; do
-	grep -qF -- "$name $d $m $y" "$W/th.txt" || missing="$missing $name"
-done < <(q "$DBNAME" -c "SELECT name_th, extract(day FROM digital_id_since)::int,
+# a table row is never split: each adopting service's name (wrapped or
+# not) and its adoption date ("1 มี.ค. 2567") are on the same page, one
+# after the other (pdftotext ends each page with a form feed)
+q "$DBNAME" -c "SELECT name_th || '|' || extract(day FROM digital_id_since)::int || ' ' ||
 	(ARRAY['ม.ค.','ก.พ.','มี.ค.','เม.ย.','พ.ค.','มิ.ย.','ก.ค.','ส.ค.','ก.ย.','ต.ค.','พ.ย.','ธ.ค.'])
-	[extract(month FROM digital_id_since)::int], extract(year FROM digital_id_since)::int + 543
-	FROM didkpi.services WHERE digital_id_since IS NOT NULL")
-eq "before/after: every adopting service on one line with its date" "" "$missing"
+	[extract(month FROM digital_id_since)::int] || ' ' ||
+	(extract(year FROM digital_id_since)::int + 543)
+	FROM didkpi.services WHERE digital_id_since IS NOT NULL" >"$W/adopted.txt"
+eq "before/after: every adopting service's row whole on one page" "" "$(python3 -c '
+import re, sys
+norm = lambda s: re.sub(r"\s+", "", s)
+pages = [norm(p) for p in open(sys.argv[1], encoding="utf-8").read().split("\f")]
+for line in open(sys.argv[2], encoding="utf-8"):
+    name, date = line.rstrip("\n").split("|")
+    if not any(norm(name + date) in p for p in pages):
+        print(name)' "$W/th.txt" "$W/adopted.txt")"
 
 # the same data gives the same bytes but for the creation date
 run 0 "a second Thai brief" R --period $P -o "$O/th2.pdf"
@@ -184,6 +190,36 @@ while IFS=, read -r k v t; do
 	targets=$((targets + 1))
 done < <(awk -F, '$5 == "all" {print $4 "," $7 "," $10}' "$W/fx.csv")
 eq "fixture: three KPIs with a target checked" 3 "$targets"
+
+# ---- a table longer than a page: rows whole, the header repeated, and
+# at most 20 services listed (the rest named in a note) ----
+q "$DBNAME" -c "INSERT INTO didkpi.services
+	SELECT 'long' || i, repeat('บริการที่มีชื่อยาวมากจนต้องตัดบรรทัด ', 5) || i, 'Long ' || i,
+	       'unit-a', true, date '2024-01-01' + i FROM generate_series(10, 34) i" >/dev/null
+run 0 "brief with 25 more adopting services, long names" R --period 2025-03 --min-cell 0 -o "$O/long.pdf"
+pdftotext -raw "$O/long.pdf" "$W/long.txt"
+q "$DBNAME" -c "SELECT name_th || '|' || extract(day FROM digital_id_since)::int || ' ' ||
+	(ARRAY['ม.ค.','ก.พ.','มี.ค.','เม.ย.','พ.ค.','มิ.ย.','ก.ค.','ส.ค.','ก.ย.','ต.ค.','พ.ย.','ธ.ค.'])
+	[extract(month FROM digital_id_since)::int] || ' ' ||
+	(extract(year FROM digital_id_since)::int + 543)
+	FROM didkpi.services WHERE digital_id_since IS NOT NULL
+	ORDER BY digital_id_since, service_code LIMIT 20" >"$W/long-adopted.txt"
+eq "long table: the 20 earliest adopters, each row whole on one page" "" "$(python3 -c '
+import re, sys
+norm = lambda s: re.sub(r"\s+", "", s)
+pages = [norm(p) for p in open(sys.argv[1], encoding="utf-8").read().split("\f")]
+for line in open(sys.argv[2], encoding="utf-8"):
+    name, date = line.rstrip("\n").split("|")
+    if not any(norm(name + date) in p for p in pages):
+        print(name)' "$W/long.txt" "$W/long-adopted.txt")"
+eq "long table: on more than one page, its header on each" "ok" "$(python3 -c '
+import sys
+pages = [p for p in open(sys.argv[1], encoding="utf-8").read().split("\f") if "ตัดบรรทัด" in p]
+bad = [i for i, p in enumerate(pages) if "บริการ เริ่มรับ Digital ID" not in p]
+print("ok" if len(pages) >= 2 and not bad else "pages %d, without header %s" % (len(pages), bad))' "$W/long.txt")"
+more=$(($(q "$DBNAME" -c "SELECT count(*) FROM didkpi.services WHERE digital_id_since IS NOT NULL") - 20))
+has "long table: the $more services left out are counted" "^และอีก $more บริการที่เริ่มรับ Digital ID ภายหลัง" "$W/long.txt"
+lacks "long table: the 21st adopter is not listed" "ตัดบรรทัด 34" "$W/long.txt"
 
 # ---- hostile names: Pango markup and entities print as they are ----
 DB=$DEMO_DB DBNAME=$DEMO_DBNAME
