@@ -879,9 +879,9 @@ static void sec_compare(struct brief *b)
 	const struct tcell head[] = {
 		{ T(b, "บริการ", "Service"), 0, 1 },
 		{ T(b, "เริ่มรับ Digital ID", "Digital ID since"), 0, 1 },
-		{ T(b, "ช่องทางดิจิทัล ก่อน → หลัง", "Digital channel, before → after"), 0, 1 },
-		{ T(b, "เวลาให้บริการ (ชม.) ก่อน → หลัง", "Service time (h), before → after"), 0, 1 },
-		{ T(b, "ความพึงพอใจ ก่อน → หลัง", "Satisfaction, before → after"), 0, 1 },
+		{ T(b, "ช่องทางดิจิทัล\nก่อน → หลัง", "Digital channel\nbefore → after"), 0, 1 },
+		{ T(b, "เวลาให้บริการ (ชม.)\nก่อน → หลัง", "Service time (h)\nbefore → after"), 0, 1 },
+		{ T(b, "ความพึงพอใจ\nก่อน → หลัง", "Satisfaction\nbefore → after"), 0, 1 },
 	};
 	struct table t = { cols, 5, head, 0 };
 	int w = d->compare ? d->compare->window_months : 6, any = 0;
@@ -1127,10 +1127,12 @@ static void lay_out(struct brief *b)
 	/* the rest from page 2 on (when page 1 has room left, the trend is on it) */
 	if (b->page == 1)
 		page_break(b);
+	/* the two short sections first: they share page 2, and the long
+	 * before/after table and its chart fill the next */
 	section(b, sec_improve);
+	section(b, sec_auth);
 	section(b, sec_compare);
 	section(b, sec_compare_chart);
-	section(b, sec_auth);
 	footer(b);
 }
 

@@ -90,7 +90,7 @@ pdftotext -raw "$O/th.pdf" "$W/th.txt"
 in_order "Thai headings in reading order" "$W/th.txt" \
 	"สรุปสำหรับผู้บริหาร" "กรมพัฒนาฝีมือแรงงาน · พฤษภาคม 2568" "ตัวชี้วัดหลักเทียบเป้าหมาย" \
 	"ผลของการเริ่มใช้ Digital ID" "แนวโน้มรายเดือน" "หน้า 1 จาก" \
-	"บริการที่ควรปรับปรุง" "ก่อนและหลังเริ่มรับ Digital ID รายบริการ" "การยืนยันตัวตน"
+	"บริการที่ควรปรับปรุง" "การยืนยันตัวตน" "ก่อนและหลังเริ่มรับ Digital ID รายบริการ"
 n=$(pages "$O/th.pdf")
 has "the last page's footer says page N of N" "หน้า $n จาก $n\$" "$W/th.txt"
 pdftotext -raw -f 1 -l 1 "$O/th.pdf" "$W/th1.txt"
@@ -152,8 +152,8 @@ pdftotext -raw "$O/didkpi-monthly-$P.pdf" "$W/en.txt"
 in_order "English headings in reading order" "$W/en.txt" \
 	"EXECUTIVE BRIEF" "Department of Skill Development · May 2025" \
 	"Headline KPIs against their targets" "The effect of adopting Digital ID" \
-	"The monthly trend" "Page 1 of" "Services to improve" \
-	"Before and after Digital ID, by service" "Authentication"
+	"The monthly trend" "Page 1 of" "Services to improve" "Authentication" \
+	"Before and after Digital ID, by service"
 "$BIN" kpi --list --lang en --format csv >"$W/labels-en.csv"
 label=$(awk -F, '$1 == "requests" {print $2}' "$W/labels-en.csv")
 has "English: requests as didkpi kpi ($label $req)" "^$label $req " "$W/en.txt"
@@ -215,7 +215,7 @@ for line in open(sys.argv[2], encoding="utf-8"):
 eq "long table: on more than one page, its header on each" "ok" "$(python3 -c '
 import sys
 pages = [p for p in open(sys.argv[1], encoding="utf-8").read().split("\f") if "ตัดบรรทัด" in p]
-bad = [i for i, p in enumerate(pages) if "บริการ เริ่มรับ Digital ID" not in p]
+bad = [i for i, p in enumerate(pages) if "บริการ เริ่มรับ Digital ID ช่องทางดิจิทัล" not in p]
 print("ok" if len(pages) >= 2 and not bad else "pages %d, without header %s" % (len(pages), bad))' "$W/long.txt")"
 more=$(($(q "$DBNAME" -c "SELECT count(*) FROM didkpi.services WHERE digital_id_since IS NOT NULL") - 20))
 has "long table: the $more services left out are counted" "^และอีก $more บริการที่เริ่มรับ Digital ID ภายหลัง" "$W/long.txt"
