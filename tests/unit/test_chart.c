@@ -26,6 +26,7 @@
 #include <pango/pangocairo.h>
 
 #include "../../lib/chart.h"
+#include "../../lib/chartspec.h"
 #include "../../lib/status.h"
 
 #define W 1000
@@ -963,6 +964,191 @@ static void test_review_files(void **state)
 		}
 }
 
+
+/* ---- lib/chartspec.c: what each chart shows ---- */
+
+/* FY2568's months as periods. */
+static struct period *fy_months(size_t *n)
+{
+	struct period fy, *m = NULL;
+
+	assert_int_equal(period_parse("FY2568", (struct civil_date){ 2025, 11, 1 }, &fy, NULL, 0), 0);
+	assert_int_equal(period_split(&fy, INTERVAL_MONTH, &m, n), 0);
+	assert_int_equal(*n, 12);
+	return m;
+}
+
+/* The trend: the target line steps with the target in force and its label
+ * says since when; markers sit at the adoption day; the caller's values
+ * are copied, not changed. */
+static void test_spec_trend(void **state)
+{
+	size_t n, i;
+	struct period *m = fy_months(&n), fy = period_range(m[0].start, m[11].end);
+	double vals[12], tgt[12];
+	struct chartdata_series ser = { .values = vals };
+	struct chartdata data = { .nmonths = 12, .series = &ser, .nseries = 1, .target = tgt };
+	struct chartdata_service svc = { .code = "s_a", .name_th = "บริการ ก", .name_en = "Service A",
+					 .has_since = 1, .since = { 2025, 1, 16 } };
+	struct chartdata_services mk = { &svc, 1 };
+	struct chartspec_ctx ctx = { .thai = 0, .today = { 2025, 11, 27 } };
+	struct chartspec_trend in = { .kpi = KPI_DIGITAL_CHANNEL_RATE, .period = &fy, .months = m,
+				      .nmonths = n, .interval = INTERVAL_MONTH, .data = &data,
+				      .markers = &mk };
+	struct chartspec *cs = NULL;
+
+	(void)state;
+	for (i = 0; i < 12; i++) {
+		vals[i] = 0.3 + 0.01 * (double)i;
+		tgt[i] = i < 3 ? 0.5 : 0.6;
+	}
+	assert_int_equal(chartspec_trend(&ctx, &in, &cs), DK_OK);
+	assert_non_null(cs);
+	assert_int_equal(cs->empty, 0);
+	assert_int_equal(cs->chart.kind, CHART_LINE);
+	assert_int_equal(cs->chart.format, CHART_FMT_PERCENT);
+	assert_int_equal(cs->chart.ncategories, 12);
+	assert_string_equal(cs->chart.categories[0], "Oct 24");
+	assert_string_equal(cs->cat_keys[11], "2025-09");
+	assert_string_equal(cs->series_keys[0], "all");
+	assert_string_equal(cs->chart.series[0].name, "All services");
+	assert_true(cs->chart.series[0].values != vals);
+	assert_true(cs->chart.has_target);
+	assert_true(cs->chart.target == 0.6);
+	assert_true(cs->chart.targets[0] == 0.5);
+	assert_string_equal(cs->chart.target_label, "Target 60% (from Jan 25)");
+	assert_int_equal(cs->chart.nmarkers, 1);
+	/* 16 Jan is day 15 of 31 of month 3: 3 - 0.5 + 15/31 */
+	assert_true(fabs(cs->chart.markers[0].position - (2.5 + 15.0 / 31)) < 1e-9);
+	assert_string_equal(cs->chart.markers[0].label, "Service A");
+	assert_non_null(strstr(cs->chart.subtitle, "dashed lines"));
+	assert_non_null(strstr(cs->chart.source, "data as of 27 Nov 2025"));
+	assert_non_null(strstr(cs->alt, "Digital service usage rate"));
+	chartspec_free(cs);
+
+	/* all missing: an explicit "no data" chart; the caller's title wins */
+	for (i = 0; i < 12; i++)
+		vals[i] = NAN;
+	ctx.thai = 1;
+	ctx.title = "ชื่อของผู้เรียก";
+	assert_int_equal(chartspec_trend(&ctx, &in, &cs), DK_OK);
+	assert_int_equal(cs->empty, 1);
+	assert_string_equal(cs->chart.title, "ชื่อของผู้เรียก");
+	assert_string_equal(cs->chart.categories[0], "ต.ค. 67");
+	assert_string_equal(cs->chart.target_label, "เป้าหมาย 60% (ตั้งแต่ ม.ค. 68)");
+	chartspec_free(cs);
+
+	/* no months: a titled "no data" chart without data */
+	in.nmonths = 0;
+	in.data = NULL;
+	ctx.title = NULL;
+	assert_int_equal(chartspec_trend(&ctx, &in, &cs), DK_OK);
+	assert_int_equal(cs->empty, 1);
+	assert_string_equal(cs->chart.title, "อัตราการใช้บริการดิจิทัล");
+	assert_int_equal(cs->chart.ncategories, 0);
+	chartspec_free(cs);
+	chartspec_free(NULL);
+	free(m);
+}
+
+/* The mix: unused methods leave the legend but one Digital ID entry stays;
+ * a month with nothing counted is missing, not zero. */
+static void test_spec_mix(void **state)
+{
+	size_t n;
+	struct period *m = fy_months(&n), fy = period_range(m[0].start, m[11].end);
+	double pw[12] = { 0 }, thaid[12] = { 0 }, face[12] = { 0 };
+	struct chartdata_series ser[3] = {
+		{ .code = "thaid", .name_th = "ไทยดี", .name_en = "ThaiD", .digital = 1, .values = thaid },
+		{ .code = "face", .name_th = "ใบหน้า", .name_en = "Face", .digital = 1, .values = face },
+		{ .code = "password", .name_th = "รหัสผ่าน", .name_en = "Password", .values = pw },
+	};
+	struct chartdata data = { .nmonths = 12, .series = ser, .nseries = 3 };
+	struct chartspec_ctx ctx = { .thai = 0, .today = { 2025, 11, 27 } };
+	struct chartspec_mix in = { .methods = 1, .share = 1, .period = &fy, .months = m,
+				    .nmonths = n, .interval = INTERVAL_MONTH, .data = &data };
+	struct chartspec *cs = NULL;
+
+	(void)state;
+	for (size_t i = 1; i < 12; i++)
+		pw[i] = 10;
+	ser[2].total = data.total = 110;
+	assert_int_equal(chartspec_mix(&ctx, &in, &cs), DK_OK);
+	assert_int_equal(cs->empty, 0);
+	assert_int_equal(cs->chart.kind, CHART_STACKED_BAR);
+	assert_int_equal(cs->chart.nseries, 2);
+	assert_string_equal(cs->series_keys[0], "thaid");
+	assert_string_equal(cs->series_keys[1], "password");
+	assert_true(cs->chart.series[0].emphasis && !cs->chart.series[1].emphasis);
+	assert_true(isnan(cs->chart.series[1].values[0]));
+	assert_true(cs->chart.series[1].values[1] == 10);
+	assert_true(pw[0] == 0); /* the caller's data is untouched */
+	assert_true(cs->chart.stacked_share);
+	assert_non_null(strstr(cs->chart.title, "share"));
+	chartspec_free(cs);
+	free(m);
+}
+
+/* Before/after: the pooled row first, then by adoption day; whiskers from
+ * the before level; skipped services "no data", or left out on request. */
+static void test_spec_compare(void **state)
+{
+	struct compare_row rows[4];
+	struct compare_result res = { .rows = rows, .nrows = 4 };
+	struct chartspec_ctx ctx = { .thai = 0, .today = { 2025, 11, 27 } };
+	struct chartspec_compare in = { .metric = CMP_DIGITAL_CHANNEL_RATE, .result = &res,
+					.window_months = 6 };
+	struct chartspec *cs = NULL;
+
+	(void)state;
+	memset(rows, 0, sizeof(rows));
+	rows[0] = (struct compare_row){ .service_code = "all", .pooled = 1, .pooled_services = 2,
+		.metric = CMP_DIGITAL_CHANNEL_RATE, .before = { 1, 0.4 }, .after = { 1, 0.8 },
+		.ci_low = { 1, 0.3 }, .ci_high = { 1, 0.5 } };
+	rows[1] = (struct compare_row){ .service_code = "s_b", .name_en = "Service B",
+		.metric = CMP_DIGITAL_CHANNEL_RATE, .has_dates = 1, .adopted = { 2025, 3, 1 },
+		.before = { 1, 0.4 }, .after = { 1, 0.8 } };
+	rows[2] = (struct compare_row){ .service_code = "s_a", .name_en = "Service A",
+		.metric = CMP_DIGITAL_CHANNEL_RATE, .has_dates = 1, .adopted = { 2025, 1, 15 },
+		.before = { 1, 0.2 }, .after = { 1, 0.6 }, .ci_low = { 1, 0.1 }, .ci_high = { 1, 0.7 } };
+	rows[3] = (struct compare_row){ .service_code = "s_c", .name_en = "Service C",
+		.metric = CMP_DIGITAL_CHANNEL_RATE, .has_dates = 1, .adopted = { 2025, 8, 1 },
+		.skip = "after-window not complete" };
+	assert_int_equal(chartspec_compare(&ctx, &in, &cs), DK_OK);
+	assert_int_equal(cs->chart.kind, CHART_GROUPED_BAR);
+	assert_int_equal(cs->chart.ncategories, 4);
+	assert_string_equal(cs->cat_keys[0], "all");
+	assert_string_equal(cs->cat_keys[1], "s_a");
+	assert_string_equal(cs->cat_keys[2], "s_b");
+	assert_string_equal(cs->cat_keys[3], "s_c");
+	assert_string_equal(cs->chart.categories[0], "2 services pooled");
+	assert_true(fabs(cs->chart.series[1].ci_low[1] - 0.3) < 1e-12);
+	assert_true(fabs(cs->chart.series[1].ci_high[1] - 0.9) < 1e-12);
+	assert_true(isnan(cs->chart.series[0].values[3]));
+	assert_non_null(strstr(cs->chart.subtitle, "n/a"));
+	assert_int_equal(cs->empty, 0);
+	chartspec_free(cs);
+
+	in.omit_skipped = 1;
+	assert_int_equal(chartspec_compare(&ctx, &in, &cs), DK_OK);
+	assert_int_equal(cs->chart.ncategories, 3);
+	assert_null(strstr(cs->chart.subtitle, "n/a"));
+	chartspec_free(cs);
+
+	/* only skipped services: empty */
+	res.rows = rows + 3;
+	res.nrows = 1;
+	in.omit_skipped = 0;
+	assert_int_equal(chartspec_compare(&ctx, &in, &cs), DK_OK);
+	assert_int_equal(cs->empty, 1);
+	chartspec_free(cs);
+	in.result = NULL;
+	assert_int_equal(chartspec_compare(&ctx, &in, &cs), DK_OK);
+	assert_int_equal(cs->empty, 1);
+	assert_int_equal(cs->chart.ncategories, 0);
+	chartspec_free(cs);
+}
+
 int main(void)
 {
 	/* The re-executed child of test_font_check_missing: only the check. */
@@ -987,6 +1173,9 @@ int main(void)
 		cmocka_unit_test(test_write_failure_keeps_old),
 		cmocka_unit_test(test_crowded_markers),
 		cmocka_unit_test(test_review_files),
+		cmocka_unit_test(test_spec_trend),
+		cmocka_unit_test(test_spec_mix),
+		cmocka_unit_test(test_spec_compare),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 
