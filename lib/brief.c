@@ -13,6 +13,7 @@
 
 #include "brief.h"
 #include "chart.h"
+#include "chartspec.h"
 #include "format.h"
 #include "kpiout.h"
 #include "log.h"
@@ -1103,15 +1104,66 @@ static void chart_block(struct brief *b, const struct chart *c, double h)
  * sentence (a long sentence or many wrapped names move it to page 2). */
 #define TREND_H 215.0
 
+/* The before/after chart's: below its table, or on a page of its own. */
+#define COMPARE_H 265.0
+
+/* The chart ctx of chartspec: the snapshot's date as "data as of". */
+static struct chartspec_ctx chart_ctx(const struct brief *b)
+{
+	return (struct chartspec_ctx){ .thai = b->thai };
+}
+
+/* Builds a chart with build() and draws it h points high; nothing is built
+ * while only laying out (charts take their height whatever they show). */
+static void spec_block(struct brief *b, double h,
+		       int (*build)(const struct brief *, struct chartspec **))
+{
+	struct chartspec *cs = NULL;
+	int st;
+
+	if (!drawing(b)) {
+		chart_block(b, NULL, h);
+		return;
+	}
+	if ((st = build(b, &cs))) {
+		if (!b->st)
+			b->st = st;
+		return;
+	}
+	chart_block(b, &cs->chart, h);
+	chartspec_free(cs);
+}
+
+/* The digital channel rate by month, its target and the adoption days:
+ * the briefing's headline KPI (the one chart builder, lib/chartspec.c). */
+static int build_trend(const struct brief *b, struct chartspec **out)
+{
+	struct chartspec_ctx c = chart_ctx(b);
+
+	return chartspec_report_trend(&c, b->d, KPI_DIGITAL_CHANNEL_RATE, out);
+}
+
+/* The digital channel rate before and after, by service, with intervals. */
+static int build_compare(const struct brief *b, struct chartspec **out)
+{
+	struct chartspec_ctx c = chart_ctx(b);
+
+	return chartspec_report_compare(&c, b->d, CMP_DIGITAL_CHANNEL_RATE,
+					b->d->compare ? b->d->compare->window_months : 6, out);
+}
+
 static void sec_trend(struct brief *b)
 {
 	heading(b, T(b, "แนวโน้มรายเดือน", "The monthly trend"));
-	chart_block(b, NULL, TREND_H);
+	spec_block(b, TREND_H, build_trend);
 }
 
+/* Only when some service has a result: else the chart would say "no data". */
 static void sec_compare_chart(struct brief *b)
 {
-	(void)b;
+	if (!pooled(b->d, CMP_DIGITAL_CHANNEL_RATE))
+		return;
+	spec_block(b, COMPARE_H, build_compare);
 }
 
 /* ---- the document ---- */
