@@ -68,6 +68,7 @@ static const struct demo_step {
 	{ "demo.sql#satisfaction", 0, T_SATISFACTION },
 	{ "demo.sql#restore_keys", 1, -1 },
 	{ "demo.sql#channel_costs", 0, T_COSTS },
+	{ "demo.sql#targets", 1, -1 },
 	{ "demo.sql#analyze", 0, -1 },
 	{ "demo.sql#cleanup", 0, -1 },
 };
