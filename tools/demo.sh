@@ -26,11 +26,15 @@ done
 # The monthly workbook for the last complete month.
 wb=$("$bin" report --template monthly --period last-month \
 	-o "$out/didkpi-{template}-{period}.xlsx" --print-path)
+# The PDF brief of the same month, for the director.
+brief=$("$bin" report --format pdf --template monthly --period last-month \
+	-o "$out/didkpi-{template}-{period}.pdf" --print-path)
 dir=${DIDKPI_HOME:-}
 [ -n "$dir" ] || dir=$(if [ "$(id -u)" -eq 0 ]; then echo /var/lib/didkpi; else echo "${XDG_DATA_HOME:-$HOME/.local/share}/didkpi"; fi)
 echo
 echo "didkpi demo: the demo department is in the private cluster in $dir"
 echo "  the monthly workbook for the last complete month: $wb"
+echo "  the PDF brief of that month: $brief"
 echo "  charts (Thai, and -en English): $out/chart-{trend,compare,methods,channels}.png"
 echo "  try: ./didkpi kpi --period FY2568 --interval quarter"
 echo "       ./didkpi compare --lang en --format table"
