@@ -65,6 +65,8 @@ run 64 "bad period" R --format pdf --period 2025-13 -o "$O/x.pdf"
 has "bad period says why" "month must be 01-12" "$W/err"
 run 64 "--format pdf wants a .pdf name" R --format pdf -o "$O/x.xlsx"
 has "the name's problem said" "must end in .pdf" "$W/err"
+run 64 "--format xlsx wants a .xlsx name" R --format xlsx -o "$O/x.pdf"
+has "the workbook's name problem said" "must end in .xlsx" "$W/err"
 eq "usage errors wrote nothing" "" "$(ls -A "$O")"
 
 # ---- the demo department ----
@@ -163,6 +165,14 @@ if grep -qaP '\xe0[\xb8\xb9]' "$W/en.txt"; then
 else
 	ok "English: no Thai text"
 fi
+
+# the analyst template has no trend, comparison or improvement sheet: the
+# brief gathers what it needs all the same
+run 0 "brief from the analyst template" R --template analyst --period $P -o "$O/analyst.pdf"
+check_pdf "analyst" "$O/analyst.pdf"
+pdftotext -raw "$O/analyst.pdf" "$W/analyst.txt"
+has "analyst: the adoption effect measured" "สัดส่วนคำขอผ่านช่องทางดิจิทัล (เพิ่มขึ้น|ลดลง)จาก" "$W/analyst.txt"
+has "analyst: the services to improve ranked" "^1 " "$W/analyst.txt"
 
 # ---- the kpi fixture: targets, met and not met ----
 newdb t_brief_fx
