@@ -1034,8 +1034,8 @@ static void sec_auth(struct brief *b)
 	s = b->thai ? bprintf(b, "ยืนยันตัวตน %s ครั้ง สำเร็จ %s ใช้เวลามัธยฐาน %s มิลลิวินาที; "
 				 "ยืนยันด้วยวิธี Digital ID %s ของทั้งหมด",
 			      v1, v2, v3, v4)
-		    : bprintf(b, "%s log-ins, %s successful, in a median %s ms; %s of them with a "
-				 "Digital ID method.", v1, v2, v3, v4);
+		    : bprintf(b, "%s log-ins, %s successful, taking %s ms (median); %s of them with "
+				 "a Digital ID method.", v1, v2, v3, v4);
 	if (s)
 		para(b, s, S_BODY, INK, 2);
 	free(s);
