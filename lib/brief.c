@@ -621,7 +621,6 @@ static const struct compare_row *pooled(const struct report_data *d, enum compar
 /* "rose from 32.1% to 58.4% (+26.3 pp)" and the like, for one metric. */
 static char *effect_part(struct brief *b, const struct compare_row *r)
 {
-	const struct compare_metric_def *m = &compare_metrics[r->metric];
 	double before = r->before.v, after = r->after.v;
 	int up = after > before, same = after == before;
 	char v1[64], v2[64], extra[96] = "";
@@ -648,7 +647,6 @@ static char *effect_part(struct brief *b, const struct compare_row *r)
 		unit = T(b, " คะแนน", " (of 5)");
 		break;
 	}
-	(void)m;
 	dir = same ? T(b, "เท่าเดิม", "stayed") : up ? T(b, "เพิ่มขึ้น", "rose") : T(b, "ลดลง", "fell");
 	if (!r->p_value.set || r->p_value.v >= 0.05)
 		sig = T(b, " (ยังไม่มีนัยสำคัญทางสถิติ)", " (not statistically significant)");
@@ -830,8 +828,8 @@ static const struct compare_row *compare_find(const struct report_data *d, const
 }
 
 /* "32.1% → 58.4%"; "–" for a row without a result. */
-static const char *before_after(const struct brief *b, const struct compare_row *r, char *buf,
-				size_t len, unsigned *rgb)
+static const char *before_after(const struct compare_row *r, char *buf, size_t len,
+				unsigned *rgb)
 {
 	const struct compare_metric_def *m;
 	char v1[48], v2[48];
@@ -852,7 +850,6 @@ static const char *before_after(const struct brief *b, const struct compare_row 
 	snprintf(buf, len, "%s → %s", v1, v2);
 	better = (r->after.v > r->before.v) == (m->higher_is_better != 0);
 	*rgb = r->after.v == r->before.v ? INK : better ? GOOD : BAD;
-	(void)b;
 	return buf;
 }
 
@@ -929,11 +926,11 @@ static void sec_compare(struct brief *b)
 		row[0] = (struct tcell){ service_name(b, s), 0, 0 };
 		row[1] = (struct tcell){ since, 0, 0 };
 		row[2].bold = row[3].bold = row[4].bold = 0;
-		row[2].text = before_after(b, compare_find(d, s->code, CMP_DIGITAL_CHANNEL_RATE), c1,
+		row[2].text = before_after(compare_find(d, s->code, CMP_DIGITAL_CHANNEL_RATE), c1,
 					   sizeof(c1), &row[2].rgb);
-		row[3].text = before_after(b, compare_find(d, s->code, CMP_SERVICE_TIME_MEDIAN), c2,
+		row[3].text = before_after(compare_find(d, s->code, CMP_SERVICE_TIME_MEDIAN), c2,
 					   sizeof(c2), &row[3].rgb);
-		row[4].text = before_after(b, compare_find(d, s->code, CMP_SATISFACTION_MEAN), c3,
+		row[4].text = before_after(compare_find(d, s->code, CMP_SATISFACTION_MEAN), c3,
 					   sizeof(c3), &row[4].rgb);
 		table_row(b, &t, row, ROW_BODY);
 	}
