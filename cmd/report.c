@@ -1,11 +1,11 @@
-/* didkpi report: the monthly XLSX workbook (or the PDF brief) from a template,
- * safe under cron. */
+/* didkpi report: the monthly XLSX workbook (or PDF brief) from a template, safe under cron. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "brief.h"
 #include "chart.h"
 #include "check.h"
 #include "cmd.h"
@@ -18,7 +18,6 @@
 #include "sqlres.h"
 #include "status.h"
 #include "suggest.h"
-#include "brief.h"
 #include "template.h"
 #include "xlsx.h"
 
@@ -28,20 +27,21 @@ static const char usage[] =
 	"read-only snapshot; the file appears atomically, so a failed run leaves the\n"
 	"previous file as it was. Quiet on success: made for cron.\n\n"
 	"Options:\n"
+	"  -f, --format=FORMAT     xlsx (default) or pdf (a brief of two to four A4\n"
+	"                          pages for a director); without it, an --output\n"
+	"                          name ending in .pdf means pdf\n"
 	"  -t, --template=NAME     monthly (default), analyst, a template of your own\n"
 	"                          (NAME.ini in $DIDKPI_TEMPLATE_PATH,\n"
 	"                          ~/.config/didkpi/templates, or the installed ones),\n"
 	"                          or the path of a .ini file\n"
 	"  -p, --period=PERIOD     2025-03, FY2568, FY2568-Q1, 2025-03-01..2025-04-01,\n"
 	"                          last-month (default), this-month, this-fy, last-fy\n"
-	"  -f, --format=FORMAT     xlsx (the workbook, default) or pdf (a brief of two\n"
-	"                          to four A4 pages); default: from the output's\n"
-	"                          extension\n"
 	"  -o, --output=PATH       the file to write (default\n"
-	"                          didkpi-{template}-{period}.xlsx or .pdf); {period} becomes\n"
+	"                          didkpi-{template}-{period}.xlsx, or .pdf with\n"
+	"                          --format pdf); {period} becomes\n"
 	"                          the period's label (2025-03), {template} the\n"
 	"                          template's name, {date} today's date (2025-04-01)\n"
-	"      --lang=th|en        language of the workbook or brief (default th)\n"
+	"      --lang=th|en        language of the workbook (default th)\n"
 	"      --min-cell=N        blank breakdown cells of size 1..N-1 (default 5;\n"
 	"                          0 turns suppression off)\n"
 	"      --window=N          months before and after adoption compared (default 6)\n"
@@ -59,14 +59,20 @@ static const char usage[] =
 	"goes away during the run; 70 internal error; 73 cannot create the output\n"
 	"(no such directory, no permission, disk full, or another run is writing it).\n";
 
-/* What report writes. */
+/* The output formats, each a module with one entry point. */
 enum report_format { REPORT_XLSX, REPORT_PDF, REPORT_FORMAT_COUNT };
 
-static const char *const report_format_names[REPORT_FORMAT_COUNT] = {
-	[REPORT_XLSX] = "xlsx", [REPORT_PDF] = "pdf",
+static const struct {
+	const char *name;
+	const char *ext;           /* the extension the output must end in */
+	const char *ext2;          /* another one allowed, or NULL */
+} report_formats[REPORT_FORMAT_COUNT] = {
+	[REPORT_XLSX] = { "xlsx", ".xlsx", NULL },
+	[REPORT_PDF] = { "pdf", ".pdf", NULL },
 };
 
 struct opts {
+	int format;                /* enum report_format; -1: from the output name */
 	const char *template_arg;
 	const char *period_text;
 	const char *output;
@@ -75,7 +81,6 @@ struct opts {
 	int window;
 	int thai;
 	int print_path;
-	int format;                /* enum report_format; -1: from the output's name */
 	unsigned fresh;            /* FRESH_ALLOW_EMPTY, FRESH_REQUIRE_COMPLETE */
 };
 
@@ -126,10 +131,10 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 	enum { OPT_LANG = 256, OPT_MIN_CELL, OPT_WINDOW, OPT_TZ, OPT_PRINT_PATH, OPT_ALLOW_EMPTY,
 	       OPT_COMPLETE };
 	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
 		{ "template", required_argument, NULL, 't' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, 'f' },
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "min-cell", required_argument, NULL, OPT_MIN_CELL },
 		{ "window", required_argument, NULL, OPT_WINDOW },
@@ -145,20 +150,20 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 	int ch;
 
 	*done = 0;
-	while ((ch = getopt_long(argc, argv, "t:p:o:f:d:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:t:p:o:d:vh", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 't': o->template_arg = optarg; break;
-		case 'p': o->period_text = optarg; break;
-		case 'o': o->output = optarg; break;
 		case 'f':
 			o->format = -1;
-			for (int i = 0; i < REPORT_FORMAT_COUNT; i++)
-				if (!strcmp(optarg, report_format_names[i]))
-					o->format = i;
+			for (int f = 0; f < REPORT_FORMAT_COUNT; f++)
+				if (!strcmp(optarg, report_formats[f].name))
+					o->format = f;
 			if (o->format < 0)
 				return cmd_usage_error(ctx, "--format must be xlsx or pdf, not '%s'",
 						       optarg);
 			break;
+		case 't': o->template_arg = optarg; break;
+		case 'p': o->period_text = optarg; break;
+		case 'o': o->output = optarg; break;
 		case OPT_LANG:
 			if (strcmp(optarg, "th") && strcmp(optarg, "en"))
 				return cmd_usage_error(ctx, "--lang must be th or en, not '%s'", optarg);
@@ -191,7 +196,7 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 	}
 	if (optind < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-	if (!*o->output)
+	if (o->output && !*o->output)
 		return cmd_usage_error(ctx, "--output needs a file name");
 	if (!*o->template_arg)
 		return cmd_usage_error(ctx, "--template needs a name");
@@ -207,22 +212,23 @@ static int has_pictures(const struct template *t)
 	return 0;
 }
 
-/* Whether s ends in ".ext" (any case). */
 static int ends_with(const char *s, const char *ext)
 {
-	size_t n = strlen(s), e = strlen(ext);
+	size_t n = strlen(s), e = ext ? strlen(ext) : 0;
 
-	return n > e + 1 && s[n - e - 1] == '.' && !strcasecmp(s + n - e, ext);
+	return ext && n > e && !strcasecmp(s + n - e, ext);
 }
 
-/* The format of the output's name when --format is not given: ".pdf" is
- * the brief, everything else the workbook (whose name is checked later). */
-static enum report_format format_of(const char *output)
+/* The format whose extension path ends in, or -1. */
+static int format_of_path(const char *path)
 {
-	return ends_with(output, "pdf") ? REPORT_PDF : REPORT_XLSX;
+	for (int f = 0; f < REPORT_FORMAT_COUNT; f++)
+		if (ends_with(path, report_formats[f].ext) || ends_with(path, report_formats[f].ext2))
+			return f;
+	return -1;
 }
 
-/* Writes the PDF brief into the outfile's stream; commits or aborts it. */
+/* Writes the PDF brief into the output file's stream and commits it. */
 static int write_brief(struct outfile *of, const struct template *t, const struct report_data *d,
 		       const struct brief_options *bo)
 {
@@ -264,15 +270,16 @@ static int load_builtin(const char *name, char **path, struct template **tpl, ch
 int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct opts o = {
-		.template_arg = "monthly", .period_text = "last-month",
-		.output = "didkpi-{template}-{period}.xlsx", .tz = "Asia/Bangkok",
-		.min_cell = 5, .window = 6, .thai = 1, .format = -1,
+		.format = -1, .template_arg = "monthly", .period_text = "last-month",
+		.output = NULL, .tz = "Asia/Bangkok",
+		.min_cell = 5, .window = 6, .thai = 1,
 	};
 	struct template *tpl = NULL;
 	struct report_data *data = NULL;
 	struct report_request rq = { 0 };
 	struct xlsx_options xo = { 0 };
 	struct brief_options bo = { 0 };
+	char defout[64];
 	struct period period;
 	struct civil_date today;
 	struct freshness fresh;
@@ -282,10 +289,15 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 
 	if ((st = parse_opts(argc, argv, ctx, &o, &done)) || done)
 		return st;
+	/* the format: --format, else the output name's extension, else xlsx */
 	if (o.format < 0)
-		o.format = format_of(o.output);
-	else if (o.format == REPORT_PDF && !strcmp(o.output, "didkpi-{template}-{period}.xlsx"))
-		o.output = "didkpi-{template}-{period}.pdf";
+		o.format = o.output && format_of_path(o.output) >= 0 ? format_of_path(o.output)
+								     : REPORT_XLSX;
+	if (!o.output) {
+		snprintf(defout, sizeof(defout), "didkpi-{template}-{period}%s",
+			 report_formats[o.format].ext);
+		o.output = defout;
+	}
 	/* Everything that can be checked is checked before connecting. */
 	if ((st = cmd_period_check(o.period_text)))
 		return st;
@@ -322,7 +334,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	free(path);
 	path = NULL;
-	if (o.format != REPORT_XLSX || has_pictures(tpl)) {
+	if (o.format == REPORT_PDF || has_pictures(tpl)) {
 		fonts = 1;
 		if ((st = chart_font_check(o.thai)))
 			goto out;
@@ -336,9 +348,10 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	date_format_iso(today, date);
 	if ((st = expand_path(o.output, period.label, tname, date, &path)))
 		goto out;
-	if (!ends_with(path, report_format_names[o.format])) {
-		st = cmd_usage_error(ctx, "--output '%s' must end in .%s", path,
-				     report_format_names[o.format]);
+	if (!ends_with(path, report_formats[o.format].ext) &&
+	    !ends_with(path, report_formats[o.format].ext2)) {
+		st = cmd_usage_error(ctx, "--output '%s' must end in %s", path,
+				     report_formats[o.format].ext);
 		goto out;
 	}
 	/* the lock, a private temporary file, signals remove them */
@@ -357,7 +370,9 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	rq.min_cell = o.min_cell;
 	rq.window_months = o.window;
 	rq.trend_months = 12;
-	rq.want_all = o.format != REPORT_XLSX;
+	/* the brief needs the trend, the comparison and the breakdowns of the
+	 * monthly template whatever the template holds */
+	rq.want_all = o.format == REPORT_PDF;
 	for (size_t i = 0; i < tpl->nsheets; i++)
 		if (tpl->sheets[i].type == TPL_SHEET_TREND) {
 			rq.trend_months = tpl->sheets[i].months;
@@ -388,7 +403,10 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	of = NULL;
 	if (st)
 		goto out;
-	log_info("wrote %s (%s, %s)", path, report_format_names[o.format], period.label);
+	if (o.format == REPORT_XLSX)
+		log_info("wrote %s (%zu sheets, %s)", path, tpl->nsheets, period.label);
+	else
+		log_info("wrote %s (%s, %s)", path, report_formats[o.format].name, period.label);
 	if (o.print_path)
 		printf("%s\n", path);
 out:
