@@ -1,10 +1,11 @@
-/* didkpi report: the monthly XLSX workbook (or HTML report) from a template, safe under cron. */
+/* didkpi report: the monthly XLSX workbook, HTML report or PDF brief from a template, safe under cron. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "brief.h"
 #include "chart.h"
 #include "check.h"
 #include "cmd.h"
@@ -27,10 +28,11 @@ static const char usage[] =
 	"read-only snapshot; the file appears atomically, so a failed run leaves the\n"
 	"previous file as it was. Quiet on success: made for cron.\n\n"
 	"Options:\n"
-	"  -f, --format=FORMAT     xlsx (default) or html (one self-contained page:\n"
+	"  -f, --format=FORMAT     xlsx (default), html (one self-contained page:\n"
 	"                          inline SVG charts and CSS, for a phone, a browser,\n"
-	"                          print); without it, an --output name ending in\n"
-	"                          .html means html\n"
+	"                          print) or pdf (a brief of two to four A4 pages for\n"
+	"                          a director); without it, an --output name ending\n"
+	"                          in .html or .pdf chooses the format\n"
 	"  -t, --template=NAME     monthly (default), analyst, a template of your own\n"
 	"                          (NAME.ini in $DIDKPI_TEMPLATE_PATH,\n"
 	"                          ~/.config/didkpi/templates, or the installed ones),\n"
@@ -38,8 +40,8 @@ static const char usage[] =
 	"  -p, --period=PERIOD     2025-03, FY2568, FY2568-Q1, 2025-03-01..2025-04-01,\n"
 	"                          last-month (default), this-month, this-fy, last-fy\n"
 	"  -o, --output=PATH       the file to write (default\n"
-	"                          didkpi-{template}-{period}.xlsx, or .html with\n"
-	"                          --format html); {period} becomes\n"
+	"                          didkpi-{template}-{period}.xlsx, or .html/.pdf with\n"
+	"                          --format html/pdf); {period} becomes\n"
 	"                          the period's label (2025-03), {template} the\n"
 	"                          template's name, {date} today's date (2025-04-01)\n"
 	"      --lang=th|en        language of the workbook (default th)\n"
@@ -61,7 +63,7 @@ static const char usage[] =
 	"(no such directory, no permission, disk full, or another run is writing it).\n";
 
 /* The output formats, each a module with one entry point. */
-enum report_format { REPORT_XLSX, REPORT_HTML, REPORT_FORMAT_COUNT };
+enum report_format { REPORT_XLSX, REPORT_HTML, REPORT_PDF, REPORT_FORMAT_COUNT };
 
 static const struct {
 	const char *name;
@@ -70,6 +72,7 @@ static const struct {
 } report_formats[REPORT_FORMAT_COUNT] = {
 	[REPORT_XLSX] = { "xlsx", ".xlsx", NULL },
 	[REPORT_HTML] = { "html", ".html", ".htm" },
+	[REPORT_PDF] = { "pdf", ".pdf", NULL },
 };
 
 struct opts {
@@ -159,7 +162,7 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 				if (!strcmp(optarg, report_formats[f].name))
 					o->format = f;
 			if (o->format < 0)
-				return cmd_usage_error(ctx, "--format must be xlsx or html, not '%s'",
+				return cmd_usage_error(ctx, "--format must be xlsx, html or pdf, not '%s'",
 						       optarg);
 			break;
 		case 't': o->template_arg = optarg; break;
@@ -242,6 +245,19 @@ static int write_html(struct outfile *of, const struct template *t, const struct
 	return outfile_commit(of);
 }
 
+/* Writes the PDF brief into the output file's stream and commits it. */
+static int write_brief(struct outfile *of, const struct template *t, const struct report_data *d,
+		       const struct brief_options *bo)
+{
+	int st;
+
+	if ((st = brief_write(outfile_stream(of), t, d, bo))) {
+		outfile_abort(of);
+		return st;
+	}
+	return outfile_commit(of);
+}
+
 /*
  * The shipped templates are also compiled into the binary (like the SQL),
  * so a didkpi copied on its own still writes the monthly workbook; files
@@ -280,6 +296,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	struct report_request rq = { 0 };
 	struct xlsx_options xo = { 0 };
 	struct html_options ho = { 0 };
+	struct brief_options bo = { 0 };
 	char defout[64];
 	struct period period;
 	struct civil_date today;
@@ -335,7 +352,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	free(path);
 	path = NULL;
-	if (o.format == REPORT_HTML || has_pictures(tpl)) {
+	if (o.format != REPORT_XLSX || has_pictures(tpl)) {
 		fonts = 1;
 		if ((st = chart_font_check(o.thai)))
 			goto out;
@@ -371,6 +388,9 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	rq.min_cell = o.min_cell;
 	rq.window_months = o.window;
 	rq.trend_months = 12;
+	/* the brief needs the trend, the comparison and the breakdowns of the
+	 * monthly template whatever the template holds */
+	rq.want_all = o.format == REPORT_PDF;
 	for (size_t i = 0; i < tpl->nsheets; i++)
 		if (tpl->sheets[i].type == TPL_SHEET_TREND) {
 			rq.trend_months = tpl->sheets[i].months;
@@ -387,6 +407,12 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		ho.min_cell = o.min_cell;
 		ho.window_months = o.window;
 		st = write_html(of, tpl, data, &ho);
+		break;
+	case REPORT_PDF:
+		bo.thai = o.thai;
+		bo.template_name = tname;
+		bo.version = DIDKPI_VERSION;
+		st = write_brief(of, tpl, data, &bo);
 		break;
 	case REPORT_XLSX:
 	default:

@@ -55,7 +55,7 @@ _didkpi_values()
 	fi
 	case $what in
 	lang) names=(th en) ;;
-	report-formats) names=(xlsx html) ;;
+	report-formats) names=(xlsx html pdf) ;;
 	*) mapfile -t names < <(_didkpi_ask "$what") ;;
 	esac
 	COMPREPLY=()

@@ -72,6 +72,7 @@ static int gather_snapshot(struct db *db, const struct report_request *req,
 	if ((st = db_query(db, "report.sql#snapshot", 1, params, &res)))
 		return st;
 	snprintf(d->snapshot, sizeof(d->snapshot), "%s", db_get(res, 0, 0));
+	snprintf(d->snapshot_offset, sizeof(d->snapshot_offset), "%s", db_get(res, 0, 2));
 	st = dup(db_get(res, 0, 1), &d->database) ? DK_SOFTWARE : DK_OK;
 	PQclear(res);
 	return st;
@@ -249,6 +250,13 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 		default:
 			break;
 		}
+	}
+	if (req->want_all) {
+		need_trend = need_compare = need_methods = 1;
+		want_breakdown(&kr, BD_METHOD);
+		want_breakdown(&kr, BD_SERVICE);
+		if (top < 10)
+			top = 10;
 	}
 	/* the snapshot begins with its first query: note its time first */
 	if ((st = gather_snapshot(db, req, d)) || (st = gather_services(db, d)))

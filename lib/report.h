@@ -32,6 +32,10 @@ struct report_request {
 	const struct freshness *fresh; /* the period's data freshness, from
 				    * freshness_period() in the same snapshot;
 				    * NULL: report_gather() finds it */
+	int want_all;              /* gather what every sheet kind needs (trend,
+				    * method mix, comparison, method and service
+				    * breakdowns, 10 failure reasons) whatever
+				    * the template holds: the PDF brief */
 };
 
 struct report_service {
@@ -67,6 +71,7 @@ struct report_data {
 	struct period *months;     /* the trend's months, oldest first */
 	size_t nmonths;
 	char snapshot[24];         /* "YYYY-MM-DD HH:MM:SS", local time in tz */
+	char snapshot_offset[8];   /* its offset from UTC: "+07:00" */
 	char *database;            /* current_database() */
 	char generated[24];        /* the clock when the data was complete, as
 				      snapshot */

@@ -8,9 +8,10 @@
 -- When the snapshot was taken (the transaction's start, which in
 -- REPEATABLE READ is the moment every sheet's data is as of) as local
 -- time in $1 (the time zone), and the database's name.
--- Columns: snapshot ('YYYY-MM-DD HH24:MI:SS'), database.
+-- Columns: snapshot ('YYYY-MM-DD HH24:MI:SS'), database, the snapshot's
+-- offset from UTC in the session's zone (set to $1 before): '+07:00'.
 SELECT to_char(transaction_timestamp() AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI:SS'),
-       current_database();
+       current_database(), to_char(transaction_timestamp(), 'TZH:TZM');
 
 -- name: services
 -- Every service with its unit, whether it is an e-service and since when

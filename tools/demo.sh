@@ -29,12 +29,16 @@ wb=$("$bin" report --template monthly --period last-month \
 # The same month as one self-contained web page (didkpi report --format html).
 html=$("$bin" report --format html --template monthly --period last-month \
 	-o "$out/didkpi-{template}-{period}.html" --print-path)
+# The PDF brief of the same month, for the director.
+brief=$("$bin" report --format pdf --template monthly --period last-month \
+	-o "$out/didkpi-{template}-{period}.pdf" --print-path)
 dir=${DIDKPI_HOME:-}
 [ -n "$dir" ] || dir=$(if [ "$(id -u)" -eq 0 ]; then echo /var/lib/didkpi; else echo "${XDG_DATA_HOME:-$HOME/.local/share}/didkpi"; fi)
 echo
 echo "didkpi demo: the demo department is in the private cluster in $dir"
 echo "  the monthly workbook for the last complete month: $wb"
 echo "  the same as a web page (phone, browser, print): $html"
+echo "  the PDF brief of that month: $brief"
 echo "  charts (Thai, and -en English): $out/chart-{trend,compare,methods,channels}.png"
 echo "  try: ./didkpi kpi --period FY2568 --interval quarter"
 echo "       ./didkpi compare --lang en --format table"

@@ -26,7 +26,7 @@ HEAD_EN=("Summary against targets" "Monthly trend" "Before and after Digital ID"
 
 # ---- usage: checked before any work, nothing written ----
 run 64 "bad --format" R --format docx -o "$O/x.html"
-has "bad --format says why" "--format must be xlsx or html, not 'docx'" "$W/err"
+has "bad --format says why" "--format must be xlsx, html or pdf, not 'docx'" "$W/err"
 run 64 "--format html needs a .html name" R --format html -o "$O/x.xlsx"
 has "wrong extension says which" "must end in .html" "$W/err"
 has "--help lists --format" "--format=FORMAT" <("$BIN" report --help)
