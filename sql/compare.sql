@@ -277,19 +277,30 @@ SELECT w.i, w.side,
 
 -- name: coverage
 -- The first and last local dates with data of each service given: the
--- local dates of its first and last submitted request (NULL when it has
+-- local dates of its first and last submitted request (no row when it has
 -- none), for the coverage column and the covered exposure of
--- requests_per_month. Each is one step of an index scan on submitted_at
--- (forward and backward), not a scan of the table.
+-- requests_per_month. Where the requests rollup is current for zone $2
+-- (didkpi.rollup_status), its days are the local dates (a scan of the
+-- rollup, not of the requests); else the services' requests are read once.
+-- Both forms are plain aggregates, so a Citus cluster runs the second on
+-- its workers (docs/scaling.md).
 --   $1 text[]  service codes (index i, 1-based)
 --   $2 text    the time zone of the dates
-SELECT x.i::integer AS i,
-       (f.t AT TIME ZONE $2)::date AS first_day,
-       (l.t AT TIME ZONE $2)::date AS last_day
-  FROM unnest($1::text[]) WITH ORDINALITY AS x(svc, i)
- CROSS JOIN LATERAL (SELECT r.submitted_at AS t FROM didkpi.service_requests r
-                      WHERE r.service_code = x.svc
-                      ORDER BY r.submitted_at LIMIT 1) AS f
- CROSS JOIN LATERAL (SELECT r.submitted_at AS t FROM didkpi.service_requests r
-                      WHERE r.service_code = x.svc
-                      ORDER BY r.submitted_at DESC LIMIT 1) AS l;
+WITH x AS (
+	SELECT x.svc, x.i::integer AS i
+	  FROM unnest($1::text[]) WITH ORDINALITY AS x(svc, i)
+), rolled AS (
+	SELECT didkpi.rollup_status('service_requests', $2::text) = 'ok' AS ok
+)
+SELECT x.i, min(r.day) AS first_day, max(r.day) AS last_day
+  FROM rolled, x
+  JOIN didkpi.rollup_requests r ON r.service_code = x.svc
+ WHERE rolled.ok AND r.requests > 0
+ GROUP BY x.i
+UNION ALL
+SELECT x.i, (min(r.submitted_at) AT TIME ZONE $2)::date AS first_day,
+       (max(r.submitted_at) AT TIME ZONE $2)::date AS last_day
+  FROM rolled, x
+  JOIN didkpi.service_requests r ON r.service_code = x.svc
+ WHERE NOT rolled.ok
+ GROUP BY x.i;
