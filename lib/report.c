@@ -329,7 +329,7 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 	d = NULL;
 out:
 	if (st == DK_SOFTWARE && d)
-		log_error("cannot gather the report's data: out of memory");
+		log_error("cannot gather the report's data");
 	report_data_free(d);
 	return st;
 }
