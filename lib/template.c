@@ -36,7 +36,7 @@ static const char *const default_names[TPL_SHEET_TYPE_COUNT][TPL_NLANG] = {
 
 static const char *const default_titles[TPL_SHEET_TYPE_COUNT][TPL_NLANG] = {
 	{ "สรุปตัวชี้วัด", "KPI summary" },
-	{ "แนวโน้มรายเดือน ปีงบประมาณถึงปัจจุบัน", "Monthly trend, fiscal year to date" },
+	{ "แนวโน้มรายเดือน", "Monthly trend" }, /* the months follow (xlsx_trend.c) */
 	{ "ผลก่อนและหลังการใช้ Digital ID รายบริการ", "Before and after Digital ID, by service" },
 	{ "การยืนยันตัวตนตามวิธี", "Authentication by method" },
 	{ "บริการที่ควรปรับปรุงเป็นลำดับแรก", "Services where improvement is most needed" },

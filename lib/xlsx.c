@@ -358,7 +358,7 @@ void xw_put_kpi(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c,
 	enum kpi_unit u = row ? kpi_defs[row->kpi].unit : UNIT_COUNT;
 
 	if (row && row->suppressed) {
-		xw_put_text(x, s, r, c, xw_suppressed_text(x), x->f.suppressed);
+		xw_put_suppressed(x, s, r, c);
 		return;
 	}
 	if (!row || !row->value.set) {
@@ -366,6 +366,48 @@ void xw_put_kpi(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c,
 		return;
 	}
 	xw_put_num(x, s, r, c, row->value.v, fmts[unit_nf(u)], unit_nf(u));
+}
+
+/* A suppressed small cell: empty and grey, never text, so that a numeric
+ * column stays numeric (pandas, formulas); a flag column says why. */
+void xw_put_suppressed(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c)
+{
+	xw_check(x, worksheet_write_blank(s->ws, r, c, x->f.supp_blank), "a blank cell");
+}
+
+/* The suppressed flag of a row: TRUE or FALSE. */
+void xw_put_flag(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c, int suppressed)
+{
+	xw_check(x, worksheet_write_boolean(s->ws, r, c, suppressed, x->f.flag), "a boolean");
+	xw_fit(s, c, 8);
+}
+
+/* A change from before to now: of a rate in percentage points (stored as
+ * points, 100 x the difference of the fractions, shown "+18.7 จุด"), else
+ * in the unit with a sign. NAN: an empty cell. */
+void xw_put_change(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c, double v, enum nf nf)
+{
+	if (nf == NF_PCT)
+		xw_put_num(x, s, r, c, v * 100, x->f.pp, NF_DEC1);
+	else
+		xw_put_num(x, s, r, c, v, x->f.chg[nf], nf);
+	xw_fit(s, c, 10);
+}
+
+/* The words of a target met or not as a formula over the value cell vc and
+ * the target cell tc of row r, so that they follow an edited target; the
+ * result for the values as written is stored with it. */
+void xw_put_met(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c, lxw_col_t vc,
+		lxw_col_t tc, int higher_is_better, int met)
+{
+	const char *v = xw_cell(x, r, vc), *t = xw_cell(x, r, tc);
+	const char *yes = T(x, "บรรลุ", "met"), *no = T(x, "ไม่บรรลุ", "not met");
+
+	xw_check(x, worksheet_write_formula_str(s->ws, r, c,
+		xw_pf(x, "=IF(AND(ISNUMBER(%s),ISNUMBER(%s)),IF(%s%s%s,\"%s\",\"%s\"),\"\")",
+		      v, t, v, higher_is_better ? ">=" : "<=", t, yes, no),
+		x->f.center, met < 0 ? "" : met ? yes : no), "a formula");
+	xw_fit(s, c, 10);
 }
 
 /* A conditional format by formula over a range ("=$B5>0", relative to the
@@ -521,6 +563,15 @@ static void make_formats(struct xw *x)
 	x->f.text_top = fmt(x, NULL);
 	format_set_text_wrap(x->f.text_top);
 	format_set_align(x->f.text_top, LXW_ALIGN_VERTICAL_TOP);
+	/* a change of a rate, in percentage points: 0.387 - 0.2 shows "+18.7 จุด" */
+	x->f.pp = fmt(x, x->thai ? "+0.0\" จุด\";-0.0\" จุด\";0.0\" จุด\""
+				 : "+0.0\" pp\";-0.0\" pp\";0.0\" pp\"");
+	/* a suppressed small cell: empty (so the column stays numeric), grey */
+	x->f.supp_blank = fmt(x, NULL);
+	format_set_bg_color(x->f.supp_blank, 0xE7E6E6);
+	format_set_pattern(x->f.supp_blank, LXW_PATTERN_SOLID);
+	x->f.flag = fmt(x, NULL);
+	format_set_align(x->f.flag, LXW_ALIGN_CENTER);
 	x->f.suppressed = fmt(x, NULL);
 	format_set_italic(x->f.suppressed);
 	format_set_font_color(x->f.suppressed, C_GREY);
@@ -614,16 +665,149 @@ void xw_sheet_heading(struct xw *x, struct sheet *s, const char *subtitle)
 void xw_freeze(struct xw *x, struct sheet *s, lxw_row_t header, lxw_col_t ncols)
 {
 	worksheet_freeze_panes(s->ws, header + 1, ncols);
-	xw_check(x, worksheet_repeat_rows(s->ws, header, header), "the print titles");
+	(void)x;
+	s->header = header;
+	s->has_header = 1;
+}
+
+void xw_block(struct sheet *s, lxw_row_t first, lxw_row_t last)
+{
+	if (s->nblocks < (int)(sizeof(s->blocks) / sizeof(*s->blocks)) && last >= first) {
+		s->blocks[s->nblocks].first = first;
+		s->blocks[s->nblocks].last = last;
+		s->blocks[s->nblocks].chart = 0;
+		s->nblocks++;
+	}
+}
+
+/*
+ * The printed page: A4 landscape less the margins of sheet_finish() and
+ * the footer, in screen pixels (96 per inch) at 100%. A sheet is printed
+ * one page wide (fit to width), so at a scale of printable width / the
+ * sheet's width, and a page holds PRINT_H / scale pixels of rows.
+ */
+#define PRINT_W 1040.0
+#define PRINT_H 680.0
+
+/* Pixels of a column w characters wide (Excel's default font: 7 a digit). */
+static double col_px(double w)
+{
+	return floor(w * 7 + 5);
+}
+
+static int block_cmp(const void *pa, const void *pb)
+{
+	const lxw_row_t *a = pa, *b = pb;
+
+	return *a < *b ? -1 : *a > *b;
+}
+
+/*
+ * Plans the printed pages: page breaks before a block (a table, a row of
+ * charts) that would straddle a page but fits on one, and the main
+ * table's header repeated only when that table runs over a page (so no
+ * other table or chart page prints under a header not its own: a sheet
+ * with charts after a long table puts the charts above it).
+ */
+static void plan_pages(struct xw *x, struct sheet *s, const double *width, const double *rowpx,
+		       lxw_row_t nrows)
+{
+	double *y = calloc((size_t)nrows + 2, sizeof(double));
+	lxw_row_t *breaks = calloc(sizeof(s->blocks) / sizeof(*s->blocks) + 1, sizeof(*breaks));
+	lxw_row_t order[64][3];
+	double sheet_w = 0, scale, page_h, top = 0, bottom;
+	int i, n = 0, nb = 0, repeat = 0;
+	lxw_col_t c;
+
+	if (!y || !breaks)
+		goto out;
+	for (lxw_row_t r = 0; r <= nrows; r++)
+		y[r + 1] = y[r] + (r < nrows ? rowpx[r] : 20);
+	for (c = 0; c < MAXCOL && c < s->ncols; c++)
+		sheet_w += col_px(width[c]);
+	if (s->charts_w > sheet_w)
+		sheet_w = s->charts_w;
+	scale = sheet_w > PRINT_W ? PRINT_W / sheet_w : 1;
+	page_h = PRINT_H / scale;
+	for (i = 0; i < s->nblocks && s->blocks[i].chart; i++)
+		;
+	if (i == s->nblocks && s->has_header) { /* no table declared: the main one */
+		lxw_row_t last = s->row > s->header ? s->row - 1 : s->header;
+
+		/* it ends above the charts below it */
+		for (i = 0; i < s->nblocks; i++)
+			if (s->blocks[i].first > s->header && s->blocks[i].first - 1 < last)
+				last = s->blocks[i].first - 1;
+		xw_block(s, s->header, last);
+	}
+	for (i = 0; i < s->nblocks; i++) {
+		order[n][0] = s->blocks[i].first;
+		order[n][1] = s->blocks[i].last < nrows ? s->blocks[i].last : nrows - 1;
+		order[n][2] = (lxw_row_t)i;
+		n++;
+	}
+	qsort(order, (size_t)n, sizeof(*order), block_cmp);
+	/* A sheet a little longer than a page is shrunk onto one (at most to
+	 * 2/3 of the size) rather than leave a few rows on a page of their own. */
+	for (i = 0, bottom = y[s->row < nrows ? s->row : nrows]; i < n; i++)
+		if (y[order[i][1] + 1] > bottom)
+			bottom = y[order[i][1] + 1];
+	if (bottom > page_h && bottom <= page_h * 3 / 2) {
+		worksheet_fit_to_pages(s->ws, 1, 1);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		lxw_row_t first = order[i][0], last = order[i][1];
+		double t = y[first], b = y[last + 1];
+
+		if (b - top <= page_h)
+			continue;
+		/* a block that fits a page starts one; so does a long table
+		 * with less than a third of a page left for it */
+		if (first > 0 && t > top && (b - t <= page_h || page_h - (t - top) < page_h / 3)) {
+			/* the block starts a page */
+			if (nb < (int)(sizeof(s->blocks) / sizeof(*s->blocks)))
+				breaks[nb++] = first;
+			top = t;
+			if (b - t <= page_h)
+				continue;
+		}
+		/* longer than a page: it flows, the header repeated if it is the
+		 * main table's */
+		if (s->has_header && s->header >= first && s->header <= last)
+			repeat = 1;
+		while (b - top > page_h)
+			top += page_h - (repeat ? rowpx[s->header] : 0);
+	}
+	if (repeat)
+		xw_check(x, worksheet_repeat_rows(s->ws, s->header, s->header), "the print titles");
+	if (nb) {
+		qsort(breaks, (size_t)nb, sizeof(*breaks), block_cmp);
+		breaks[nb] = 0;
+		xw_check(x, worksheet_set_h_pagebreaks(s->ws, breaks), "the page breaks");
+	}
+out:
+	free(y);
+	free(breaks);
 }
 
 /* Sets the fitted or template column widths and the page setup. */
 static void sheet_finish(struct xw *x, struct sheet *s)
 {
-	double width[MAXCOL];
+	double width[MAXCOL], *rowpx;
+	lxw_row_t nrows = s->row + 1;
 	lxw_col_t c;
 	size_t i, j;
+	int one;
 
+	for (i = 0; i < (size_t)s->nblocks; i++)
+		if (s->blocks[i].last + 1 > nrows)
+			nrows = s->blocks[i].last + 1;
+	rowpx = calloc((size_t)nrows + 1, sizeof(*rowpx));
+	for (i = 0; rowpx && i < nrows; i++)
+		rowpx[i] = 20;
+	if (rowpx)
+		rowpx[0] = 32; /* the title */
 	for (c = 0; c < MAXCOL; c++) {
 		double w = dmax(s->fit[c], s->minw[c]);
 
@@ -665,61 +849,93 @@ static void sheet_finish(struct xw *x, struct sheet *s)
 			if (n > lines)
 				lines = n;
 		}
-		if (lines > 1)
+		if (lines > 1) {
 			xw_check(x, worksheet_set_row(s->ws, row, 15.0 * lines + 2, NULL), "a row height");
+			if (rowpx && row < nrows)
+				rowpx[row] = (15.0 * lines + 2) * 4 / 3;
+		}
 	}
 	worksheet_set_landscape(s->ws);
 	worksheet_set_paper(s->ws, 9); /* A4 */
 	worksheet_set_margins(s->ws, 0.4, 0.4, 0.5, 0.6);
-	worksheet_fit_to_pages(s->ws, 1, 0);
-	if (s->nbreaks) {
-		s->breaks[s->nbreaks] = 0;
-		xw_check(x, worksheet_set_h_pagebreaks(s->ws, s->breaks), "the page breaks");
-	}
+	/* The summary is one page, the cover with the table, and so are the
+	 * definitions (each shrunk a little if need be); the other sheets are
+	 * one page wide, as long as they are. */
+	one = s->tpl->type == TPL_SHEET_SUMMARY || s->tpl->type == TPL_SHEET_DEFINITIONS;
+	worksheet_fit_to_pages(s->ws, 1, one ? 1 : 0);
+	if (rowpx && !one)
+		plan_pages(x, s, width, rowpx, nrows);
+	free(rowpx);
 	xw_check(x, worksheet_set_footer(s->ws, xw_pf(x, "&L&8%s&R&8&P / &N", s->name)), "the footer");
 }
 
-/* A printed page holds about this many pixels of rows and charts. */
-#define PAGE_PX 660
-
-/* Starts a row of charts at s->chart_row; on paper, a row of charts that
- * would straddle a page starts a new one. */
-static void chart_row_start(struct sheet *s, int h)
+/* Starts a row of charts at s->chart_row: a block of its own, so that a
+ * page break never cuts a chart. */
+static void chart_row_start(struct sheet *s)
 {
-	int top = (int)s->chart_row * ROW_PX;
+	int n = (int)(sizeof(s->blocks) / sizeof(*s->blocks));
 
-	/* Two rows of charts do not fit on a page: each row of charts starts
-	 * one, except a first that fits below a short table. */
-	if ((s->ncharts > 0 || top + h > PAGE_PX) && s->nbreaks < 32)
-		s->breaks[s->nbreaks++] = s->chart_row;
 	s->chart_x = 0;
 	s->chart_h = 0;
+	if (s->nblocks < n) {
+		s->blocks[s->nblocks].first = s->chart_row;
+		s->blocks[s->nblocks].last = s->chart_row;
+		s->blocks[s->nblocks].chart = 1;
+		s->nblocks++;
+	}
+}
+
+/* Rows a row of charts h pixels tall takes, and one free row below it. */
+static lxw_row_t chart_rows(int h)
+{
+	return (lxw_row_t)((h + ROW_PX - 1) / ROW_PX) + 1;
 }
 
 /* Where a chart of w x h pixels goes: left to right, then a new row. */
 static void chart_place(struct sheet *s, int w, int h, lxw_row_t *row, int *x_offset)
 {
 	if (s->ncharts == 0) {
-		s->chart_row = s->row + 1;
-		chart_row_start(s, h);
+		s->chart_row = s->charts_at ? s->charts_at : s->row + 1;
+		chart_row_start(s);
 	} else if (s->chart_x + w > CHART_ROW_PX) {
-		s->chart_row += (lxw_row_t)((s->chart_h + ROW_PX - 1) / ROW_PX) + 1;
-		chart_row_start(s, h);
+		s->chart_row += chart_rows(s->chart_h);
+		chart_row_start(s);
 	}
 	*row = s->chart_row;
 	*x_offset = s->chart_x;
 	s->chart_x += w + 16;
+	if (s->chart_x - 16 > s->charts_w)
+		s->charts_w = s->chart_x - 16;
 	if (h > s->chart_h)
 		s->chart_h = h;
+	/* the row's block reaches the bottom of its tallest chart */
+	if (s->nblocks && s->blocks[s->nblocks - 1].chart)
+		s->blocks[s->nblocks - 1].last = s->chart_row + chart_rows(s->chart_h) - 2;
 	s->ncharts++;
+}
+
+lxw_row_t xw_charts_rows(const int *width, const int *height, size_t n)
+{
+	lxw_row_t rows = 0;
+	int x = 0, h = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && x + width[i] > CHART_ROW_PX) {
+			rows += chart_rows(h);
+			x = h = 0;
+		}
+		x += width[i] + 16;
+		if (height[i] > h)
+			h = height[i];
+	}
+	return n ? rows + chart_rows(h) : 0;
 }
 
 /* After the charts: the row below them. */
 void xw_charts_done(struct sheet *s)
 {
-	if (s->ncharts)
-		s->row = max_row(s->row, s->chart_row +
-				 (lxw_row_t)((s->chart_h + ROW_PX - 1) / ROW_PX) + 1);
+	if (s->ncharts && !s->charts_at)
+		s->row = max_row(s->row, s->chart_row + chart_rows(s->chart_h));
 }
 
 static lxw_chart_font font_of(double size, int bold)

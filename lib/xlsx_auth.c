@@ -68,6 +68,7 @@ static int method_cmp(const void *pa, const void *pb)
 
 int xlsx_write_auth(struct xw *x, struct sheet *s)
 {
+	lxw_row_t block;
 	const struct report_data *d = x->d;
 	const struct tpl_sheet *sh = s->tpl;
 	struct method_line *ml = NULL;
@@ -88,6 +89,7 @@ int xlsx_write_auth(struct xw *x, struct sheet *s)
 	xw_put_header(x, s, header, 5, T(x, "อัตราสำเร็จ", "Success rate"));
 	xw_put_header(x, s, header, 6, T(x, "สัดส่วนของการยืนยันตัวตนทั้งหมด", "Share of all events"));
 	xw_put_header(x, s, header, 7, T(x, "เวลามัธยฐาน (มิลลิวินาที)", "Median latency (ms)"));
+	xw_put_header(x, s, header, 8, T(x, "ปกปิด", "suppressed"));
 	xw_freeze(x, s, header, 1);
 
 	if (d->cur && !(ml = calloc(d->cur->nrows + 1, sizeof(*ml))))
@@ -122,7 +124,8 @@ int xlsx_write_auth(struct xw *x, struct sheet *s)
 			xw_put_blank(x, s, r, 1, NULL);
 		if (row->suppressed) {
 			for (lxw_col_t c = 2; c <= 7; c++)
-				xw_put_text(x, s, r, c, xw_suppressed_text(x), x->f.suppressed);
+				xw_put_suppressed(x, s, r, c);
+			xw_put_flag(x, s, r, 8, 1);
 			continue;
 		}
 		xw_put_num(x, s, r, 2, ml[i].events, x->f.num[NF_COUNT], NF_COUNT);
@@ -133,6 +136,7 @@ int xlsx_write_auth(struct xw *x, struct sheet *s)
 		xw_put_kpi(x, s, r, 5, row, x->f.num);
 		xw_put_num(x, s, r, 6, total > 0 ? ml[i].events / total : NAN, x->f.num[NF_PCT], NF_PCT);
 		xw_put_kpi(x, s, r, 7, ml[i].latency, x->f.num);
+		xw_put_flag(x, s, r, 8, 0);
 	}
 	last = r - 1;
 	xw_put_text(x, s, r, 0, T(x, "รวมทุกวิธี", "All methods"), x->f.total_text);
@@ -149,9 +153,11 @@ int xlsx_write_auth(struct xw *x, struct sheet *s)
 		x->f.total[NF_MS], NF_MS);
 	if (last >= first)
 		xw_data_bar(x, s, first, 6, last, palette[0]);
+	xw_block(s, header, r);
 	r += 2;
 
 	/* top failure reasons */
+	block = r;
 	xw_put_long(x, s, r++, 0, xw_pf(x, T(x, "สาเหตุที่ไม่สำเร็จที่พบบ่อย %d อันดับแรก",
 				       "The %d most frequent failure reasons"), sh->top), x->f.heading);
 	xw_put_header(x, s, r, 0, T(x, "วิธียืนยันตัวตน", "Method"));
@@ -160,6 +166,7 @@ int xlsx_write_auth(struct xw *x, struct sheet *s)
 	xw_put_header(x, s, r, 3, T(x, "จำนวนครั้ง", "Failures"));
 	xw_put_header(x, s, r, 4, T(x, "ร้อยละของความไม่สำเร็จของวิธีนี้", "Share of the method's failures"));
 	xw_put_header(x, s, r, 5, T(x, "รหัสสาเหตุ", "Reason code"));
+	xw_put_header(x, s, r, 6, T(x, "ปกปิด", "suppressed"));
 	r++;
 	for (i = 0; i < d->nreasons && (int)i < sh->top; i++, r++) {
 		const struct report_reason *re = &d->reasons[i];
@@ -168,18 +175,20 @@ int xlsx_write_auth(struct xw *x, struct sheet *s)
 		xw_put_text(x, s, r, 1, step_text(x, re->step), x->f.text);
 		xw_put_text(x, s, r, 2, reason_text(x, re->reason), x->f.text);
 		if (re->suppressed) {
-			xw_put_text(x, s, r, 3, xw_suppressed_text(x), x->f.suppressed);
-			xw_put_text(x, s, r, 4, xw_suppressed_text(x), x->f.suppressed);
+			xw_put_suppressed(x, s, r, 3);
+			xw_put_suppressed(x, s, r, 4);
 		} else {
 			xw_put_num(x, s, r, 3, re->n, x->f.num[NF_COUNT], NF_COUNT);
 			xw_put_num(x, s, r, 4, re->failures > 0 ? re->n / re->failures : NAN,
 				x->f.num[NF_PCT], NF_PCT);
 		}
 		xw_put_text(x, s, r, 5, re->reason ? re->reason : "", x->f.text);
+		xw_put_flag(x, s, r, 6, re->suppressed);
 	}
 	if (!d->nreasons)
 		xw_put_note(x, s, r++, 0, T(x, "ไม่มีการยืนยันตัวตนที่ไม่สำเร็จในช่วงนี้",
 					 "No failed events in the period"));
+	xw_block(s, block, r - 1);
 	r++;
 
 	/* the method mix by month */
@@ -206,6 +215,7 @@ int xlsx_write_auth(struct xw *x, struct sheet *s)
 					x->f.num[NF_COUNT], NF_COUNT);
 		}
 		mix_last = r - 1;
+		xw_block(s, mix_header - 1, mix_last);
 		r++;
 	}
 	s->row = r;

@@ -97,11 +97,11 @@ static void compare_line(struct xw *x, struct sheet *s, lxw_row_t r,
 		xw_put_blank(x, s, r, CC_SINCE, NULL);
 	xw_put_num(x, s, r, CC_BEFORE, row->before.set ? row->before.v : NAN, x->f.num[nf], nf);
 	xw_put_num(x, s, r, CC_AFTER, row->after.set ? row->after.v : NAN, x->f.num[nf], nf);
-	xw_put_num(x, s, r, CC_CHG, row->change.set ? row->change.v : NAN, x->f.chg[nf], nf);
+	xw_put_change(x, s, r, CC_CHG, row->change.set ? row->change.v : NAN, nf);
 	xw_put_num(x, s, r, CC_PCT, row->change_pct.set ? row->change_pct.v : NAN, x->f.chg[NF_PCT],
 		NF_PCT);
-	xw_put_num(x, s, r, CC_LO, row->ci_low.set ? row->ci_low.v : NAN, x->f.chg[nf], nf);
-	xw_put_num(x, s, r, CC_HI, row->ci_high.set ? row->ci_high.v : NAN, x->f.chg[nf], nf);
+	xw_put_change(x, s, r, CC_LO, row->ci_low.set ? row->ci_low.v : NAN, nf);
+	xw_put_change(x, s, r, CC_HI, row->ci_high.set ? row->ci_high.v : NAN, nf);
 	xw_put_num(x, s, r, CC_P, row->p_value.set ? row->p_value.v : NAN, x->f.num[NF_DEC3], NF_DEC3);
 	if (row->skip) {
 		xw_put_text(x, s, r, CC_CONC, skip_text(x, row->skip), x->f.suppressed);
@@ -129,6 +129,12 @@ static void compare_line(struct xw *x, struct sheet *s, lxw_row_t r,
 	}
 	xw_put_text(x, s, r, CC_TEST, row->skip ? xw_pf(x, "skipped: %s", row->skip) : row->test,
 		 x->f.text);
+}
+
+/* The height compare_chart() gives a native chart of n services. */
+static int chart_height(const struct tpl_chart *tc, size_t n)
+{
+	return n > 6 && tc->height <= 120 + 26 * (int)n ? 120 + 26 * (int)n : tc->height;
 }
 
 /* A native chart of one metric before and after, by service: columns for a
@@ -163,10 +169,29 @@ static int compare_chart(struct xw *x, struct sheet *s, const struct tpl_chart *
 	if (bars) {
 		/* the first service on top, as in the table */
 		chart_axis_set_reverse(ch->y_axis);
-		sized.height = tc->height > 120 + 26 * (int)n ? tc->height : 120 + 26 * (int)n;
+		sized.height = chart_height(tc, n);
 	}
 	xw_chart_insert(x, s, ch, &sized);
 	return DK_OK;
+}
+
+/* The rows the sheet's charts take, placed above the table. */
+static lxw_row_t charts_rows(const struct tpl_sheet *sh, const struct compare_result *cr)
+{
+	int w[32], h[32];
+	size_t i, j, n = 0;
+
+	for (i = 0; i < sh->ncharts && n < 32; i++, n++) {
+		size_t shown = 0;
+
+		for (j = 0; j < cr->nrows; j++)
+			shown += cr->rows[j].metric == (enum compare_metric)sh->charts[i]->metric &&
+				 !cr->rows[j].skip;
+		w[n] = sh->charts[i]->width;
+		h[n] = sh->charts[i]->type == TPL_CHART_IMAGE ? sh->charts[i]->height
+			: chart_height(sh->charts[i], shown);
+	}
+	return xw_charts_rows(w, h, n);
 }
 
 int xlsx_write_compare(struct xw *x, struct sheet *s)
@@ -175,7 +200,7 @@ int xlsx_write_compare(struct xw *x, struct sheet *s)
 	const struct compare_result *cr = d->compare;
 	const struct tpl_sheet *sh = s->tpl;
 	const struct compare_row **rows = NULL;
-	lxw_row_t header, r;
+	lxw_row_t header, r, crows;
 	lxw_row_t bfirst[CMP_METRIC_COUNT] = { 0 };
 	size_t bshown[CMP_METRIC_COUNT] = { 0 }, n = 0, i;
 	int mi, st = DK_OK, full = !sh->brief;
@@ -198,6 +223,12 @@ int xlsx_write_compare(struct xw *x, struct sheet *s)
 				    "accepting Digital ID  ·  data as of %s"),
 			       xw_dept(x), *xw_dept(x) ? "  ·  " : "", x->o->window_months,
 			       xw_as_of_human(x)));
+	/* The charts above the table: the table runs over pages with its
+	 * header repeated, which must not print above a page of charts. */
+	if (cr && cr->nrows && (crows = charts_rows(sh, cr)) > 0) {
+		s->charts_at = s->row;
+		s->row += crows;
+	}
 	header = s->row;
 	for (c = 0; c < ncols; c++)
 		xw_put_header(x, s, header, c, x->thai ? heads_th[c] : heads_en[c]);

@@ -57,6 +57,7 @@ int xlsx_write_breakdown(struct xw *x, struct sheet *s)
 	for (k = 0; k < sh->nkpis; k++)
 		xw_put_header(x, s, header, (lxw_col_t)(2 + k), x->thai ? kpi_defs[sh->kpis[k]].label_th
 								     : kpi_defs[sh->kpis[k]].label_en);
+	xw_put_header(x, s, header, (lxw_col_t)(2 + sh->nkpis), T(x, "ปกปิด", "suppressed"));
 	xw_freeze(x, s, header, 2);
 	r = header + 1;
 	xw_put_text(x, s, r, 0, "", x->f.total_text);
@@ -66,8 +67,11 @@ int xlsx_write_breakdown(struct xw *x, struct sheet *s)
 
 		xw_put_kpi(x, s, r, (lxw_col_t)(2 + k), row, x->f.total);
 	}
+	xw_put_flag(x, s, r, (lxw_col_t)(2 + sh->nkpis), 0);
 	r++;
 	for (i = 0; i < n; i++, r++) {
+		int supp = 0;
+
 		xw_put_text(x, s, r, 0, keys[i]->key, x->f.text);
 		xw_put_text(x, s, r, 1, x->thai ? keys[i]->key_th : keys[i]->key_en, x->f.text);
 		for (k = 0; k < sh->nkpis; k++) {
@@ -78,13 +82,16 @@ int xlsx_write_breakdown(struct xw *x, struct sheet *s)
 				xw_put_kpi(x, s, r, (lxw_col_t)(2 + k), row, x->f.num);
 			else
 				xw_put_blank(x, s, r, (lxw_col_t)(2 + k), NULL);
+			supp |= row && row->suppressed;
 		}
+		/* whether any of the row's cells is a suppressed small cell */
+		xw_put_flag(x, s, r, (lxw_col_t)(2 + sh->nkpis), supp);
 	}
 	r++;
-	xw_put_note(x, s, r++, 0, xw_pf(x, T(x, "ปกปิด = กลุ่มที่มีขนาด 1 ถึง %ld ราย (ไม่เผยแพร่เพื่อไม่ให้ระบุตัวบุคคลได้); "
-				       "ช่องว่าง = ไม่มีข้อมูล",
-				       "suppressed = a group of 1 to %ld (not published so that no person "
-				       "can be identified); blank = no data"), x->o->min_cell - 1));
+	xw_put_note(x, s, r++, 0, xw_pf(x, T(x, "ช่องสีเทาว่าง = ปกปิด: กลุ่มที่มีขนาด 1 ถึง %ld ราย (ไม่เผยแพร่เพื่อไม่ให้ระบุตัวบุคคลได้; "
+				       "คอลัมน์ \"ปกปิด\" = TRUE); ช่องว่าง = ไม่มีข้อมูล",
+				       "grey empty cell = suppressed: a group of 1 to %ld (not published so that "
+				       "no person can be identified; column \"suppressed\" TRUE); blank = no data"), x->o->min_cell - 1));
 	s->row = r;
 	free(keys);
 	return DK_OK;

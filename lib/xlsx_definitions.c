@@ -84,10 +84,10 @@ int xlsx_write_definitions(struct xw *x, struct sheet *s)
 				    "มัธยฐานแบบต่อเนื่อง",
 				    "KPIs as in SPEC section 4: a rate is numerator ÷ denominator, empty when "
 				    "the denominator is 0; medians are continuous."));
-	xw_put_note(x, s, r++, 0, xw_pf(x, T(x, "กลุ่มย่อยที่มีขนาด 1 ถึง %ld ราย ถูกปกปิด (แสดงเป็น \"ปกปิด\") "
-				       "เพื่อไม่ให้ระบุตัวบุคคลได้",
-				       "Breakdown cells of size 1 to %ld are suppressed (shown as "
-				       "\"suppressed\") so that no person can be identified."),
+	xw_put_note(x, s, r++, 0, xw_pf(x, T(x, "กลุ่มย่อยที่มีขนาด 1 ถึง %ld ราย ถูกปกปิด (ช่องว่างสีเทา และคอลัมน์ \"ปกปิด\" "
+				       "เป็น TRUE) เพื่อไม่ให้ระบุตัวบุคคลได้",
+				       "Breakdown cells of size 1 to %ld are suppressed (an empty grey cell, "
+				       "and the \"suppressed\" column TRUE) so that no person can be identified."),
 				  x->o->min_cell - 1));
 	s->row = r;
 	for (i = 0; i < 8; i++)

@@ -75,7 +75,7 @@ int xlsx_write_improve(struct xw *x, struct sheet *s)
 		if (rk->digital.set)
 			xw_put_num(x, s, r, 5, rk->digital.v, x->f.num[NF_PCT], NF_PCT);
 		else
-			xw_put_text(x, s, r, 5, xw_suppressed_text(x), x->f.suppressed);
+			xw_put_suppressed(x, s, r, 5);
 		if (rk->time.set)
 			xw_put_num(x, s, r, 6, rk->time.v, x->f.num[NF_HOURS], NF_HOURS);
 		else

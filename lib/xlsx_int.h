@@ -28,7 +28,8 @@
 #define TH_CAL "[$-107041E]"
 
 /* Where the next chart goes, and how wide a row of charts may grow. */
-#define CHART_ROW_PX 1180
+#define CHART_ROW_PX 1720 /* two default charts and a wide picture, or a
+			     chart and a wide picture; printed one page wide */
 #define ROW_PX 20
 
 /* Colours: header fill, good and bad, and the chart palettes. */
@@ -74,8 +75,16 @@ struct sheet {
 	int chart_x;               /* pixels used in the current chart row */
 	int chart_h;               /* the tallest chart of that row */
 	int ncharts;
-	lxw_row_t breaks[33];      /* manual page breaks before rows of charts */
-	int nbreaks;
+	lxw_row_t charts_at;       /* > 0: the charts go from this row, above
+				      the table (see xw_charts_rows()) */
+	int charts_w;              /* the widest row of charts, in pixels */
+	struct {
+		lxw_row_t first, last; /* rows kept on one printed page if they fit */
+		int chart;             /* a row of charts (never cut) */
+	} blocks[64];
+	int nblocks;
+	lxw_row_t header;          /* the main table's header row (xw_freeze) */
+	int has_header;
 	struct wrapped *wraps;     /* cells whose text wraps, for row heights */
 	size_t nwraps, capwraps;
 };
@@ -105,6 +114,7 @@ struct xw {
 		lxw_format *num[NF_COUNT_COUNT], *chg[NF_COUNT_COUNT], *total[NF_COUNT_COUNT];
 		lxw_format *good, *bad, *good_text, *bad_text, *center, *block, *target_top;
 		lxw_format *note_wrap, *text_top, *label_top, *text_wrap_mid, *not_yet;
+		lxw_format *pp, *supp_blank, *flag;
 	} f;
 };
 
@@ -177,7 +187,24 @@ void xw_put_timestamp(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c,
 
 const char *xw_suppressed_text(const struct xw *x);
 
-/* A KPI row's value: a number, "ปกปิด" for a suppressed small cell, or
+/* A suppressed small cell: empty and grey, never text. */
+void xw_put_suppressed(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c);
+
+/* A row's suppressed flag, TRUE or FALSE. */
+void xw_put_flag(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c, int suppressed);
+
+/* A change: of a rate (nf NF_PCT) in percentage points (100 x the
+ * difference, "+18.7 จุด" / "+18.7 pp"), else signed in its unit. */
+void xw_put_change(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c, double v, enum nf nf);
+
+/* "บรรลุ"/"ไม่บรรลุ" ("met"/"not met") as an IF formula comparing the value
+ * cell vc with the target cell tc of row r in the KPI's direction, so the
+ * words follow an edited target; met (1, 0, or -1 for neither) is the
+ * cached result. */
+void xw_put_met(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c, lxw_col_t vc,
+		lxw_col_t tc, int higher_is_better, int met);
+
+/* A KPI row's value: a number, an empty grey cell for a suppressed small cell, or
  * blank when there is none. */
 void xw_put_kpi(struct xw *x, struct sheet *s, lxw_row_t r, lxw_col_t c,
 		    const struct kpi_row *row, lxw_format **fmts);
@@ -244,6 +271,19 @@ const char *xw_params_text(struct xw *x);
 
 /* The picture's context: the report's language and its source line. */
 struct chartspec_ctx xw_picture_ctx(struct xw *x, const struct tpl_chart *tc);
+
+/* Keeps rows first..last (a table with its heading and notes) together on
+ * one printed page when they fit on one; a table longer than a page flows,
+ * with its header row repeated when it is the header given to xw_freeze().
+ * A sheet that declares no block has one: from its frozen header to the
+ * last row. Rows of charts are blocks of their own. */
+void xw_block(struct sheet *s, lxw_row_t first, lxw_row_t last);
+
+/* The rows n charts of width[i] x height[i] pixels take when placed from
+ * the top (as xw_chart_insert() places them), for a sheet that puts its
+ * charts above a long table: set s->charts_at, write the table below,
+ * then insert the charts. */
+lxw_row_t xw_charts_rows(const int *width, const int *height, size_t n);
 
 /* ---- one writer per sheet kind ---- */
 

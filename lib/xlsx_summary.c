@@ -109,25 +109,19 @@ int xlsx_write_summary(struct xw *x, struct sheet *s)
 		xw_put_kpi(x, s, r, 1, cur, x->f.num);
 		xw_put_kpi(x, s, r, 2, prev, x->f.num);
 		if (cur && prev && cur->value.set && prev->value.set)
-			xw_put_num(x, s, r, 3, cur->value.v - prev->value.v, x->f.chg[nf], nf);
+			xw_put_change(x, s, r, 3, cur->value.v - prev->value.v, nf);
 		else
-			xw_put_blank(x, s, r, 3, x->f.chg[nf]);
+			xw_put_blank(x, s, r, 3, nf == NF_PCT ? x->f.pp : x->f.chg[nf]);
 		xw_put_kpi(x, s, r, 4, yago, x->f.num);
 		if (cur && yago && cur->value.set && yago->value.set)
-			xw_put_num(x, s, r, 5, cur->value.v - yago->value.v, x->f.chg[nf], nf);
+			xw_put_change(x, s, r, 5, cur->value.v - yago->value.v, nf);
 		else
-			xw_put_blank(x, s, r, 5, x->f.chg[nf]);
+			xw_put_blank(x, s, r, 5, nf == NF_PCT ? x->f.pp : x->f.chg[nf]);
 		if (cur && cur->target.set) {
 			xw_put_num(x, s, r, 6, cur->target.v, x->f.num[nf], nf);
-			if (cur->value.set) {
-				int met = def->higher_is_better ? cur->value.v >= cur->target.v
-								: cur->value.v <= cur->target.v;
-
-				xw_put_text(x, s, r, 7, met ? T(x, "บรรลุ", "met") : T(x, "ไม่บรรลุ", "not met"),
-					 x->f.center);
-			} else {
-				xw_put_blank(x, s, r, 7, x->f.center);
-			}
+			xw_put_met(x, s, r, 7, 1, 6, def->higher_is_better,
+				   !cur->value.set ? -1 : def->higher_is_better
+				   ? cur->value.v >= cur->target.v : cur->value.v <= cur->target.v);
 			xw_cond_target(x, s, r, 1, 1, 1, 6, def->higher_is_better);
 			xw_cond_target(x, s, r, 7, 7, 1, 6, def->higher_is_better);
 		} else {
@@ -139,15 +133,18 @@ int xlsx_write_summary(struct xw *x, struct sheet *s)
 	}
 	(void)first;
 	r++;
-	xw_put_note(x, s, r++, 0, T(x, "หมายเหตุ: การเปลี่ยนแปลงของอัตรา (%) เป็นผลต่างในหน่วยจุดร้อยละ; "
+	xw_put_note(x, s, r++, 0, T(x, "หมายเหตุ: การเปลี่ยนแปลงของอัตรา (%) เป็นผลต่างในหน่วยจุดร้อยละ (จุด); "
 				    "สีเขียว = ดีขึ้นหรือบรรลุเป้าหมาย, สีแดง = แย่ลงหรือไม่บรรลุ "
 				    "(สำหรับเวลา ยิ่งน้อยยิ่งดี); ช่องว่าง = ไม่มีข้อมูลในช่วงนั้น",
-				    "Notes: changes of rates (%) are differences in percentage points; "
+				    "Notes: changes of rates (%) are differences in percentage points (pp); "
 				    "green = better or target met, red = worse or not met (for times, "
 				    "lower is better); blank = no data in that period."));
 	xw_put_note(x, s, r++, 0, T(x, "นิยามของแต่ละตัวชี้วัดอยู่ในแผ่นงาน \"นิยามตัวชี้วัด\"",
 				    "Each KPI is defined on the \"Definitions\" sheet."));
 	s->row = r;
 	xw_freeze(x, s, header, 1);
+	/* the cover, then the table with its notes */
+	xw_block(s, 0, header - 2);
+	xw_block(s, header, r - 1);
 	return DK_OK;
 }

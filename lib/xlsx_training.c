@@ -34,6 +34,7 @@ int xlsx_write_training(struct xw *x, struct sheet *s)
 	xw_put_header(x, s, header, 4, T(x, "สัดส่วนที่ผ่านการอบรม", "Share trained"));
 	xw_put_header(x, s, header, 5, T(x, "เป้าหมาย", "Target"));
 	xw_put_header(x, s, header, 6, T(x, "ผลเทียบเป้าหมาย", "Target met"));
+	xw_put_header(x, s, header, 7, T(x, "ปกปิด", "suppressed"));
 	xw_freeze(x, s, header, 1);
 	first = header + 1;
 	r = first;
@@ -45,7 +46,7 @@ int xlsx_write_training(struct xw *x, struct sheet *s)
 		xw_put_text(x, s, r, 0, x->thai ? row->key_th : row->key_en, x->f.text);
 		if (row->suppressed) {
 			for (lxw_col_t c = 1; c <= 4; c++)
-				xw_put_text(x, s, r, c, xw_suppressed_text(x), x->f.suppressed);
+				xw_put_suppressed(x, s, r, c);
 		} else {
 			xw_put_num(x, s, r, 1, row->denominator.set ? row->denominator.v : NAN,
 				x->f.num[NF_COUNT], NF_COUNT);
@@ -58,16 +59,15 @@ int xlsx_write_training(struct xw *x, struct sheet *s)
 		}
 		if (row->target.set) {
 			xw_put_num(x, s, r, 5, row->target.v, x->f.num[NF_PCT], NF_PCT);
-			if (row->value.set && !row->suppressed)
-				xw_put_text(x, s, r, 6, (hib ? row->value.v >= row->target.v
-						      : row->value.v <= row->target.v)
-					 ? T(x, "บรรลุ", "met") : T(x, "ไม่บรรลุ", "not met"), x->f.center);
+			xw_put_met(x, s, r, 6, 4, 5, hib, !row->value.set || row->suppressed ? -1
+				   : hib ? row->value.v >= row->target.v : row->value.v <= row->target.v);
 			xw_cond_target(x, s, r, 4, 4, 4, 5, hib);
 			xw_cond_target(x, s, r, 6, 6, 4, 5, hib);
 		} else {
 			xw_put_blank(x, s, r, 5, NULL);
 			xw_put_text(x, s, r, 6, "–", x->f.center);
 		}
+		xw_put_flag(x, s, r, 7, row->suppressed);
 		r++;
 	}
 	if (r > first)

@@ -43,6 +43,31 @@ static int trend_picture(struct xw *x, struct sheet *s, const struct tpl_chart *
 	return st;
 }
 
+/* The sheet's title with the months it shows: "แนวโน้มรายเดือน ต.ค. 2569 –
+ * ต.ค. 2569 (ปีงบประมาณ 2570 ถึงปัจจุบัน)", or "(13 เดือนล่าสุด)" when the
+ * fiscal year so far is too short and the trend reaches back before it. */
+static const char *trend_title(struct xw *x, const struct sheet *s)
+{
+	const struct report_data *d = x->d;
+	const char *title = s->tpl->title[x->th] ? s->tpl->title[x->th] : "";
+	struct civil_date first, last;
+	char a[PERIOD_HUMAN_LEN], b[PERIOD_HUMAN_LEN];
+	int fy;
+
+	if (!d->nmonths)
+		return title;
+	first = d->months[0].start;
+	last = d->months[d->nmonths - 1].start;
+	fy = period_fiscal_year_of(last);
+	period_label_human(&d->months[0], x->thai, a, sizeof(a));
+	period_label_human(&d->months[d->nmonths - 1], x->thai, b, sizeof(b));
+	if (first.month == 10 && period_fiscal_year_of(first) == fy)
+		return xw_pf(x, T(x, "%s %s – %s (ปีงบประมาณ %d ถึงปัจจุบัน)",
+				  "%s, %s – %s (FY%d to date)"), title, a, b, fy);
+	return xw_pf(x, T(x, "%s %s – %s (%zu เดือนล่าสุด)", "%s, %s – %s (the last %zu months)"),
+		     title, a, b, d->nmonths);
+}
+
 int xlsx_write_trend(struct xw *x, struct sheet *s)
 {
 	const struct report_data *d = x->d;
@@ -56,6 +81,7 @@ int xlsx_write_trend(struct xw *x, struct sheet *s)
 			       xw_period_human(x, &d->period),
 			       T(x, "ตั้งแต่", "from"),
 			       d->nmonths ? xw_period_human(x, &d->months[0]) : "–"));
+	xw_put_long(x, s, 0, 0, trend_title(x, s), x->f.title);
 	header = s->row;
 	xw_put_header(x, s, header, 0, T(x, "เดือน", "Month"));
 	c = 1;

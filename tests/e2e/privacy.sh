@@ -27,7 +27,8 @@ K() { "$BIN" -d "$DB" kpi "$@"; }
 # The issue's example: fund_loan_repayment's one answer in October 2024
 # came back as its unit minus the unit's two other services.
 run 0 "satisfaction by service and unit, October 2024" K -p 2024-10 -k satisfaction_mean -b service,unit -f csv
-has "the small cell is suppressed" ',satisfaction_mean,service,fund_loan_repayment,,,,,TRUE,' "$W/out"
+# (the demo sets a target for satisfaction_mean: issue 12 item 5)
+has "the small cell is suppressed" ',satisfaction_mean,service,fund_loan_repayment,,,,[0-9.]*,TRUE,' "$W/out"
 audit "no suppressed cell is recoverable (one KPI, one month)" "$W/out"
 n_unit=$(grep -c ',satisfaction_mean,unit,.*,TRUE,' "$W/out")
 n_svc=$(grep -c ',satisfaction_mean,service,.*,TRUE,' "$W/out")

@@ -110,6 +110,18 @@ if command -v soffice >/dev/null 2>&1; then
 		pages=$(pdfinfo "$W/pdf/didkpi-monthly-2025-03.pdf" | awk '/^Pages:/ {print $2}')
 		[ "${pages:-0}" -ge 7 ] && ok "PDF has a page per sheet at least ($pages)" ||
 			not_ok "PDF pages" "$pages"
+		# issue 12: the monthly workbook prints on at most 10 A4 pages
+		# (page breaks before tables and rows of charts, summary and
+		# definitions on a page each)
+		[ "${pages:-99}" -le 10 ] && ok "PDF: the monthly workbook prints on 10 pages or fewer ($pages)" ||
+			not_ok "PDF: the monthly workbook prints on 10 pages or fewer" "$pages pages"
+		# every page holds more than a repeated header: some text below it
+		short=
+		for ((i = 1; i <= ${pages:-0}; i++)); do
+			n=$(pdftotext -f "$i" -l "$i" -layout "$W/pdf/didkpi-monthly-2025-03.pdf" - | grep -c '[^[:space:]]')
+			[ "$n" -ge 3 ] || short="$short $i($n)"
+		done
+		eq "PDF: no page holds only a header or a footer" "" "$short"
 		pdftotext -layout "$W/pdf/didkpi-monthly-2025-03.pdf" "$W/pdf/t.txt"
 		# the cover's dates are date cells shown in the Buddhist calendar
 		has "PDF: dates in the Thai Buddhist calendar" "1 มีนาคม 2568" "$W/pdf/t.txt"

@@ -116,7 +116,42 @@ def check_frozen(ws, hdr, label):
 
 
 wb = openpyxl.load_workbook(WB)
+# the values Excel shows for formulas (as written by didkpi)
+wbv = openpyxl.load_workbook(WB, data_only=True)
 sheets = wb.sheetnames
+RATES = {k for k, u in UNITS.items() if u == "rate"}
+PP = "จุด" if TH else "pp"
+
+
+def check_print(ws, label):
+    """A4 landscape, one page wide; the header repeated only over its own
+    table (nothing with another header, no chart, below it); no chart cut
+    by a page break."""
+    ps = ws.page_setup
+    check(f"{label}: printed on A4 landscape", ps.orientation == "landscape" and
+          str(ps.paperSize) == "9", f"{ps.orientation} {ps.paperSize}")
+    fit = ws.sheet_properties.pageSetUpPr
+    check(f"{label}: fitted to one page wide", fit is not None and fit.fitToPage and
+          str(ps.fitToWidth) in ("1", "None") and str(ps.fitToHeight) in ("0", "1", "None"),
+          f"fitToPage={fit and fit.fitToPage} {ps.fitToWidth}x{ps.fitToHeight}")
+    breaks = sorted(b.id for b in ws.row_breaks.brk)  # a break after row id (1-based)
+    anchors = []
+    for obj in list(ws._charts) + list(ws._images):
+        a = obj.anchor
+        top = a._from.row  # 0-based
+        h = a.ext.height / 9525 if getattr(a, "ext", None) is not None else 300
+        anchors.append((top, top + int(h // 20)))
+    cut = [(t, b, k) for (t, b) in anchors for k in breaks if t < k <= b]
+    check(f"{label}: no page break cuts a chart", not cut, f"{cut[:3]}")
+    titles = ws.print_title_rows
+    if titles:
+        hdr = int(titles.split(":")[0].lstrip("$"))
+        below = [t for (t, b) in anchors if t + 1 > hdr]
+        heads = [c.row for c in ws["A"] if c.row > hdr and c.fill is not None and
+                 c.fill.fgColor is not None and str(c.fill.fgColor.rgb).endswith("1F4E79")]
+        check(f"{label}: the repeated header is over its own table only",
+              not below and not heads, f"charts below {below[:3]}, headers at {heads[:3]}")
+    return breaks
 
 # ---- the sheets a template promises ----
 if TEMPLATE == "monthly":
@@ -176,20 +211,32 @@ for row in ws.iter_rows(min_row=hdr + 1, max_col=8):
         if want_v is not None and row[col].number_format != FORMATS[UNITS[k]]:
             bad_fmt.append(f"{k}: {row[col].number_format!r}")
     a, b = row[1].value, row[2].value
-    if is_number(a) and is_number(b) and not close(row[3].value, a - b):
-        bad_change.append(f"{k}: {row[3].value!r} != {a - b!r}")
+    want_c = (a - b) * 100 if k in RATES else (a - b) if is_number(a) and is_number(b) else None
+    if is_number(a) and is_number(b) and not close(row[3].value, want_c):
+        bad_change.append(f"{k}: {row[3].value!r} != {want_c!r}")
+    if is_number(a) and is_number(b) and k in RATES and PP not in row[3].number_format:
+        bad_change.append(f"{k}: change in {row[3].number_format!r}, not {PP}")
+    if is_number(a) and is_number(b) and k not in RATES and "%" in row[3].number_format:
+        bad_change.append(f"{k}: change in % ({row[3].number_format!r})")
     t = num_or_none(total(kpi, k)["target"])
     if t is not None:
         check(f"summary: target of {k} is {t}", close(row[6].value, t), repr(row[6].value))
         met = a <= t if k in LOWER_IS_BETTER else a >= t
+        shown = wbv[ws.title].cell(row[7].row, 8).value
         check(f"summary: {k} target met is {met}",
-              row[7].value == (("บรรลุ" if met else "ไม่บรรลุ") if TH else ("met" if met else "not met")),
-              repr(row[7].value))
+              shown == (("บรรลุ" if met else "ไม่บรรลุ") if TH else ("met" if met else "not met")),
+              repr(shown))
+        f = str(row[7].value).replace("$", "")
+        check(f"summary: {k} met/not met is a formula on the value and the target",
+              f.startswith("=IF(") and f"B{row[7].row}" in f and f"G{row[7].row}" in f and
+              (f"B{row[7].row}<=G{row[7].row}" if k in LOWER_IS_BETTER else
+               f"B{row[7].row}>=G{row[7].row}") in f, f)
 check("summary: every KPI has a row", rows == 18 if TEMPLATE == "analyst" else rows >= 15, f"{rows}")
 check("summary: values equal didkpi kpi --format csv", not bad_value, "; ".join(bad_value[:5]))
 check("summary: previous period equals didkpi kpi", not bad_prev, "; ".join(bad_prev[:5]))
 check("summary: same period last year equals didkpi kpi", not bad_yago, "; ".join(bad_yago[:5]))
-check("summary: change = value - previous", not bad_change, "; ".join(bad_change[:5]))
+check("summary: change = value - previous (rates in percentage points, " + PP + ")", not bad_change,
+      "; ".join(bad_change[:5]))
 check("summary: numbers are stored as numbers", not bad_type, "; ".join(bad_type[:5]))
 check("summary: number formats by unit (%, #,##0.0 hours, #,##0 counts)", not bad_fmt,
       "; ".join(bad_fmt[:5]))
@@ -235,6 +282,13 @@ if "trend" in S:
           ws.cell(hdr + 1, 1).is_date and
           (ws.cell(hdr + 1, 1).number_format.startswith("[$-107041E]") if TH else True),
           ws.cell(hdr + 1, 1).number_format)
+    title = str(ws.cell(1, 1).value)
+    fy = lambda m: int(m[:4]) + (1 if int(m[5:7]) >= 10 else 0)
+    first_m, last_m = got_months[0], got_months[-1]
+    fy_start = first_m[5:7] == "10" and fy(first_m) == fy(last_m)
+    says_fy = ("ถึงปัจจุบัน" in title) if TH else ("to date" in title)
+    check("trend: the title names the months it shows", says_fy == fy_start and
+          (("เดือนล่าสุด" in title) if TH else ("last" in title)) != fy_start, title)
     kinds = [type(c).__name__ for c in ws._charts]
     check("trend: native line charts", kinds.count("LineChart") >= 2, f"{kinds}")
     check("trend: a cairo picture (adoption markers, target)", len(ws._images) >= 1,
@@ -279,8 +333,14 @@ for row in ws.iter_rows(min_row=hdr + 1, max_col=12):
     for col, key in ((4, "change"), (5, "change_pct"), (6, "ci_low"), (7, "ci_high"),
                      (8, "p_value")):
         v = row[col].value
-        if not close(v if is_number(v) else None, num_or_none(match[key])):
-            bad.append(f"{code}/{match['metric']} {key}: {v!r} != {match[key]!r}")
+        want_v = num_or_none(match[key])
+        # a rate's change and its interval in percentage points
+        if match["metric"] in RATES and key in ("change", "ci_low", "ci_high") and want_v is not None:
+            want_v *= 100
+            if PP not in row[col].number_format:
+                bad.append(f"{code}/{match['metric']} {key} format {row[col].number_format!r}")
+        if not close(v if is_number(v) else None, want_v):
+            bad.append(f"{code}/{match['metric']} {key}: {v!r} != {want_v!r}")
 check("compare: rows equal didkpi compare --format csv", not bad and seen > 10,
       f"{seen} rows; " + "; ".join(bad[:5]))
 kinds = [type(c).__name__ for c in ws._charts]
@@ -297,16 +357,18 @@ if "auth" in S:
     hdr = header_row(ws, "วิธียืนยันตัวตน" if TH else "Method")
     check_frozen(ws, hdr, "auth")
     bad, n = [], 0
-    for row in ws.iter_rows(min_row=hdr + 1, max_col=8):
+    for row in ws.iter_rows(min_row=hdr + 1, max_col=9):
         code = code_of.get(("method", row[0].value))
         if not code:
             break
         n += 1
         src = [r for r in kpi if r["kpi"] == "auth_success_rate" and r["breakdown"] == "method"
                and r["key"] == code][0]
+        if row[8].value is not (src["suppressed"] == "TRUE"):
+            bad.append(f"{code}: suppressed flag {row[8].value!r}")
         if src["suppressed"] == "TRUE":
-            if row[2].value != SUPPRESSED:
-                bad.append(f"{code}: suppressed shown as {row[2].value!r}")
+            if row[2].value is not None:
+                bad.append(f"{code}: suppressed shown as {row[2].value!r}, not empty")
             continue
         den, num = num_or_none(src["denominator"]), num_or_none(src["numerator"])
         for col, want_v in ((2, den), (3, num), (4, den - num), (5, num_or_none(src["value"]))):
@@ -357,16 +419,18 @@ if "training" in S:
     hdr = header_row(ws, "หน่วยงาน" if TH else "Unit")
     check_frozen(ws, hdr, "training")
     bad, n = [], 0
-    for row in ws.iter_rows(min_row=hdr + 1, max_col=5, values_only=True):
+    for row in ws.iter_rows(min_row=hdr + 1, max_col=8, values_only=True):
         src = [r for r in kpi if r["kpi"] == "staff_training_coverage" and r["breakdown"] == "unit"
                and r["key"] == row[0]]
         if not src:
             break
         n += 1
         src = src[0]
+        if row[7] is not (src["suppressed"] == "TRUE"):
+            bad.append(f"{row[0]}: suppressed flag {row[7]!r}")
         if src["suppressed"] == "TRUE":
-            if row[1] != SUPPRESSED:
-                bad.append(f"{row[0]}: {row[1]!r}")
+            if row[1] is not None:
+                bad.append(f"{row[0]}: {row[1]!r}, not empty")
             continue
         for col, key in ((1, "denominator"), (2, "numerator"), (4, "value")):
             if not close(row[col], num_or_none(src[key])):
@@ -384,12 +448,17 @@ for bd in ("service", "unit", "channel", "method"):
     hdr = header_row(ws, "รหัส" if TH else "Code")
     check_frozen(ws, hdr, f"by {bd}")
     heads = [c.value for c in ws[hdr]]
-    bad, cells, supp = [], 0, 0
+    bad, cells, supp, text = [], 0, 0, []
+    flag = heads.index("ปกปิด" if TH else "suppressed") if ("ปกปิด" if TH else "suppressed") in heads else None
+    check(f"by {bd}: a suppressed flag column", flag is not None, f"{heads}")
     for row in ws.iter_rows(min_row=hdr + 2):
         key = row[0].value
         if not key:
             break
+        row_supp = False
         for c in row[2:]:
+            if isinstance(c.value, str):
+                text.append(f"{key}/{heads[c.column - 1]}: {c.value!r}")
             k = label_code.get(heads[c.column - 1])
             src = [r for r in kpi if r["kpi"] == k and r["breakdown"] == bd and r["key"] == key]
             if not src:
@@ -397,12 +466,17 @@ for bd in ("service", "unit", "channel", "method"):
             cells += 1
             if src[0]["suppressed"] == "TRUE":
                 supp += 1
-                if c.value != SUPPRESSED:
-                    bad.append(f"{key}/{k}: {c.value!r} not suppressed")
+                row_supp = True
+                if c.value is not None:
+                    bad.append(f"{key}/{k}: {c.value!r} not an empty suppressed cell")
             elif not close(c.value if is_number(c.value) else None, num_or_none(src[0]["value"])):
                 bad.append(f"{key}/{k}: {c.value!r} != {src[0]['value']}")
+        if flag is not None and row[flag].value is not row_supp:
+            bad.append(f"{key}: suppressed flag {row[flag].value!r}")
     check(f"by {bd}: every KPI x key equals didkpi kpi --by {bd}", cells > 10 and not bad,
           f"{cells} cells, {supp} suppressed; " + "; ".join(bad[:5]))
+    check(f"by {bd}: numeric columns hold no text (pandas reads numbers)", not text,
+          "; ".join(text[:5]))
 
 if "data" in S:
     ws = wb[S["data"]]
@@ -427,6 +501,10 @@ if "data" in S:
         if g[10] is not (w["suppressed"] == "TRUE"):
             bad.append(f"{w['kpi']}/{w['key']} suppressed {g[10]!r}")
     check("data: every cell equals didkpi kpi --format csv", not bad, "; ".join(bad[:5]))
+
+# ---- printing ----
+for name in sheets:
+    check_print(wb[name], f"print {name}")
 
 for status, what, why in results:
     print(f"{status} {what}" + (f": {why}" if status == "FAIL" and why else ""))
