@@ -271,6 +271,17 @@ static PGconn *db_try(const char *const *keys, const char *const *vals, int ct,
 	*retry = 0;
 	if (conn && PQstatus(conn) == CONNECTION_OK)
 		return conn;
+	/* A server that was starting up when it refused us and accepts
+	 * connections now: the answer was not final, so one more attempt at
+	 * once (an answer that rejects us fails it again, and is final). */
+	if (conn && (ct <= 0 || now_seconds() - t0 < ct - 0.5) &&
+	    PQpingParams(keys, vals, 1) == PQPING_OK) {
+		PQfinish(conn);
+		t0 = now_seconds();
+		conn = PQconnectdbParams(keys, vals, 1);
+		if (conn && PQstatus(conn) == CONNECTION_OK)
+			return conn;
+	}
 	if (!conn) {
 		*why = strdup("out of memory");
 		return NULL;
