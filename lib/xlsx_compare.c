@@ -80,8 +80,9 @@ enum {
 	CC_SENT, CC_COVER, CC_NB, CC_NA, CC_BS, CC_BE, CC_AS, CC_AE, CC_TEST, CC_COUNT
 };
 
-/* The widest the sentence and the coverage columns grow: longer text wraps,
- * so that the brief layout stays within the charts' width (A4 landscape). */
+/* The widest the service, sentence and coverage columns grow: longer text
+ * wraps, so that the brief layout prints one A4 landscape page wide at about
+ * 80% (tests/e2e/wb_compare.sh). */
 #define SVC_CAP 30.0
 #define SENT_CAP 28.0
 #define COVER_CAP 14.0
@@ -247,8 +248,8 @@ int xlsx_write_compare(struct xw *x, struct sheet *s)
 	static const char *const heads_th[CC_COUNT] = {
 		"บริการ", "เริ่มใช้ Digital ID", "ก่อน", "หลัง", "เปลี่ยนแปลง", "เปลี่ยนแปลง (%)",
 		"ช่วงความเชื่อมั่น 95%: ล่าง", "ช่วงความเชื่อมั่น 95%: บน", "ค่า p", "สรุปผล",
-		"สรุปเป็นคำ", "ข้อมูลครอบคลุมช่วง", "จำนวนก่อน", "จำนวนหลัง", "ช่วงก่อน: ตั้งแต่", "ช่วงก่อน: ถึง", "ช่วงหลัง: ตั้งแต่",
-		"ช่วงหลัง: ถึง", "วิธีทดสอบ",
+		"สรุปเป็นคำ", "ข้อมูลครอบคลุมช่วง", "จำนวนก่อน", "จำนวนหลัง", "ช่วงก่อน: ตั้งแต่",
+		"ช่วงก่อน: ถึง", "ช่วงหลัง: ตั้งแต่", "ช่วงหลัง: ถึง", "วิธีทดสอบ",
 	};
 	static const char *const heads_en[CC_COUNT] = {
 		"Service", "Digital ID since", "Before", "After", "Change", "Change (%)",
@@ -329,7 +330,8 @@ int xlsx_write_compare(struct xw *x, struct sheet *s)
 				    "Digital ID began; rate changes are in percentage points; green/red = "
 				    "significantly better/worse (p < 0.05)."));
 	xw_put_note(x, s, r++, 0, T(x, "เวลาในการให้บริการ: ก่อน/หลัง = มัธยฐาน; เปลี่ยนแปลง = "
-				    "ค่าประมาณ Hodges–Lehmann (มัธยฐานของผลต่างทุกคู่ก่อน–หลัง) ซึ่งเป็นค่าที่ช่วงความเชื่อมั่นกำกับ; "
+				    "ค่าประมาณ Hodges–Lehmann (มัธยฐานของผลต่างทุกคู่ก่อน–หลัง) "
+				    "ซึ่งเป็นค่าที่ช่วงความเชื่อมั่นกำกับ; "
 				    "ข้อมูลครอบคลุมช่วง: \"ไม่ครบ\" = ช่วงนั้นเริ่มก่อนหรือจบหลังข้อมูลของบริการ "
 				    "(คำขอต่อเดือนคิดเฉพาะวันที่มีข้อมูล)",
 				    "Service time: before/after are medians; the change is the Hodges–Lehmann "
