@@ -36,7 +36,10 @@ static const char usage[] =
 	"             with 95% confidence intervals (didkpi compare)\n"
 	"  methods    successful log-ins by authentication method and month, stacked\n"
 	"  channels   service requests by channel and month, stacked\n"
-	"  its        an interrupted time series at a date: see didkpi chart its --help\n\n"
+	"  event-study  effects by months since adoption (didkpi-effects(1)), with\n"
+	"             intervals and a zero line: see didkpi chart event-study --help\n"
+	"  its        an interrupted time series at a date (didkpi-its(1)): see\n"
+	"             didkpi chart its --help\n\n"
 	"Options:\n"
 	"  -o, --output=FILE       the chart to write (required)\n"
 	"  -p, --period=PERIOD     2025-03, 2025, FY2568, FY2568-Q1, 2025-W10,\n"
@@ -74,6 +77,11 @@ static const char usage[] =
 
 enum kind { K_TREND, K_COMPARE, K_METHODS, K_CHANNELS, K_COUNT };
 static const char *const kind_names[K_COUNT + 1] = { "trend", "compare", "methods", "channels" };
+/* Every kind, for suggestions: event-study and its are drawn elsewhere. */
+static const char *const all_kinds[] = {
+	"trend", "compare", "methods", "channels", "event-study", "its", NULL
+};
+#define KINDS "trend, compare, methods, channels, event-study or its"
 
 #define MIN_SIZE 100
 #define MAX_SIZE 16384
@@ -257,13 +265,13 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 		}
 	}
 	if (optind >= argc)
-		return cmd_usage_error(ctx, "which chart? trend, compare, methods or channels");
+		return cmd_usage_error(ctx, "which chart? " KINDS);
 	for (k = 0; k < K_COUNT; k++)
 		if (!strcmp(argv[optind], kind_names[k]))
 			break;
 	if (k == K_COUNT)
-		return cmd_usage_error(ctx, "unknown chart '%s'%s: trend, compare, methods or channels",
-				       argv[optind], suggest_list(argv[optind], kind_names, hint, sizeof(hint)));
+		return cmd_usage_error(ctx, "unknown chart '%s'%s: " KINDS,
+				       argv[optind], suggest_list(argv[optind], all_kinds, hint, sizeof(hint)));
 	o->kind = k;
 	if (optind + 1 < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);

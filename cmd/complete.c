@@ -32,8 +32,10 @@ static const char usage[] =
 	"in completion/; see COMPLETION in didkpi(1)).\n\n"
 	"WHAT is one of:\n"
 	"  commands            the commands\n"
-	"  options [COMMAND]   the long and short options of COMMAND (none: the\n"
-	"                      global options)\n"
+	"  options [COMMAND [KIND]]\n"
+	"                      the long and short options of COMMAND (none: the\n"
+	"                      global options); KIND: of chart KIND (event-study\n"
+	"                      and its have options of their own)\n"
 	"  kpis, metrics, breakdowns, formats, intervals, charts, relations,\n"
 	"  periods, templates  the names these options and arguments take\n"
 	"  services, channels, methods\n"
@@ -43,7 +45,8 @@ static const char usage[] =
 	"  -h, --help          show this help\n";
 
 /* Chart kinds of cmd/chart.c, relative periods of lib/period.c. */
-static const char *const chart_kinds[] = { "trend", "compare", "methods", "channels", NULL };
+static const char *const chart_kinds[] = { "trend", "compare", "methods", "channels", "event-study",
+					    "its", NULL };
 static const char *const periods[] = { "last-month", "this-month", "last-fy", "this-fy", NULL };
 static const char *const formats[] = { "table", "csv", "tsv", "json", NULL };
 
@@ -195,11 +198,11 @@ static void print_help_options(const char *text)
  * is kept up to date): the command runs in a child process with its
  * standard output on a pipe.
  */
-static int print_command_options(const char *name)
+static int print_command_options(const char *name, const char *kind)
 {
 	const struct cmd_entry *c;
 	struct cmd_ctx cctx = { 0 };
-	char *args[] = { NULL, "--help", NULL }, *text = NULL;
+	char *args[] = { NULL, NULL, "--help", NULL }, *text = NULL;
 	size_t len = 0, cap = 0;
 	int fd[2], status;
 	ssize_t got;
@@ -227,7 +230,14 @@ static int print_command_options(const char *name)
 		cctx.name = c->name;
 		cctx.flags = c->flags;
 		optind = 0;
-		c->fn(2, args, &cctx);
+		if (kind && *kind && *kind != '-') {
+			args[1] = (char *)kind; /* "chart its --help" */
+			c->fn(3, args, &cctx);
+		} else {
+			args[1] = "--help";
+			args[2] = NULL;
+			c->fn(2, args, &cctx);
+		}
 		fflush(stdout);
 		_exit(0);
 	}
@@ -303,8 +313,11 @@ int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_usage_error(ctx, "complete what? commands, options, kpis, services ...");
 	what = argv[optind++];
 	if (!strcmp(what, "options")) {
+		if (optind + 2 < argc)
+			return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind + 2]);
 		if (optind < argc)
-			return print_command_options(argv[optind]);
+			return print_command_options(argv[optind],
+						     optind + 1 < argc ? argv[optind + 1] : NULL);
 		print_help_options(cmd_global_help);
 		return DK_OK;
 	}

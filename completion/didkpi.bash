@@ -89,7 +89,7 @@ _didkpi_option_value()
 		compopt -o filenames 2>/dev/null ;;
 	*)
 		# another option with an argument (--tz, --window ...): no names
-		if _didkpi_ask options $cmd | grep -qx -- "$opt="; then
+		if _didkpi_ask options $cmd $kind | grep -qx -- "$opt="; then
 			COMPREPLY=()
 		else
 			return 1
@@ -100,7 +100,8 @@ _didkpi_option_value()
 
 _didkpi()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev= opt= cmd= w i npos=0 o
+	# kind: chart's first argument (event-study and its have their own options)
+	local cur=${COMP_WORDS[COMP_CWORD]} prev= opt= cmd= kind= w i npos=0 o
 	local -a opts
 
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -119,7 +120,8 @@ _didkpi()
 		elif [[ $w != -* && $w != = && ${COMP_WORDS[i - 1]} != = ]]; then
 			# a positional argument of the command, unless an option's value
 			o=${COMP_WORDS[i - 1]}
-			[[ $o == -* ]] && _didkpi_ask options "$cmd" | grep -qx -- "$o=" && continue
+			[[ $o == -* ]] && _didkpi_ask options "$cmd" $kind | grep -qx -- "$o=" && continue
+			[[ $cmd == chart && $npos == 0 ]] && kind=$w
 			((npos++))
 		fi
 	done
@@ -153,7 +155,7 @@ _didkpi()
 	fi
 
 	if [[ $cur == -* ]]; then
-		mapfile -t opts < <(_didkpi_ask options $cmd)
+		mapfile -t opts < <(_didkpi_ask options $cmd $kind)
 		COMPREPLY=()
 		for o in "${opts[@]}"; do
 			# "--period=" is offered as is, the value typed next to it

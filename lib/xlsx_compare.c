@@ -33,18 +33,19 @@ static int cmp_rows(const void *pa, const void *pb)
 	return strcmp(a->service_code, b->service_code);
 }
 
-/* The skip reason in the report's language. */
+/* Why a row is skipped, in the report's language (the conclusion says
+ * "not enough data"). */
 static const char *skip_text(struct xw *x, const char *skip)
 {
 	if (!x->thai)
-		return xw_pf(x, "not enough data: %s", skip);
+		return skip;
 	if (strstr(skip, "not complete") || strstr(skip, "not over"))
-		return "ข้อมูลยังไม่พอ: ช่วงหลังยังไม่ครบ";
+		return "ช่วงหลังยังไม่ครบ";
 	if (strstr(skip, "fewer than") && strstr(skip, "before"))
-		return "ข้อมูลยังไม่พอ: ช่วงก่อนมีน้อยกว่า 30 รายการ";
+		return "ช่วงก่อนมีน้อยกว่า 30 รายการ";
 	if (strstr(skip, "fewer than") && strstr(skip, "after"))
-		return "ข้อมูลยังไม่พอ: ช่วงหลังมีน้อยกว่า 30 รายการ";
-	return xw_pf(x, "ข้อมูลยังไม่พอ: %s", skip);
+		return "ช่วงหลังมีน้อยกว่า 30 รายการ";
+	return skip;
 }
 
 static enum nf metric_nf(enum compare_metric m)
@@ -73,11 +74,34 @@ static int compare_picture(struct xw *x, struct sheet *s, const struct tpl_chart
 	return st;
 }
 
-/* The before/after sheet's columns; the brief layout stops after CC_CONC. */
+/* The before/after sheet's columns; the brief layout stops after CC_COVER. */
 enum {
 	CC_SVC, CC_SINCE, CC_BEFORE, CC_AFTER, CC_CHG, CC_PCT, CC_LO, CC_HI, CC_P, CC_CONC,
-	CC_NB, CC_NA, CC_BS, CC_BE, CC_AS, CC_AE, CC_TEST, CC_COUNT
+	CC_SENT, CC_COVER, CC_NB, CC_NA, CC_BS, CC_BE, CC_AS, CC_AE, CC_TEST, CC_COUNT
 };
+
+/* The widest the service, sentence and coverage columns grow: longer text
+ * wraps, so that the brief layout prints one A4 landscape page wide at about
+ * 80% (tests/e2e/wb_compare.sh). */
+#define SVC_CAP 30.0
+#define SENT_CAP 28.0
+#define COVER_CAP 14.0
+
+/* Whether the windows are covered by data (compare_row.coverage), in words. */
+static const char *coverage_text(struct xw *x, const char *coverage)
+{
+	if (!coverage)
+		return "";
+	if (!strcmp(coverage, "full"))
+		return T(x, "ครบ", "full");
+	if (!strcmp(coverage, "before-partial"))
+		return T(x, "ช่วงก่อนไม่ครบ", "before: partial");
+	if (!strcmp(coverage, "after-partial"))
+		return T(x, "ช่วงหลังไม่ครบ", "after: partial");
+	if (!strcmp(coverage, "both-partial"))
+		return T(x, "ไม่ครบทั้งสองช่วง", "both: partial");
+	return coverage;
+}
 
 /* One row of a before/after block. */
 static void compare_line(struct xw *x, struct sheet *s, lxw_row_t r,
@@ -86,11 +110,12 @@ static void compare_line(struct xw *x, struct sheet *s, lxw_row_t r,
 	const struct compare_metric_def *def = &compare_metrics[row->metric];
 	enum nf nf = metric_nf(row->metric);
 
-	xw_put_text(x, s, r, CC_SVC, row->pooled
-		 ? xw_pf(x, T(x, "รวมทุกบริการ (%d บริการ)", "All services (%d pooled)"),
-		      row->pooled_services)
-		 : (x->thai ? row->name_th : row->name_en),
-		 row->pooled ? x->f.label : x->f.text);
+	if (row->pooled)
+		xw_put_text(x, s, r, CC_SVC, xw_pf(x, T(x, "รวมทุกบริการ (%d บริการ)",
+							"All services (%d pooled)"),
+						   row->pooled_services), x->f.label);
+	else
+		xw_put_text_capped(x, s, r, CC_SVC, x->thai ? row->name_th : row->name_en, SVC_CAP);
 	if (row->has_dates)
 		xw_put_date(x, s, r, CC_SINCE, row->adopted, x->f.date);
 	else
@@ -104,7 +129,8 @@ static void compare_line(struct xw *x, struct sheet *s, lxw_row_t r,
 	xw_put_change(x, s, r, CC_HI, row->ci_high.set ? row->ci_high.v : NAN, nf);
 	xw_put_num(x, s, r, CC_P, row->p_value.set ? row->p_value.v : NAN, x->f.num[NF_DEC3], NF_DEC3);
 	if (row->skip) {
-		xw_put_text(x, s, r, CC_CONC, skip_text(x, row->skip), x->f.suppressed);
+		xw_put_text(x, s, r, CC_CONC, T(x, "ข้อมูลยังไม่พอ", "not enough data"),
+			    x->f.suppressed);
 	} else if (row->p_value.set && row->p_value.v < 0.05 && row->change.set) {
 		int better = def->higher_is_better ? row->change.v > 0 : row->change.v < 0;
 
@@ -115,6 +141,20 @@ static void compare_line(struct xw *x, struct sheet *s, lxw_row_t r,
 		xw_put_text(x, s, r, CC_CONC, T(x, "ไม่แตกต่างอย่างมีนัยสำคัญ", "no significant change"),
 			 x->f.text);
 	}
+	/* the change and its interval in words; a skipped row why */
+	if (row->skip) {
+		xw_put_text_capped(x, s, r, CC_SENT, skip_text(x, row->skip), SENT_CAP);
+	} else {
+		char *sentence = compare_row_sentence(row, x->thai);
+
+		if (!sentence) {
+			x->pool.oom = 1; /* reported as out of memory */
+			return;
+		}
+		xw_put_text_capped(x, s, r, CC_SENT, xw_pf(x, "%s", sentence), SENT_CAP);
+		free(sentence);
+	}
+	xw_put_text_capped(x, s, r, CC_COVER, coverage_text(x, row->coverage), COVER_CAP);
 	if (!full)
 		return;
 	xw_put_num(x, s, r, CC_NB, row->n_before.set ? row->n_before.v : NAN, x->f.num[NF_COUNT],
@@ -204,16 +244,17 @@ int xlsx_write_compare(struct xw *x, struct sheet *s)
 	lxw_row_t bfirst[CMP_METRIC_COUNT] = { 0 };
 	size_t bshown[CMP_METRIC_COUNT] = { 0 }, n = 0, i;
 	int mi, st = DK_OK, full = !sh->brief;
-	lxw_col_t ncols = full ? CC_COUNT : CC_CONC + 1, c;
+	lxw_col_t ncols = full ? CC_COUNT : CC_COVER + 1, c;
 	static const char *const heads_th[CC_COUNT] = {
 		"บริการ", "เริ่มใช้ Digital ID", "ก่อน", "หลัง", "เปลี่ยนแปลง", "เปลี่ยนแปลง (%)",
 		"ช่วงความเชื่อมั่น 95%: ล่าง", "ช่วงความเชื่อมั่น 95%: บน", "ค่า p", "สรุปผล",
-		"จำนวนก่อน", "จำนวนหลัง", "ช่วงก่อน: ตั้งแต่", "ช่วงก่อน: ถึง", "ช่วงหลัง: ตั้งแต่",
-		"ช่วงหลัง: ถึง", "วิธีทดสอบ",
+		"สรุปเป็นคำ", "ข้อมูลครอบคลุมช่วง", "จำนวนก่อน", "จำนวนหลัง", "ช่วงก่อน: ตั้งแต่",
+		"ช่วงก่อน: ถึง", "ช่วงหลัง: ตั้งแต่", "ช่วงหลัง: ถึง", "วิธีทดสอบ",
 	};
 	static const char *const heads_en[CC_COUNT] = {
 		"Service", "Digital ID since", "Before", "After", "Change", "Change (%)",
-		"95% CI: low", "95% CI: high", "p-value", "Conclusion", "n before", "n after",
+		"95% CI: low", "95% CI: high", "p-value", "Conclusion", "In words",
+		"Data coverage", "n before", "n after",
 		"Before: from", "Before: to", "After: from", "After: to", "Test",
 	};
 
@@ -288,10 +329,24 @@ int xlsx_write_compare(struct xw *x, struct sheet *s)
 				    "Notes: before/after = the KPI in the windows before and after the day "
 				    "Digital ID began; rate changes are in percentage points; green/red = "
 				    "significantly better/worse (p < 0.05)."));
+	xw_put_note(x, s, r++, 0, T(x, "เวลาในการให้บริการ: ก่อน/หลัง = มัธยฐาน; เปลี่ยนแปลง = "
+				    "ค่าประมาณ Hodges–Lehmann (มัธยฐานของผลต่างทุกคู่ก่อน–หลัง) "
+				    "ซึ่งเป็นค่าที่ช่วงความเชื่อมั่นกำกับ; "
+				    "ข้อมูลครอบคลุมช่วง: \"ไม่ครบ\" = ช่วงนั้นเริ่มก่อนหรือจบหลังข้อมูลของบริการ "
+				    "(คำขอต่อเดือนคิดเฉพาะวันที่มีข้อมูล)",
+				    "Service time: before/after are medians; the change is the Hodges–Lehmann "
+				    "shift (the median of all before–after differences), the estimate its "
+				    "interval belongs to. Data coverage: \"partial\" = the window starts "
+				    "before or ends after the service's data (requests per month count only "
+				    "the days with data)."));
 	xw_put_note(x, s, r++, 0, T(x, "วิธีทดสอบ: อัตรา z-test (ช่วงความเชื่อมั่น Newcombe); เวลา Mann–Whitney "
-				    "(Hodges–Lehmann); คะแนน Welch t; คำขอต่อเดือน Poisson แบบแม่นตรง",
+				    "(Hodges–Lehmann); คะแนน Welch t; คำขอต่อเดือน Poisson แบบแม่นตรง; "
+				    "แถวรวมทุกบริการแบ่งชั้นตามบริการ (Mantel–Haenszel, van Elteren, "
+				    "ถ่วงน้ำหนักผกผันความแปรปรวน)",
 				    "Tests: rates z-test (Newcombe interval); times Mann–Whitney "
-				    "(Hodges–Lehmann); scores Welch t; requests per month exact Poisson."));
+				    "(Hodges–Lehmann); scores Welch t; requests per month exact Poisson. "
+				    "The pooled rows are stratified by service (Mantel–Haenszel, van Elteren, "
+				    "inverse variance)."));
 	s->row = r + 1;
 
 	for (i = 0; i < sh->ncharts; i++) {

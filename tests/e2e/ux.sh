@@ -13,6 +13,13 @@ NODB="host=$W/no-such-dir user=didkpi dbname=none"
 msg() { eq "$1" "$2" "$(head -1 "$W/err")"; }
 
 # --- did you mean ------------------------------------------------------
+run 64 "chart without a kind" "$BIN" chart -o "$W/x.png"
+msg "... names every kind" "didkpi: which chart? trend, compare, methods, channels, event-study or its"
+run 64 "a mistyped chart kind" "$BIN" chart evnt-study -o "$W/x.png"
+msg "... suggests event-study" "didkpi: unknown chart 'evnt-study' (did you mean 'event-study'?): trend, compare, methods, channels, event-study or its"
+run 0 "chart --help" "$BIN" chart --help
+has "chart --help: event-study, see didkpi-effects(1)" "^  event-study .*didkpi-effects\(1\)" "$W/out"
+has "chart --help: its, see didkpi-its(1)" "^  its .*didkpi-its\(1\)" "$W/out"
 run 64 "a mistyped command exits 64" "$BIN" reprot
 msg "... and says what it meant" "didkpi: unknown command 'reprot' (did you mean 'report'?)"
 run 64 "a command far from any" "$BIN" xyzzy
@@ -87,6 +94,15 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do [ -S "$W/mute/.s.PGSQL.5432" ] && break; sleep
 run 69 "a server that never answers: status 69, no hang" timeout 60 "$BIN" -d "host=$W/mute user=didkpi dbname=x" complete services
 kill "$mute" 2>/dev/null
 wait "$mute" 2>/dev/null
+run 0 "complete options chart its" "$BIN" complete options chart its
+has "chart its: --seasonal" "^--seasonal$" "$W/out"
+has "chart its: --at=" "^--at=$" "$W/out"
+run 0 "complete options chart event-study" "$BIN" complete options chart event-study
+has "chart event-study: --kpi=" "^--kpi=$" "$W/out"
+lacks "chart event-study: not chart's --interval" "^--interval=" "$W/out"
+run 0 "complete charts" "$BIN" complete charts
+eq "every chart kind" "trend compare methods channels event-study its" "$(tr '\n' ' ' <"$W/out" | sed 's/ $//')"
+run 64 "complete options: one kind at most" "$BIN" complete options chart its x
 run 64 "complete something unknown" "$BIN" complete kpsi
 msg "... suggests" "didkpi: cannot complete 'kpsi' (did you mean 'kpis'?)"
 
@@ -114,6 +130,15 @@ eq "bash: languages" "th en" "$(bcomp kpi --lang '')"
 eq "bash: metrics" "satisfaction_mean satisfaction_csat" "$(bcomp compare --metric sat)"
 eq "bash: templates" "analyst" "$(bcomp report --template an)"
 eq "bash: chart kinds" "compare channels" "$(bcomp chart c)"
+eq "bash: chart kinds event-study and its" "event-study its" "$(bcomp chart e; echo -n ' '; bcomp chart i)"
+eq "bash: the commands effects and its" "effects its" "$(bcomp e; echo -n ' '; bcomp it)"
+eq "bash: options of effects" "--seed=" "$(bcomp effects --se)"
+eq "bash: options of its" "--service= --seasonal --series" "$(bcomp its --se)"
+eq "bash: options of chart its, its own" "--seasonal" "$(bcomp chart its --sea)"
+eq "bash: ... not chart trend's" "" "$(bcomp chart trend --sea)"
+eq "bash: options of chart event-study" "--control" "$(bcomp chart event-study --con)"
+eq "bash: after chart its's option value, its options still" "--seasonal" "$(bcomp chart its -k requests --sea)"
+eq "bash: report formats" "xlsx html pdf" "$(bcomp report -f '')"
 eq "bash: relations" "services service_requests" "$(bcomp load serv)"
 eq "bash: db actions" "start stop status" "$(bcomp db s)"
 eq "bash: services from the database named by -d" "competency_certificate competency_renewal" \
@@ -156,8 +181,9 @@ EOF
 	timeout 120 zsh -f "$W/zt.zsh" "$TOP/completion" \
 		"$BIN rep" "$BIN kpi --wi" "$BIN kpi --kpi requests,digital_ch" "$BIN kpi --kpi=sat" \
 		"$BIN -d '$DB' compare -s compet" "$BIN load serv" "$BIN chart " "$BIN report --template " \
-		"$BIN kpi -f t" "$BIN -d '$NODB' compare -s compet" "$BIN kpi --per" >"$W/zsh.out" 2>"$W/zsh.err"
-	eq "zsh ran every case" "11" "$(wc -l <"$W/zsh.out")"
+		"$BIN kpi -f t" "$BIN -d '$NODB' compare -s compet" "$BIN kpi --per" \
+		"$BIN chart its --sea" "$BIN report -f " "$BIN e" >"$W/zsh.out" 2>"$W/zsh.err"
+	eq "zsh ran every case" "14" "$(wc -l <"$W/zsh.out")"
 	z() { sed -n "${1}p" "$W/zsh.out"; }
 	eq "zsh: commands" "report" "$(z 1)"
 	eq "zsh: options of kpi" "--wide" "$(z 2)"
@@ -165,11 +191,14 @@ EOF
 	eq "zsh: --opt=value" "satisfaction_csat satisfaction_mean" "$(z 4)"
 	eq "zsh: services from the database named by -d" "competency_certificate competency_renewal" "$(z 5)"
 	eq "zsh: relations" "service_requests services" "$(z 6)"
-	eq "zsh: chart kinds" "channels compare methods trend" "$(z 7)"
+	eq "zsh: chart kinds" "channels compare event-study its methods trend" "$(z 7)"
 	eq "zsh: templates" "analyst monthly" "$(z 8)"
 	eq "zsh: formats" "table tsv" "$(z 9)"
 	eq "zsh: no database: no names" "" "$(z 10)"
 	eq "zsh: an option with an argument" "--period=" "$(z 11)"
+	eq "zsh: options of chart its, its own" "--seasonal" "$(z 12)"
+	eq "zsh: report formats" "html pdf xlsx" "$(z 13)"
+	eq "zsh: the command effects" "effects" "$(z 14)"
 else
 	not_ok "zsh is installed (tools/install-deps.sh)"
 fi
