@@ -220,10 +220,6 @@ static int gather_effects(struct db *db, const struct report_request *req,
 		if ((st = effects_estimate(&p, &d->eff_opt, &d->eff[o])))
 			return st;
 	}
-	if (!d->eff[0]->reliable)
-		effects_reliable(d->eff[0]->treated_services, d->eff[0]->cohorts,
-				 d->eff[0]->never_services, d->eff_opt.control, d->eff_why,
-				 sizeof(d->eff_why));
 	return DK_OK;
 }
 

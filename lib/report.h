@@ -118,7 +118,6 @@ struct report_data {
 	struct effects_data *effects;
 	struct effects_result *eff[EFF_OUTCOME_COUNT];
 	struct effects_options eff_opt;
-	char eff_why[200];         /* why the inference is unreliable, or "" */
 	/* ITS sheets: the series' months (every whole month with data before
 	 * the current one, as 'didkpi its' without --period) and the fits */
 	struct period *its_months;

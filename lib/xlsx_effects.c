@@ -65,7 +65,11 @@ int xlsx_write_effects(struct xw *x, struct sheet *s)
 	r = header + 1;
 	for (int o = 0; d->effects && o < EFF_OUTCOME_COUNT; o++) {
 		const struct effects_result *res = d->eff[o];
+		char why[200] = "";
 
+		if (res && !res->reliable)
+			effects_reliable(res->treated_services, res->cohorts, res->never_services,
+					 eo->control, why, sizeof(why));
 		for (int k = 0; res && k < res->nrows; k++) {
 			const struct effects_row *e = &res->rows[k];
 
@@ -93,7 +97,7 @@ int xlsx_write_effects(struct xw *x, struct sheet *s)
 			xw_fit(s, 12, 6);
 			if (!res->reliable)
 				xw_put_long(x, s, r, 13, xw_pf(x, "%s: %s",
-					T(x, "บริการน้อยเกินไป", "too few services"), d->eff_why),
+					T(x, "บริการน้อยเกินไป", "too few services"), why),
 					x->f.text);
 			else
 				xw_put_blank(x, s, r, 13, x->f.text);
