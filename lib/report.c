@@ -194,6 +194,179 @@ static int past_from_trend(const struct report_data *d, const struct period *pas
 	return DK_OK;
 }
 
+const enum kpi_id report_its_kpis[REPORT_ITS_KPIS] = {
+	KPI_DIGITAL_CHANNEL_RATE, KPI_SERVICE_TIME_MEDIAN,
+};
+
+/* The effects of every outcome with the defaults of 'didkpi effects'. */
+static int gather_effects(struct db *db, const struct report_request *req,
+			  struct report_data *d)
+{
+	const struct effects_options def = EFFECTS_OPTIONS_DEFAULT;
+	int st;
+
+	d->eff_opt = def;
+	log_info("computing the event study (didkpi effects)");
+	/* too little data (said on stderr) leaves the sheet with a note,
+	 * not the whole workbook undone */
+	if ((st = effects_load(db, req->tz, &d->effects)) == DK_DATAERR)
+		return DK_OK;
+	if (st)
+		return st;
+	for (int o = 0; o < EFF_OUTCOME_COUNT; o++) {
+		struct effects_panel p;
+
+		effects_panel_of(d->effects, (enum effects_outcome)o, &p);
+		if ((st = effects_estimate(&p, &d->eff_opt, &d->eff[o])))
+			return st;
+	}
+	return DK_OK;
+}
+
+/* The months of 'didkpi its' without --period (cmd/its.c default_span()):
+ * every whole month from the first day with data, before the current one. */
+static int its_span(struct db *db, const char *tz, struct period *out)
+{
+	const char *params[1] = { tz };
+	struct civil_date first, last, today, end;
+	PGresult *res = NULL;
+	int st;
+
+	if ((st = db_query(db, "its.sql#span", 1, params, &res)))
+		return st;
+	if (!db_get(res, 0, 0) || date_parse_iso(db_get(res, 0, 0), &first) ||
+	    date_parse_iso(db_get(res, 0, 1), &last) || date_parse_iso(db_get(res, 0, 2), &today)) {
+		PQclear(res);
+		return DK_DATAERR;
+	}
+	PQclear(res);
+	if (first.day != 1) {
+		first.day = 1;
+		first = date_add_months(first, 1);
+	}
+	end = date_add_days(last, 1);
+	if (end.day != 1)
+		end = (struct civil_date){ last.year, last.month, 1 };
+	today.day = 1;
+	if (date_cmp(end, today) > 0)
+		end = today;
+	if (date_cmp(first, end) >= 0)
+		return DK_DATAERR;
+	*out = period_range(first, end);
+	return DK_OK;
+}
+
+/* Fits one series of the ITS sheet as 'didkpi its --kpi K --service S'. */
+static int its_fit_one(struct report_data *d, const struct kpi_result *res,
+		       struct report_its *it)
+{
+	size_t n = d->nits_months, i;
+	long at = date_to_days(it->svc->since);
+	double *y = calloc(n, sizeof(*y));
+	int *month = calloc(n, sizeof(*month));
+	unsigned char *omit = calloc(n, 1);
+	struct its_input in;
+	int st = DK_OK;
+
+	if (!y || !month || !omit) {
+		st = DK_SOFTWARE;
+		goto out;
+	}
+	if (at <= date_to_days(d->its_months[0].start) ||
+	    at >= date_to_days(d->its_months[n - 1].end)) {
+		snprintf(it->why, sizeof(it->why), "the adoption date is not inside the months");
+		goto out;
+	}
+	/* a month that begins on the date is the first after; one that
+	 * contains it otherwise is a transition month, left out */
+	for (i = 0; i < n; i++) {
+		long s = date_to_days(d->its_months[i].start), e = date_to_days(d->its_months[i].end);
+
+		y[i] = NAN;
+		month[i] = d->its_months[i].start.month;
+		if (at == s) {
+			it->t0 = i;
+		} else if (at > s && at < e) {
+			omit[i] = 1;
+			it->t0 = i + 1;
+		}
+	}
+	for (i = 0; i < res->nrows; i++) {
+		const struct kpi_row *row = &res->rows[i];
+
+		if (row->kpi == it->kpi && row->bd == BD_SERVICE && row->key &&
+		    !strcmp(row->key, it->svc->code) && row->period < n && !row->suppressed &&
+		    row->value.set)
+			y[row->period] = row->value.v;
+	}
+	in = (struct its_input){ .y = y, .month = month, .omit = omit, .n = n, .t0 = it->t0,
+				 .seasonal = 0, .lag = -1, .level = 0.95 };
+	st = its_model_fit(&in, &it->fit);
+	if (st == DK_DATAERR) {
+		st = DK_OK;
+		snprintf(it->why, sizeof(it->why), "cannot be estimated: %zu months with a value, "
+			 "%zu before and %zu after", it->fit.nobs, it->fit.n_pre, it->fit.n_post);
+		goto out;
+	}
+	if (st)
+		goto out;
+	it->ok = 1;
+	if (it->fit.n_pre < ITS_SHORT_SIDE || it->fit.n_post < ITS_SHORT_SIDE)
+		snprintf(it->warning, sizeof(it->warning),
+			 "short series: %zu months before and %zu after (fewer than %d on a side)",
+			 it->fit.n_pre, it->fit.n_post, ITS_SHORT_SIDE);
+out:
+	free(y);
+	free(month);
+	free(omit);
+	return st;
+}
+
+/* The ITS sheet: every service with an adoption date, each KPI of
+ * report_its_kpis, over the months of 'didkpi its' by default. */
+static int gather_its(struct db *db, const struct report_request *req, struct report_data *d)
+{
+	struct kpi_request kr = { .tz = req->tz, .min_cell = req->min_cell };
+	struct kpi_result *res = NULL;
+	struct period span;
+	size_t i, n = 0;
+	int st;
+
+	for (i = 0; i < d->nservices; i++)
+		n += d->services[i].has_since;
+	if (!n)
+		return DK_OK;
+	if ((st = its_span(db, req->tz, &span)) == DK_DATAERR)
+		return DK_OK; /* no whole month: an empty sheet says so */
+	if (st || (st = period_split(&span, INTERVAL_MONTH, &d->its_months, &d->nits_months)))
+		return st;
+	if (!(d->its = calloc(n * REPORT_ITS_KPIS, sizeof(*d->its))))
+		return DK_SOFTWARE;
+	for (int k = 0; k < REPORT_ITS_KPIS; k++)
+		kr.kpis |= 1u << report_its_kpis[k];
+	kr.by[0] = BD_SERVICE;
+	kr.nby = 1;
+	kr.periods = d->its_months;
+	kr.nperiods = d->nits_months;
+	log_info("computing the interrupted time series (%zu services, %zu months)", n,
+		 d->nits_months);
+	if ((st = kpi_compute(db, &kr, &res)))
+		return st;
+	for (i = 0; i < d->nservices && !st; i++) {
+		if (!d->services[i].has_since)
+			continue;
+		for (int k = 0; k < REPORT_ITS_KPIS && !st; k++) {
+			struct report_its *it = &d->its[d->nits++];
+
+			it->svc = &d->services[i];
+			it->kpi = report_its_kpis[k];
+			st = its_fit_one(d, res, it);
+		}
+	}
+	kpi_result_free(res);
+	return st;
+}
+
 /* Adds b to req's breakdowns once. */
 static void want_breakdown(struct kpi_request *kr, enum breakdown b)
 {
@@ -210,6 +383,7 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 	struct report_data *d;
 	struct period past[2];
 	int st, need_trend = 0, need_compare = 0, need_methods = 0, top = 0;
+	int need_effects = 0, need_its = 0;
 	size_t i;
 
 	*out = NULL;
@@ -246,6 +420,12 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 		case TPL_SHEET_DATA:
 			for (int b = 0; b < sh->nby; b++)
 				want_breakdown(&kr, sh->by[b]);
+			break;
+		case TPL_SHEET_EFFECTS:
+			need_effects = 1;
+			break;
+		case TPL_SHEET_ITS:
+			need_its = 1;
 			break;
 		default:
 			break;
@@ -314,6 +494,10 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 		if ((st = compare_compute(db, &cr, &d->compare)))
 			goto out;
 	}
+	if (need_effects && (st = gather_effects(db, req, d)))
+		goto out;
+	if (need_its && (st = gather_its(db, req, d)))
+		goto out;
 	if ((st = report_rank(d)))
 		goto out;
 	{
@@ -436,6 +620,11 @@ void report_data_free(struct report_data *d)
 	kpi_result_free(d->cur);
 	kpi_result_free(d->past);
 	kpi_result_free(d->trend);
+	effects_data_free(d->effects);
+	for (i = 0; i < EFF_OUTCOME_COUNT; i++)
+		effects_result_free(d->eff[i]);
+	free(d->its_months);
+	free(d->its);
 	chartdata_free(d->methods);
 	chartdata_services_free(d->markers);
 	compare_result_free(d->compare);

@@ -7,7 +7,9 @@
 #include "chartdata.h"
 #include "compare.h"
 #include "db.h"
+#include "effects.h"
 #include "freshness.h"
+#include "its.h"
 #include "kpi.h"
 #include "period.h"
 #include "template.h"
@@ -56,6 +58,27 @@ struct report_reason {
 	int suppressed;            /* n is 1..min_cell-1: not shown */
 };
 
+/* The KPIs of the ITS sheet, fitted per adopting service. */
+#define REPORT_ITS_KPIS 2
+extern const enum kpi_id report_its_kpis[REPORT_ITS_KPIS];
+
+/*
+ * One fit of the ITS sheet: KPI kpi of service svc, interrupted at its
+ * digital_id_since, over the months of report_data.its_months, with the
+ * defaults of 'didkpi its' (no seasonality, the lag rule, 95 %). ok is 0
+ * when the model cannot be estimated (why says so; fit is then partial:
+ * only its counts mean anything).
+ */
+struct report_its {
+	const struct report_service *svc;
+	enum kpi_id kpi;
+	size_t t0;                 /* the first month after, in its_months */
+	int ok;
+	struct its_fit fit;
+	char warning[160];         /* "" or the short-series warning, as the CLI's */
+	char why[120];             /* not ok: why */
+};
+
 /* A service ranked on the improvement sheet (see report_rank()). */
 struct report_rank {
 	const struct report_service *svc;
@@ -90,6 +113,17 @@ struct report_data {
 	struct report_rank *ranks; /* every service with requests in the
 				      period, highest score first */
 	size_t nranks;
+	/* effects sheets: the panel and each outcome's estimates with the
+	 * defaults of 'didkpi effects' (NULL without an effects sheet) */
+	struct effects_data *effects;
+	struct effects_result *eff[EFF_OUTCOME_COUNT];
+	struct effects_options eff_opt;
+	/* ITS sheets: the series' months (every whole month with data before
+	 * the current one, as 'didkpi its' without --period) and the fits */
+	struct period *its_months;
+	size_t nits_months;
+	struct report_its *its;
+	size_t nits;
 };
 
 /*

@@ -14,7 +14,7 @@
 
 static const char *const sheet_type_names[TPL_SHEET_TYPE_COUNT] = {
 	"summary", "trend", "compare", "auth", "improve", "training",
-	"definitions", "breakdown", "data",
+	"definitions", "breakdown", "data", "effects", "its",
 };
 
 static const char *const chart_type_names[TPL_CHART_TYPE_COUNT] = {
@@ -32,6 +32,8 @@ static const char *const default_names[TPL_SHEET_TYPE_COUNT][TPL_NLANG] = {
 	{ "นิยามตัวชี้วัด", "Definitions" },
 	{ NULL, NULL }, /* breakdown: made from the breakdown's name */
 	{ "ข้อมูล", "Data" },
+	{ "ผลตามเดือนนับจากเริ่มใช้", "Event study" },
+	{ "อนุกรมเวลาขัดจังหวะ", "Interrupted series" },
 };
 
 static const char *const default_titles[TPL_SHEET_TYPE_COUNT][TPL_NLANG] = {
@@ -46,6 +48,10 @@ static const char *const default_titles[TPL_SHEET_TYPE_COUNT][TPL_NLANG] = {
 	{ NULL, NULL },
 	{ "ข้อมูลตัวชี้วัดทุกมิติ (รูปแบบเดียวกับ didkpi kpi --format csv)",
 	  "Every KPI row (as didkpi kpi --format csv)" },
+	{ "ผลของ Digital ID ตามเดือนนับจากเริ่มใช้ (didkpi effects)",
+	  "Effects of Digital ID by months since adoption (didkpi effects)" },
+	{ "อนุกรมเวลาขัดจังหวะรายบริการ ณ วันเริ่มใช้ Digital ID (didkpi its)",
+	  "Interrupted time series per service at its Digital ID adoption (didkpi its)" },
 };
 
 const char *tpl_sheet_type_name(enum tpl_sheet_type t)
@@ -522,6 +528,8 @@ static const unsigned sheet_keys[TPL_SHEET_TYPE_COUNT] = {
 	[TPL_SHEET_DEFINITIONS] = SHEET_COMMON | K(KEY_KPIS),
 	[TPL_SHEET_BREAKDOWN] = SHEET_COMMON | K(KEY_KPIS) | K(KEY_BY),
 	[TPL_SHEET_DATA] = SHEET_COMMON | K(KEY_KPIS) | K(KEY_BY),
+	[TPL_SHEET_EFFECTS] = SHEET_COMMON,
+	[TPL_SHEET_ITS] = SHEET_COMMON,
 };
 static const unsigned chart_keys = K(KEY_TYPE) | K(KEY_SHEET) | K(KEY_TITLE_TH) |
 				   K(KEY_TITLE_EN) | K(KEY_KPIS) | K(KEY_METRIC) |
@@ -628,11 +636,11 @@ static int finish_sheet(struct parser *ps, int *idx)
 	kv = find_kv(ps, idx, KEY_TYPE);
 	if (!kv)
 		return perr(ps, ps->line, "%s has no 'type' (one of summary, trend, compare, "
-			    "auth, improve, training, definitions, breakdown, data)", where);
+			    "auth, improve, training, definitions, breakdown, data, effects, its)", where);
 	type = tpl_sheet_type_find(kv->value);
 	if (type < 0)
 		return perr(ps, kv->line, "unknown sheet type '%s' (expected summary, trend, "
-			    "compare, auth, improve, training, definitions, breakdown or data)",
+			    "compare, auth, improve, training, definitions, breakdown, data, effects or its)",
 			    kv->value);
 	if (check_keys(ps, sheet_keys[type], where, idx))
 		return -1;

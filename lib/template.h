@@ -44,6 +44,9 @@ enum tpl_sheet_type {
 	TPL_SHEET_DEFINITIONS, /* every KPI's meaning in Thai and English */
 	TPL_SHEET_BREAKDOWN,   /* KPIs (columns) by one breakdown's keys (rows) */
 	TPL_SHEET_DATA,        /* the tidy rows of 'didkpi kpi --format csv' */
+	TPL_SHEET_EFFECTS,     /* the event study of 'didkpi effects', every outcome */
+	TPL_SHEET_ITS,         /* 'didkpi its' per adopting service: level and
+				  slope change at its adoption date */
 	TPL_SHEET_TYPE_COUNT
 };
 

@@ -1193,6 +1193,8 @@ int xlsx_write_report(const char *path, const struct template *t,
 		case TPL_SHEET_DEFINITIONS: st = xlsx_write_definitions(&x, s); break;
 		case TPL_SHEET_BREAKDOWN: st = xlsx_write_breakdown(&x, s); break;
 		case TPL_SHEET_DATA: st = xlsx_write_data(&x, s); break;
+		case TPL_SHEET_EFFECTS: st = xlsx_write_effects(&x, s); break;
+		case TPL_SHEET_ITS: st = xlsx_write_its(&x, s); break;
 		default: st = DK_SOFTWARE; break;
 		}
 		if (st || x.failed)

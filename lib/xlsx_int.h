@@ -298,5 +298,7 @@ int xlsx_write_training(struct xw *x, struct sheet *s);
 int xlsx_write_definitions(struct xw *x, struct sheet *s);
 int xlsx_write_breakdown(struct xw *x, struct sheet *s);
 int xlsx_write_data(struct xw *x, struct sheet *s);
+int xlsx_write_effects(struct xw *x, struct sheet *s); /* lib/xlsx_effects.c */
+int xlsx_write_its(struct xw *x, struct sheet *s);
 
 #endif

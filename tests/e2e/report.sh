@@ -62,6 +62,19 @@ ref() { # ref DIR LANG-independent CSVs for the checker
 		| sed '1i kind,code,name_th,name_en' >"$d/names.csv"
 }
 ref "$W/ref" || not_ok "reference CSVs"
+# issue 11: the analyst workbook's event-study and ITS sheets hold the
+# numbers of didkpi effects and didkpi its (defaults) for the same data
+"$BIN" -d "$DB" effects -f csv >"$W/ref/effects-th.csv" 2>/dev/null &&
+	"$BIN" -d "$DB" effects -f csv --lang en >"$W/ref/effects-en.csv" 2>/dev/null ||
+	not_ok "reference effects CSVs"
+: >"$W/ref/its.lst"
+for s in $(q "$DBNAME" -c "SELECT service_code FROM didkpi.services
+		WHERE digital_id_since IS NOT NULL ORDER BY service_code"); do
+	for k in digital_channel_rate service_time_median_hours; do
+		"$BIN" -d "$DB" its --kpi $k --service "$s" -f csv >"$W/ref/its-$s-$k.csv" 2>/dev/null
+		echo "$s $k $?" >>"$W/ref/its.lst"
+	done
+done
 
 # check_book WORKBOOK TEMPLATE LANG: the openpyxl checks, one TAP line each.
 check_book() {

@@ -161,14 +161,15 @@ if TEMPLATE == "monthly":
              "Staff training", "Definitions"])
 else:
     want = (["สรุป", "ตามบริการ", "ตามหน่วยงาน", "ตามช่องทาง", "ตามวิธียืนยันตัวตน",
-             "ก่อนและหลัง Digital ID", "ข้อมูล", "นิยามตัวชี้วัด"] if TH else
+             "ก่อนและหลัง Digital ID", "ผลตามเดือนนับจากเริ่มใช้", "อนุกรมเวลาขัดจังหวะ",
+             "ข้อมูล", "นิยามตัวชี้วัด"] if TH else
             ["Summary", "By service", "By unit", "By channel", "By method", "Before and after",
-             "Data", "Definitions"])
+             "Event study", "Interrupted series", "Data", "Definitions"])
 check(f"{TEMPLATE}/{LANG}: sheet names {want}", sheets == want, f"got {sheets}")
 S = dict(zip(["summary", "trend", "compare", "auth", "improve", "training", "definitions"]
              if TEMPLATE == "monthly" else
-             ["summary", "service", "unit", "channel", "method", "compare", "data",
-              "definitions"], sheets))
+             ["summary", "service", "unit", "channel", "method", "compare", "effects", "its",
+              "data", "definitions"], sheets))
 
 # ---- definitions: label -> code, both languages ----
 ws = wb[S["definitions"]]
@@ -501,6 +502,105 @@ if "data" in S:
         if g[10] is not (w["suppressed"] == "TRUE"):
             bad.append(f"{w['kpi']}/{w['key']} suppressed {g[10]!r}")
     check("data: every cell equals didkpi kpi --format csv", not bad, "; ".join(bad[:5]))
+
+# ---- analyst: the event study (didkpi effects -f csv, defaults) ----
+def table_rows(ws, hdr):
+    """The table's rows below its header, as values, up to the first empty key."""
+    got = []
+    for row in ws.iter_rows(min_row=hdr + 1, values_only=True):
+        if row[0] is None:
+            break
+        got.append(row)
+    return got
+
+
+def numeric_text(got, cols, label):
+    text = [f"row {i + hdr + 1} col {c + 1}: {g[c]!r}" for i, g in enumerate(got)
+            for c in cols if isinstance(g[c], str) or isinstance(g[c], bool)]
+    check(f"{label}: numeric columns hold numbers or nothing (pandas reads numbers)", not text,
+          "; ".join(text[:5]))
+
+
+if "effects" in S:
+    ws = wb[S["effects"]]
+    eff = read_csv(f"effects-{LANG}.csv")
+    hdr = header_row(ws, "ตัวชี้วัด" if TH else "Outcome")
+    check("effects: header on row 4 (pandas read_excel(header=3))", hdr == 4, f"{hdr}")
+    check_frozen(ws, hdr, "effects")
+    got = table_rows(ws, hdr)
+    check("effects: one row per didkpi effects row", len(got) == len(eff) and len(eff) > 50,
+          f"{len(got)} != {len(eff)}")
+    bad, events = [], 0
+    for g, w in zip(got, eff):
+        key = (w["outcome"], w["aggregation"], w["e"], w["cohort"])
+        gkey = (g[0], g[2], "" if g[3] is None else str(int(g[3])), g[4] or "")
+        if gkey != key:
+            bad.append(f"{gkey} != {key}")
+            continue
+        events += w["aggregation"] == "event"
+        if g[1] != w["label"]:
+            bad.append(f"{key} label {g[1]!r} != {w['label']!r}")
+        for i, col in ((5, "estimate"), (6, "se"), (7, "ci_low"), (8, "ci_high"),
+                       (9, "p_value"), (10, "n_treated"), (11, "n_control")):
+            if not close(g[i] if is_number(g[i]) else None, num_or_none(w[col])):
+                bad.append(f"{key} {col}: {g[i]!r} != {w[col]!r}")
+        if g[12] is not (w["reliable"].lower() == "true"):
+            bad.append(f"{key} reliable {g[12]!r} != {w['reliable']}")
+        if (g[12] is False) != bool(g[13]):
+            bad.append(f"{key} notes {g[13]!r} with reliable {g[12]!r}")
+    check("effects: every number equals didkpi effects -f csv", not bad and events >= 6 * 20,
+          f"{events} event rows; " + "; ".join(bad[:5]))
+    aggs = {g[2] for g in got}
+    check("effects: overall, dynamic, event and pretrend rows",
+          {"overall", "dynamic", "event", "pretrend"} <= aggs, f"{aggs}")
+    numeric_text(got, (3, 5, 6, 7, 8, 9, 10, 11), "effects")
+    notes = " ".join(str(ws.cell(r, 1).value) for r in (2, 3))
+    check("effects: the notes name the method, comparison, bootstrap and seed",
+          all(w in notes for w in ("Callaway", "999", "20250101", "Mammen")), notes)
+
+# ---- analyst: interrupted time series (didkpi its --kpi K --service S) ----
+if "its" in S:
+    ws = wb[S["its"]]
+    hdr = header_row(ws, "รหัสบริการ" if TH else "Service code")
+    check("its: header on row 4 (pandas read_excel(header=3))", hdr == 4, f"{hdr}")
+    check_frozen(ws, hdr, "its")
+    got = table_rows(ws, hdr)
+    by = {(g[0], g[2], g[6]): g for g in got}
+    check("its: one row per service, KPI and term", len(by) == len(got), f"{len(got)} rows")
+    runs = []
+    with open(os.path.join(DIR, "its.lst"), encoding="utf-8") as f:
+        for line in f:
+            svc, k, st = line.split()
+            runs.append((svc, k, int(st)))
+    check("its: two rows for every adopting service and KPI",
+          len(got) == 2 * len(runs) and len(runs) >= 4, f"{len(got)} rows, {len(runs)} runs")
+    bad, fitted, failed = [], 0, 0
+    for svc, k, st in runs:
+        if st != 0:
+            failed += 1
+            for term in ("level_change", "slope_change"):
+                g = by.get((svc, k, term))
+                if g is None or any(v is not None for v in g[7:14]) or not g[14]:
+                    bad.append(f"{svc}/{k}/{term}: the CLI failed ({st}) but the row is {g}")
+            continue
+        ref = {r["term"]: r for r in read_csv(f"its-{svc}-{k}.csv")}
+        for term in ("level_change", "slope_change"):
+            g, w = by.get((svc, k, term)), ref.get(term)
+            if g is None or w is None:
+                bad.append(f"{svc}/{k}/{term}: missing ({g is None}, {w is None})")
+                continue
+            fitted += 1
+            if g[4].strftime("%Y-%m-%d") != w["at"] or (g[5] or "") != w["first_post_month"]:
+                bad.append(f"{svc}/{k}: dates {g[4]} {g[5]} != {w['at']} {w['first_post_month']}")
+            for i, col in ((7, "estimate"), (8, "std_error"), (9, "ci_low"), (10, "ci_high"),
+                           (11, "p_value"), (12, "n_pre"), (13, "n_post")):
+                if not close(g[i] if is_number(g[i]) else None, num_or_none(w[col])):
+                    bad.append(f"{svc}/{k}/{term} {col}: {g[i]!r} != {w[col]!r}")
+            if (g[14] or "") != w["warning"]:
+                bad.append(f"{svc}/{k} warning {g[14]!r} != {w['warning']!r}")
+    check("its: every number equals didkpi its -f csv", not bad and fitted >= 4,
+          f"{fitted} fitted, {failed} not estimable; " + "; ".join(bad[:5]))
+    numeric_text(got, range(7, 14), "its")
 
 # ---- printing ----
 for name in sheets:

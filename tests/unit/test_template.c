@@ -121,6 +121,17 @@ static void test_template_minimal(void **state)
 	struct template *t;
 
 	(void)state;
+	t = parse_ok("[sheet e]\ntype = effects\n[sheet i]\ntype = its\nname_en = ITS\n");
+	assert_int_equal(t->nsheets, 2);
+	assert_int_equal(t->sheets[0].type, TPL_SHEET_EFFECTS);
+	assert_string_equal(tpl_sheet_type_name(TPL_SHEET_EFFECTS), "effects");
+	assert_string_equal(t->sheets[0].name[TPL_EN], "Event study");
+	assert_int_equal(t->sheets[1].type, TPL_SHEET_ITS);
+	assert_int_equal(tpl_sheet_type_find("its"), TPL_SHEET_ITS);
+	assert_string_equal(t->sheets[1].name[TPL_EN], "ITS");
+	assert_string_equal(t->sheets[1].name[TPL_TH], "อนุกรมเวลาขัดจังหวะ");
+	template_free(t);
+
 	t = parse_ok("[sheet s]\ntype = summary\n");
 	assert_int_equal(t->nsheets, 1);
 	assert_int_equal(t->sheets[0].type, TPL_SHEET_SUMMARY);
@@ -171,10 +182,17 @@ static void test_template_errors(void **state)
 		    "'_', '-' and '.'");
 	check_error("\n[sheet s]\nname_th = x\n",
 		    "t.ini:2: [sheet s] has no 'type' (one of summary, trend, compare, auth, "
-		    "improve, training, definitions, breakdown, data)");
+		    "improve, training, definitions, breakdown, data, effects, its)");
 	check_error("[sheet s]\ntype = pie\n", "t.ini:2: unknown sheet type 'pie' (expected "
-		    "summary, trend, compare, auth, improve, training, definitions, breakdown "
-		    "or data)");
+		    "summary, trend, compare, auth, improve, training, definitions, breakdown, "
+		    "data, effects or its)");
+	/* the event-study and ITS sheets take no KPIs: their outcomes are fixed */
+	check_error("[sheet e]\ntype = effects\nkpis = requests\n",
+		    "t.ini:3: unknown key 'kpis' in [sheet e] (expected type, name_th, name_en, "
+		    "title_th, title_en or widths)");
+	check_error("[sheet i]\ntype = its\ntop = 3\n",
+		    "t.ini:3: unknown key 'top' in [sheet i] (expected type, name_th, name_en, "
+		    "title_th, title_en or widths)");
 	check_error("[sheet s]\ntype = summary\nkpi = requests\n",
 		    "t.ini:3: unknown key 'kpi' in [sheet s] (expected type, name_th, name_en, "
 		    "title_th, title_en, kpis or widths)");
@@ -309,7 +327,9 @@ static void test_shipped_templates(void **state)
 	rc = template_load("reports/templates/analyst.ini", &t, err, sizeof(err));
 	if (rc)
 		fail_msg("%s", err);
-	assert_int_equal(t->nsheets, 8);
+	assert_int_equal(t->nsheets, 10);
+	assert_int_equal(t->sheets[6].type, TPL_SHEET_EFFECTS);
+	assert_int_equal(t->sheets[7].type, TPL_SHEET_ITS);
 	template_free(t);
 
 	rc = template_load("reports/templates/no-such.ini", &t, err, sizeof(err));
