@@ -10,7 +10,8 @@
 # a cluster of real machines. Never part of `make check`.
 #   usage: bench/citus.sh [DIDKPI]      (default ./didkpi; as root)
 # Environment: BENCH_CITUS_SCALE (default 50; the demo's --scale),
-# BENCH_QUICK=1 (scale 2). Needs Citus (tools/install-deps.sh builds it
+# BENCH_QUICK=1 (scale 2), BENCH_CITUS_RUNS (timed runs after the
+# warm-up, default 3; the median is reported). Needs Citus (tools/install-deps.sh builds it
 # from ../shared/vendor/citus); skips with a message otherwise.
 set -uo pipefail
 caller=$PWD
@@ -72,17 +73,18 @@ pgq coord didkpi -c "VACUUM ANALYZE" >/dev/null
 events=$(pgq one didkpi -c "SELECT count(*) FROM didkpi.auth_events")
 requests=$(pgq one didkpi -c "SELECT count(*) FROM didkpi.service_requests")
 
-# med3 DB ARGS...: median wall seconds of 3 runs after a warm-up
+# med3 DB ARGS...: median wall seconds of $runs runs after a warm-up
+runs=${BENCH_CITUS_RUNS:-3}
 med3() {
 	local db=$1 i s e
 	shift
 	"$bin" -d "$db" "$@" >"$PGX/out.$db_name" 2>/dev/null || { echo fail; return; }
-	for i in 1 2 3; do
+	for i in $(seq 1 "$runs"); do
 		s=$(date +%s.%N)
 		"$bin" -d "$db" "$@" >"$PGX/out.$db_name" 2>/dev/null
 		e=$(date +%s.%N)
 		echo "$e - $s" | bc
-	done | sort -n | sed -n 2p
+	done | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
 }
 K=(kpi --period FY2568 -i month --by service,unit,channel,method --format csv)
 R=(report --template monthly -p 2025-09 -o "$PGX/w.xlsx")

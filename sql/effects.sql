@@ -31,6 +31,9 @@ SELECT (min(submitted_at) AT TIME ZONE $1::text)::date,
 -- completed with closed_at in the month (their number, median and mean
 -- service time in hours, exact to the microsecond as kpi.sql#service_time)
 -- and satisfaction answers (number, sum of scores). $1: time zone.
+-- The mean is the exact sum of microseconds (numeric, so the same in any
+-- order of addition: a Citus cluster adds the shards' partial sums) over
+-- the count, not avg() of doubles, whose last digits depend on that order.
 WITH req AS (
 	SELECT r.service_code,
 	       date_trunc('month', r.submitted_at AT TIME ZONE $1::text)::date AS month,
@@ -43,11 +46,13 @@ WITH req AS (
 ), st AS (
 	SELECT x.service_code, x.month, count(*) AS st_n,
 	       percentile_cont(0.5) WITHIN GROUP (ORDER BY x.hours) AS st_median,
-	       avg(x.hours) AS st_mean
+	       sum(x.us)::float8 / count(*) / 3600000000 AS st_mean
 	  FROM (SELECT r.service_code,
 		       date_trunc('month', r.closed_at AT TIME ZONE $1::text)::date AS month,
 		       ((extract(epoch FROM r.closed_at) - extract(epoch FROM r.submitted_at))
-		        * 1000000)::bigint::float8 / 3600000000 AS hours
+		        * 1000000)::bigint::float8 / 3600000000 AS hours,
+		       ((extract(epoch FROM r.closed_at) - extract(epoch FROM r.submitted_at))
+		        * 1000000)::bigint AS us
 		  FROM didkpi.service_requests r
 		 WHERE r.status = 'completed') x
 	 GROUP BY 1, 2

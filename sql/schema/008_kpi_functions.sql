@@ -493,9 +493,12 @@ $fn$;
 CREATE OR REPLACE FUNCTION didkpi.kpi_measures(starts date[], ends date[], tz text, bd text,
 					       families text[])
 RETURNS TABLE (i integer, key text, measure text, v double precision)
-LANGUAGE sql STABLE PARALLEL SAFE SECURITY INVOKER
+LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $fn$
+#variable_conflict use_column
+BEGIN
+RETURN QUERY
 WITH p AS (
 	SELECT * FROM didkpi.periods(starts, ends, tz)
 ), rq_rows AS (
@@ -522,22 +525,26 @@ WITH p AS (
 	  FROM rq_rows
 	 WHERE bd = 'all' OR key IS NOT NULL
 	 GROUP BY i, te, key, user_key
+), rq_first AS (
+	-- each active user's first successful identification: a join, not a
+	-- correlated subquery, so that Citus plans it too (sql/kpi.sql)
+	SELECT e.user_key, min(e.occurred_at) AS first_at
+	  FROM didkpi.auth_events e
+	 WHERE e.step = 'identification' AND e.outcome = 'success'
+	   AND e.user_key IN (SELECT user_key FROM rq_users)
+	 GROUP BY e.user_key
 ), rq AS (
 	SELECT u.i, u.key,
 	       sum(u.n) AS requests,
 	       count(u.user_key) AS active_users,
-	       count(u.user_key) FILTER (WHERE EXISTS (
-			SELECT 1 FROM didkpi.auth_events e
-			 WHERE e.user_key = u.user_key
-			   AND e.step = 'identification' AND e.outcome = 'success'
-			   AND e.occurred_at < u.te)) AS enrolled_users,
+	       count(u.user_key) FILTER (WHERE f.first_at < u.te) AS enrolled_users,
 	       sum(u.n_digital) AS digital,
 	       sum(u.n_digital_id) AS digital_id,
 	       count(u.user_key) FILTER (WHERE u.n_digital >= 2) AS repeat_users,
 	       count(u.user_key) FILTER (WHERE u.n_digital >= 1) AS digital_users,
 	       sum(u.n_single_window) AS single_window,
 	       sum(u.n_completed) AS completed
-	  FROM rq_users u
+	  FROM rq_users u LEFT JOIN rq_first f ON f.user_key = u.user_key
 	 GROUP BY u.i, u.key
 ), tm AS (
 	SELECT x.i, x.key, count(*) AS n,
@@ -594,27 +601,34 @@ WITH p AS (
 		 WHERE 'auth' = ANY (families)) x
 	 WHERE bd = 'all' OR x.key IS NOT NULL
 	 GROUP BY x.i, x.key
+), en_e AS (
+	-- as sql/kpi.sql#enrolments: P's successful identifications, each
+	-- user's first instant (a join, no correlated subquery: Citus plans
+	-- it), of the user's events at that instant the smallest event_id
+	SELECT p.i, e.user_key, e.occurred_at, e.event_id, e.service_code, e.channel, e.method
+	  FROM p
+	  JOIN didkpi.auth_events e
+	    ON e.occurred_at >= p.ts AND e.occurred_at < p.te
+	   AND e.step = 'identification' AND e.outcome = 'success'
+	   AND e.user_key IS NOT NULL
+	 WHERE 'enrolments' = ANY (families)
+), en_f AS (
+	SELECT f.user_key, min(f.occurred_at) AS first_at
+	  FROM didkpi.auth_events f
+	 WHERE f.step = 'identification' AND f.outcome = 'success'
+	   AND f.user_key IN (SELECT user_key FROM en_e)
+	 GROUP BY f.user_key
 ), en AS (
 	SELECT x.i, x.key, count(*) AS n
-	  FROM (SELECT p.i,
+	  FROM (SELECT DISTINCT ON (e.i, e.user_key) e.i,
 		       CASE bd WHEN 'service' THEN e.service_code
 			       WHEN 'unit' THEN s.owner_unit
 			       WHEN 'channel' THEN e.channel
 			       WHEN 'method' THEN e.method END AS key
-		  FROM p
-		  JOIN didkpi.auth_events e
-		    ON e.occurred_at >= p.ts AND e.occurred_at < p.te
-		   AND e.step = 'identification' AND e.outcome = 'success'
-		   AND e.user_key IS NOT NULL
+		  FROM en_e e
+		  JOIN en_f f ON f.user_key = e.user_key AND f.first_at = e.occurred_at
 		  LEFT JOIN didkpi.services s ON s.service_code = e.service_code
-		 WHERE 'enrolments' = ANY (families)
-		   AND NOT EXISTS (
-			SELECT 1 FROM didkpi.auth_events f
-			 WHERE f.user_key = e.user_key
-			   AND f.step = 'identification' AND f.outcome = 'success'
-			   AND f.occurred_at <= e.occurred_at
-			   AND (f.occurred_at < e.occurred_at
-				OR f.event_id COLLATE "C" < e.event_id COLLATE "C"))) x
+		 ORDER BY e.i, e.user_key, e.event_id COLLATE "C") x
 	 WHERE bd = 'all' OR x.key IS NOT NULL
 	 GROUP BY x.i, x.key
 ), cv AS (
@@ -696,7 +710,8 @@ SELECT co.i, co.key, x.measure, x.v
   FROM co CROSS JOIN LATERAL (VALUES
 	('closed', co.completed::float8), ('cost', co.cost::float8),
 	('digital_closed', co.digital::float8), ('saved', co.saved::float8)) AS x(measure, v)
- WHERE x.measure <> 'closed' OR NOT 'service_time' = ANY (families)
+ WHERE x.measure <> 'closed' OR NOT 'service_time' = ANY (families);
+END
 $fn$;
 
 -- lib/suppress.c suppress_determined(): of the cells of one table (n

@@ -196,6 +196,26 @@ if [ -s "$W/cit/w.xlsx" ] && out=$(xlsx_same "$W/one/w.xlsx" "$W/cit/w.xlsx"); t
 else
 	not_ok "the workbooks hold the same sheets, cells and charts" "$out"
 fi
+same "effects, every outcome" - effects --format csv
+same "effects --gt, never-treated controls" - effects --outcome digital_channel_rate --gt --control never --format csv
+same "its at a policy date" - its --kpi digital_channel_rate --at 2025-01-01 --format csv
+same "its --series of a service, seasonal" - its --kpi requests --service skill_test --seasonal --series --format csv
+same "chart event-study" es.svg chart event-study --kpi service_time_median_hours -o '{dir}/es.svg'
+same "chart its" its.svg chart its --kpi digital_channel_rate --at 2025-01-01 -o '{dir}/its.svg'
+same "report --format html: the same bytes" r.html report --format html -p 2025-09 -o '{dir}/r.html'
+same "report --format pdf runs on both" . report --format pdf -p 2025-09 -o '{dir}/r.pdf'
+if [ -s "$W/cit/r.pdf" ] && pdftotext -raw "$W/one/r.pdf" "$W/one/r.txt" && pdftotext -raw "$W/cit/r.pdf" "$W/cit/r.txt" &&
+	[ -s "$W/cit/r.txt" ] && cmp -s "$W/one/r.txt" "$W/cit/r.txt"; then
+	ok "the PDF briefs hold the same text"
+else
+	not_ok "the PDF briefs hold the same text" "$(diff "$W/one/r.txt" "$W/cit/r.txt" 2>&1 | head -10)"
+fi
+# SQL access (schema 008): the same rows from didkpi.kpi() and kpi_text()
+for f in "kpi('2025-03', 'service,channel', min_cell => 0)" "kpi_text('FY2568', 'service', series => 'month')"; do
+	a=$(q "$DBNAME" -c "SELECT md5(string_agg(t::text, '|' ORDER BY t::text COLLATE \"C\")) FROM didkpi.$f t" 2>&1)
+	b=$(pgq coord t_citus -c "SELECT md5(string_agg(t::text, '|' ORDER BY t::text COLLATE \"C\")) FROM didkpi.$f t" 2>&1)
+	eq "SELECT * FROM didkpi.$f: the same rows on the cluster" "$a" "$b"
+done
 run 0 "refresh on the cluster" "$BIN" -d "$CIT" refresh
 same "kpi after refresh" - kpi -p FY2568 -i quarter --by $B --format csv
 lacks "no rollup warning on the cluster" "warning" "$W/cit/stderr"

@@ -108,6 +108,23 @@ else
 	not_ok "the replica's workbook has the same sheets, cells and charts" "$out"
 fi
 
+same "effects" - effects --format csv
+same "its of a service" - its --kpi digital_channel_rate --service skill_test --format csv
+same "chart event-study (svg)" es.svg chart event-study --kpi digital_channel_rate -o '{dir}/es.svg'
+same "chart its (svg)" its.svg chart its --kpi digital_channel_rate --at 2025-01-01 -o '{dir}/its.svg'
+same "report --format html: the same bytes" r.html report --format html -p 2025-09 -o '{dir}/r.html'
+same "report --format pdf runs on both" . report --format pdf -p 2025-09 -o '{dir}/r.pdf'
+if [ -s "$W/rep/r.pdf" ] && pdftotext -raw "$W/pri/r.pdf" "$W/pri/r.txt" && pdftotext -raw "$W/rep/r.pdf" "$W/rep/r.txt" &&
+	[ -s "$W/rep/r.txt" ] && cmp -s "$W/pri/r.txt" "$W/rep/r.txt"; then
+	ok "the PDF briefs hold the same text"
+else
+	not_ok "the PDF briefs hold the same text" "$(diff "$W/pri/r.txt" "$W/rep/r.txt" 2>&1 | head -10)"
+fi
+# SQL access (schema 008) reads only: didkpi.kpi() on the standby
+eq "SELECT * FROM didkpi.kpi(): the same rows on the replica" \
+	"$(pgq primary didkpi -c "SELECT md5(string_agg(t::text, '|' ORDER BY t::text COLLATE \"C\")) FROM didkpi.kpi('FY2568', 'service,method', series => 'quarter') t" 2>&1)" \
+	"$(pgq replica didkpi -c "SELECT md5(string_agg(t::text, '|' ORDER BY t::text COLLATE \"C\")) FROM didkpi.kpi('FY2568', 'service,method', series => 'quarter') t" 2>&1)"
+
 # A command that writes fails there, with the database's reason.
 run 70 "a load on the replica fails" "$BIN" -d "$REP" load -q --rejects "$W/rej.csv" staff "$TOP/tests/fixtures/kpi/staff.csv"
 has "the server's reason: a standby is read-only" "during recovery|read-only" "$W/err"
