@@ -965,6 +965,96 @@ static void test_review_files(void **state)
 }
 
 
+/*
+ * Nineteen long service names on a 1200 px picture (the demo's
+ * before/after chart) slant, and the longest wrap onto two or three lines
+ * instead of being cut: the PDF's text (pdftotext, whitespace dropped) has
+ * every name whole and no "…".
+ */
+static const char *const long_names[19] = {
+	"รวม 10 บริการ",
+	"สมัครสมาชิกระบบบริการอิเล็กทรอนิกส์ กพร.",
+	"ฝึกอบรมออนไลน์ (DSD e-Learning)",
+	"ฝึกอบรมยกระดับฝีมือแรงงาน",
+	"ทดสอบมาตรฐานฝีมือแรงงานแห่งชาติ",
+	"ฝึกเตรียมเข้าทำงาน",
+	"กู้ยืมเงินกองทุนพัฒนาฝีมือแรงงาน",
+	"หนังสือรับรองความรู้ความสามารถ",
+	"ยื่นแบบและนำส่งเงินสมทบกองทุนพัฒนาฝีมือแรงงาน",
+	"ฝึกอบรมเสริมทักษะ (Reskill)",
+	"การรับรองหลักสูตรของสถานประกอบกิจการ",
+	"ขอหนังสือรับรองผลการทดสอบมาตรฐานฝีมือแรงงาน",
+	"ต่ออายุหนังสือรับรองความรู้ความสามารถ",
+	"ประเมินความรู้ความสามารถสาขาอาชีพควบคุม",
+	"ขึ้นทะเบียนผู้ทดสอบฝีมือแรงงาน",
+	"สิทธิประโยชน์ทางภาษีสำหรับค่าใช้จ่ายในการฝึกอบรม",
+	"การรับรองศูนย์ทดสอบฝีมือแรงงาน",
+	"แจ้งผลการพัฒนาฝีมือแรงงานของสถานประกอบกิจการ",
+	"การรับรองเป็นผู้ดำเนินการฝึกอบรม",
+};
+
+static void strip_space(char *s)
+{
+	char *d = s;
+
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\n' && *s != '\r' && *s != '\f' && *s != '\t')
+			*d++ = *s;
+	*d = '\0';
+}
+
+static void test_long_labels_wrap(void **state)
+{
+	static double before[19], after[19];
+	static const struct chart_series series[] = {
+		{ "ก่อนใช้ Digital ID (6 เดือน)", before, NULL, NULL, 0 },
+		{ "หลังใช้ Digital ID (6 เดือน)", after, NULL, NULL, 1 },
+	};
+	struct chart c = {
+		.kind = CHART_GROUPED_BAR, .thai = 1,
+		.title = "อัตราการใช้บริการดิจิทัล ก่อนและหลังใช้ Digital ID",
+		.categories = long_names, .ncategories = 19,
+		.series = series, .nseries = 2,
+		.format = CHART_FMT_PERCENT,
+	};
+	char *p = path_in(tmpdir, "long.pdf"), cmd[512], name[256];
+	char *text = NULL;
+	size_t len = 0, cap = 0, got;
+	FILE *fp;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 19; i++) {
+		before[i] = 0.2 + 0.02 * i;
+		after[i] = 0.5 + 0.02 * i;
+	}
+	assert_int_equal(chart_write_file(&c, p, 1200, 700), DK_OK);
+	snprintf(cmd, sizeof cmd, "pdftotext -raw '%s' -", p);
+	fp = popen(cmd, "r");
+	assert_non_null(fp);
+	do {
+		if (cap - len < 4096) {
+			cap = cap ? 2 * cap : 65536;
+			text = realloc(text, cap);
+			assert_non_null(text);
+		}
+		got = fread(text + len, 1, cap - len - 1, fp);
+		len += got;
+	} while (got > 0);
+	text[len] = '\0';
+	assert_int_equal(pclose(fp), 0);
+	assert_null(strstr(text, "…"));
+	strip_space(text);
+	for (i = 0; i < 19; i++) {
+		snprintf(name, sizeof name, "%s", long_names[i]);
+		strip_space(name);
+		if (!strstr(text, name))
+			fail_msg("'%s' is not whole in the chart", long_names[i]);
+	}
+	free(text);
+	empty_dir(tmpdir);
+}
+
 /* ---- lib/chartspec.c: what each chart shows ---- */
 
 /* FY2568's months as periods. */
@@ -1173,6 +1263,7 @@ int main(void)
 		cmocka_unit_test(test_write_failure_keeps_old),
 		cmocka_unit_test(test_crowded_markers),
 		cmocka_unit_test(test_review_files),
+		cmocka_unit_test(test_long_labels_wrap),
 		cmocka_unit_test(test_spec_trend),
 		cmocka_unit_test(test_spec_mix),
 		cmocka_unit_test(test_spec_compare),
