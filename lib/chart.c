@@ -971,6 +971,12 @@ static void xlabels_draw(struct render *R)
 		if (xlabel_empty(R, i) || shown++ % (size_t)R->xthin)
 			continue;
 		text_size(lay, &w, &h);
+		/* -v says which names did not fit on one line */
+		if (log_verbose && pango_layout_is_ellipsized(lay))
+			log_info("chart: category label cut with \"…\": %s", c->categories[i]);
+		else if (log_verbose && pango_layout_get_line_count(lay) > 1)
+			log_info("chart: category label on %d lines: %s",
+				 pango_layout_get_line_count(lay), c->categories[i]);
 		if (R->xmode == X_ROTATED) {
 			PangoRectangle lr;
 

@@ -671,7 +671,7 @@ static void font_faces(struct hw *h)
 			free(file);
 			continue;
 		}
-		/* the file's own name of its family, for whoever reads the page */
+		/* which font it is, for whoever reads the page */
 		P(h, "/* %s (%s) */\n", family, w[i].css == 700 ?
 		  "bold" : "regular");
 		P(h, "@font-face{font-family:\"" FACE "\";font-style:normal;font-weight:%d;"
