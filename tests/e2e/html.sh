@@ -40,7 +40,7 @@ bcomp() {
 		printf "%s\n" "${COMPREPLY[@]}"' bcomp "$TOP/completion/didkpi.bash" "$BIN" "$@" |
 		tr '\n' ' ' | sed 's/ $//'
 }
-eq "bash: report --format offers xlsx and html" "xlsx html" "$(bcomp report --format '')"
+eq "bash: report --format offers xlsx, html and pdf" "xlsx html pdf" "$(bcomp report --format '')"
 eq "bash: report -f h" "html" "$(bcomp report -f h)"
 eq "bash: other commands keep their formats" "table tsv" "$(bcomp compare -f t)"
 
