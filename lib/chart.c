@@ -835,6 +835,24 @@ static double xlabel_gap(const struct render *R)
 	return gap ? (double)gap : seen ? (double)R->c->ncategories : 1;
 }
 
+/* Rotated labels wrapped onto several lines: their baselines this many
+ * font heights apart (Thai fonts' lines are tall for stacked marks), in a
+ * font made at most this much smaller to fit. */
+#define XWRAP_SPACING 0.85
+#define XWRAP_MIN_SCALE 0.85
+
+/* The category labels' font, scale times the tick labels' size. */
+static void xlabel_font(struct render *R, PangoLayout *lay, double scale)
+{
+	PangoFontDescription *fd = pango_font_description_new();
+
+	pango_font_description_set_family(fd, R->family);
+	pango_font_description_set_absolute_size(fd, scale * R->fs_tick * PANGO_SCALE);
+	pango_font_description_set_weight(fd, PANGO_WEIGHT_NORMAL);
+	pango_layout_set_font_description(lay, fd);
+	pango_font_description_free(fd);
+}
+
 /* Chooses how category labels fit under the plot; sets xlab_h. Thinning
  * (xthin) counts the non-empty labels only. */
 static void xlabels_fit(struct render *R)
@@ -844,8 +862,12 @@ static void xlabels_fit(struct render *R)
 	double space = R->band * xlabel_gap(R);
 	double avail = space - 0.45 * R->fs_tick;
 	size_t i, n = c->ncategories, shown = 0;
+	double room, scale = 1;
+	int lines;
 
 	for (i = 0; i < n; i++) {
+		xlabel_font(R, R->xlab[i], 1);
+		pango_layout_set_line_spacing(R->xlab[i], 0);
 		pango_layout_set_width(R->xlab[i], -1);
 		pango_layout_set_height(R->xlab[i], -1);
 		pango_layout_set_ellipsize(R->xlab[i], PANGO_ELLIPSIZE_NONE);
@@ -889,6 +911,16 @@ static void xlabels_fit(struct render *R)
 	text_size(R->xlab[0], &w, &h);
 	R->xleft_need = 0.7071 * (fmin(w, fmin(0.3 * R->H / 0.7071 - hmax,
 					      0.25 * R->W)) + h / 2);
+	/* Lines a long label may wrap onto: as many (at most 3) as fit
+	 * between two shown labels, measured across the slant, in closer
+	 * lines and a font at least XWRAP_MIN_SCALE of the usual. */
+	room = 0.95 * R->xthin * space * 0.7071;
+	for (lines = 3; lines > 1; lines--) {
+		scale = room / (hmax * (1 + XWRAP_SPACING * (lines - 1)));
+		if (scale >= XWRAP_MIN_SCALE)
+			break;
+	}
+	scale = lines > 1 ? fmin(scale, 1) : 1;
 	for (i = 0; i < n; i++) {
 		double x = xmap(R, (double)i);
 		/* Keep the label on the canvas and below a third of it. */
@@ -899,7 +931,27 @@ static void xlabels_fit(struct render *R)
 			continue;
 		text_size(R->xlab[i], &w, &h);
 		if (w > lim + 0.5) {
-			text_limit(R->xlab[i], fmax(lim, R->fs_tick), 1);
+			/* Wrapped (Pango breaks Thai between words), lines
+			 * ending at the tick; cut with "…" only past them. */
+			if (lines > 1) {
+				xlabel_font(R, R->xlab[i], scale);
+				pango_layout_set_line_spacing(R->xlab[i], XWRAP_SPACING);
+				pango_layout_set_alignment(R->xlab[i], PANGO_ALIGN_RIGHT);
+			}
+			if (lines > 1) {
+				/* lines of even length: the narrowest width
+				 * (in steps) that needs no "…", else lim */
+				double lw = fmin(lim, w * scale / lines + R->fs_tick);
+
+				for (;;) {
+					text_limit(R->xlab[i], fmax(lw, R->fs_tick), lines);
+					if (lw >= lim || !pango_layout_is_ellipsized(R->xlab[i]))
+						break;
+					lw = fmin(lim, lw * 1.1);
+				}
+			} else {
+				text_limit(R->xlab[i], fmax(lim, R->fs_tick), lines);
+			}
 			text_size(R->xlab[i], &w, &h);
 		}
 		R->xlab_h = fmax(R->xlab_h, 0.7071 * (w + h));
@@ -919,11 +971,23 @@ static void xlabels_draw(struct render *R)
 		if (xlabel_empty(R, i) || shown++ % (size_t)R->xthin)
 			continue;
 		text_size(lay, &w, &h);
+		/* -v says which names did not fit on one line */
+		if (log_verbose && pango_layout_is_ellipsized(lay))
+			log_info("chart: category label cut with \"…\": %s", c->categories[i]);
+		else if (log_verbose && pango_layout_get_line_count(lay) > 1)
+			log_info("chart: category label on %d lines: %s",
+				 pango_layout_get_line_count(lay), c->categories[i]);
 		if (R->xmode == X_ROTATED) {
+			PangoRectangle lr;
+
+			/* the text's right end at the tick: a wrapped
+			 * label's lines sit right in the layout's width */
+			pango_layout_get_extents(lay, NULL, &lr);
 			cairo_save(R->cr);
 			cairo_translate(R->cr, x, y + 0.3536 * h);
 			cairo_rotate(R->cr, -M_PI / 4);
-			text_draw(R, lay, -w, -h / 2, col_text);
+			text_draw(R, lay, -(double)(lr.x + lr.width) / PANGO_SCALE, -h / 2,
+				  col_text);
 			cairo_restore(R->cr);
 		} else if (R->xmode == X_WRAP) {
 			double lw = (double)pango_layout_get_width(lay) /

@@ -7,6 +7,7 @@
 
 #include <cairo.h>
 #include <cairo-svg.h>
+#include <fontconfig/fontconfig.h>
 
 #include "chart.h"
 #include "chartspec.h"
@@ -452,12 +453,15 @@ static void html_auth_charts(struct hw *h, const struct tpl_sheet *sh)
 
 /* ---- the document ---- */
 
+/* The CSS name of the embedded Thai font (see font_faces()). */
+#define FACE "didkpi Thai"
+
 static const char css[] =
 	":root{--ink:#1b1b1b;--muted:#555;--line:#c9d3de;--head:#1f4e79;--good:#0a6b2d;"
 	"--bad:#a4001d;--band:#f3f6f9}\n"
 	"*{box-sizing:border-box}\n"
 	"html{-webkit-text-size-adjust:100%}\n"
-	"body{margin:0;color:var(--ink);background:#fff;font:16px/1.55 \"Sarabun\",\"Noto Sans Thai\","
+	"body{margin:0;color:var(--ink);background:#fff;font:16px/1.55 \"" FACE "\",\"Sarabun\",\"Noto Sans Thai\","
 	"\"Noto Sans Thai UI\",\"Leelawadee UI\",\"Thonburi\",\"Tahoma\",\"Loma\",sans-serif}\n"
 	"main{max-width:1100px;margin:0 auto;padding:12px 16px 32px}\n"
 	"header.cover h1{font-size:1.55rem;line-height:1.3;color:var(--head);margin:.4em 0 .2em}\n"
@@ -513,6 +517,172 @@ static const char css[] =
 	"section{break-before:page}section#summary{break-before:auto}"
 	"thead th{background:#1f4e79 !important;color:#fff !important;"
 	"-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
+
+/* ---- the embedded Thai font ---- */
+
+/*
+ * The page's Thai text is drawn with the Thai font the charts use, embedded
+ * as @font-face data so that a reader without any Thai font still sees Thai
+ * (the TLWG fonts are GPL with the font exception, which allows embedding
+ * them in documents). Only the Thai block comes from it (unicode-range):
+ * Latin text keeps the reader's own sans. Regular and bold only: the page
+ * has no italic Thai, and synthetic bold would smear Thai marks.
+ */
+
+/* Where the font of family (one of the chart's Thai list) in weight w is,
+ * or NULL; the caller frees the result. */
+static char *font_file(const char *family, int weight, int *otf)
+{
+	FcPattern *pat = FcPatternCreate();
+	FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_FONTFORMAT, FC_STYLE, (char *)NULL);
+	FcLangSet *ls = FcLangSetCreate();
+	FcFontSet *fs = NULL;
+	char *file = NULL;
+
+	if (pat && os && ls && FcLangSetAdd(ls, (const FcChar8 *)"th") &&
+	    FcPatternAddLangSet(pat, FC_LANG, ls) &&
+	    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family) &&
+	    FcPatternAddInteger(pat, FC_WEIGHT, weight) &&
+	    FcPatternAddInteger(pat, FC_SLANT, FC_SLANT_ROMAN))
+		fs = FcFontList(NULL, pat, os);
+	for (int i = 0; fs && i < fs->nfont && !file; i++) {
+		FcChar8 *path = NULL, *fmt = NULL;
+
+		if (FcPatternGetString(fs->fonts[i], FC_FILE, 0, &path) != FcResultMatch ||
+		    FcPatternGetString(fs->fonts[i], FC_FONTFORMAT, 0, &fmt) != FcResultMatch)
+			continue;
+		/* a browser takes TrueType and CFF (OpenType) data, not Type 1 */
+		if (strcmp((const char *)fmt, "TrueType") && strcmp((const char *)fmt, "CFF"))
+			continue;
+		*otf = !strcmp((const char *)fmt, "CFF");
+		file = strdup((const char *)path);
+	}
+	if (fs)
+		FcFontSetDestroy(fs);
+	if (ls)
+		FcLangSetDestroy(ls);
+	if (os)
+		FcObjectSetDestroy(os);
+	if (pat)
+		FcPatternDestroy(pat);
+	return file;
+}
+
+/* The whole file in *data (the caller frees it); -1 when it cannot be read. */
+static int slurp(const char *path, unsigned char **data, size_t *len)
+{
+	FILE *in = fopen(path, "rb");
+	unsigned char *d = NULL, *t;
+	size_t n = 0, cap = 0, got;
+	int st = -1;
+
+	if (!in)
+		return -1;
+	do {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 128 * 1024;
+			if (cap > 32u << 20 || !(t = realloc(d, cap)))
+				goto out;
+			d = t;
+		}
+		got = fread(d + n, 1, cap - n, in);
+		n += got;
+	} while (got > 0);
+	if (!ferror(in)) {
+		*data = d;
+		*len = n;
+		d = NULL;
+		st = 0;
+	}
+out:
+	free(d);
+	fclose(in);
+	return st;
+}
+
+/* len bytes as base64 on h->f. */
+static void base64_write(struct hw *h, const unsigned char *p, size_t len)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned v = (unsigned)p[i] << 16;
+
+		if (i + 1 < len)
+			v |= (unsigned)p[i + 1] << 8;
+		if (i + 2 < len)
+			v |= p[i + 2];
+		putc(b64[v >> 18 & 63], h->f);
+		putc(b64[v >> 12 & 63], h->f);
+		putc(i + 1 < len ? b64[v >> 6 & 63] : '=', h->f);
+		putc(i + 2 < len ? b64[v & 63] : '=', h->f);
+	}
+}
+
+/* The file's path of the first family of the chart's Thai list installed
+ * in weight w, or NULL; the caller frees it. */
+static char *thai_font(int weight, int *otf, char *family, size_t len)
+{
+	const char *list = chart_font_family(1);
+	char *file = NULL;
+
+	while (*list && !file) {
+		size_t n = strcspn(list, ",");
+
+		if (n < len) {
+			memcpy(family, list, n);
+			family[n] = '\0';
+			if (strcmp(family, "sans") && strcmp(family, "serif"))
+				file = font_file(family, weight, otf);
+		}
+		list += n;
+		list += strspn(list, ", ");
+	}
+	return file;
+}
+
+/* @font-face rules of the embedded Thai font, regular and bold. */
+static void font_faces(struct hw *h)
+{
+	static const struct { int fc; int css; } w[] = {
+		{ FC_WEIGHT_REGULAR, 400 }, { FC_WEIGHT_BOLD, 700 },
+	};
+
+	if (!FcInit()) {
+		log_warning("cannot initialise fontconfig: no Thai font embedded in the html report");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		char family[64];
+		int otf = 0;
+		char *file = thai_font(w[i].fc, &otf, family, sizeof(family));
+		unsigned char *data = NULL;
+		size_t len = 0;
+
+		if (!file) {
+			if (i == 0)
+				log_warning("no Thai font to embed in the html report: its Thai "
+					    "text needs the reader's own Thai font");
+			continue;
+		}
+		if (slurp(file, &data, &len)) {
+			log_warning("cannot read the font %s: not embedded in the html report", file);
+			free(file);
+			continue;
+		}
+		/* which font it is, for whoever reads the page */
+		P(h, "/* %s (%s) */\n", family, w[i].css == 700 ?
+		  "bold" : "regular");
+		P(h, "@font-face{font-family:\"" FACE "\";font-style:normal;font-weight:%d;"
+		  "unicode-range:U+0E00-0E7F;src:url(data:font/%s;base64,", w[i].css,
+		  otf ? "otf" : "ttf");
+		base64_write(h, data, len);
+		P(h, ") format(\"%s\")}\n", otf ? "opentype" : "truetype");
+		free(data);
+		free(file);
+	}
+}
 
 /* The first sheet of type ty in the template, or NULL. */
 static const struct tpl_sheet *sheet_of(const struct template *t, enum tpl_sheet_type ty)
@@ -1143,7 +1313,9 @@ int html_write_report(FILE *f, const struct template *t, const struct report_dat
 	E(&h, title);
 	E(&h, " – ");
 	E(&h, period_human(&h, &d->period, b));
-	P(&h, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", css);
+	P(&h, "</title>\n<style>\n");
+	font_faces(&h);
+	P(&h, "%s</style>\n</head>\n<body>\n<main>\n", css);
 	cover(&h);
 	P(&h, "<nav class=\"toc\" aria-label=\"%s\"><ol>\n", T(&h, "สารบัญ", "Contents"));
 	if (sum)

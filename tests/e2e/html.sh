@@ -143,6 +143,50 @@ lacks "no Gregorian year for the period in Thai" "มีนาคม 2025" "$H"
 has "charts inline as svg" "<svg viewBox=\"0 0 [0-9]+ [0-9]+\" role=\"img\"" "$H"
 browse "$H" th demo-th "${HEAD_TH[@]}"
 
+# ---- Thai without any Thai font: the page's own embedded font draws it ----
+# A fontconfig that knows only DejaVu (no Thai glyphs); Chromium run with it
+# must take the Thai of the headings and tables from the @font-face data, and
+# a copy of the page without that data must not find any font for it.
+has "the Thai font is embedded as data" '^@font-face\{font-family:"didkpi Thai";font-style:normal;font-weight:400;unicode-range:U\+0E00-0E7F;src:url\(data:font/ttf;base64,[A-Za-z0-9+/]{1000}' "$H"
+has "its bold too" '^@font-face\{font-family:"didkpi Thai";[^}]*font-weight:700;' "$H"
+has "first in the page's font stack" 'body\{[^}]*font:16px/1\.55 "didkpi Thai",' "$H"
+NF=$W/nofonts
+mkdir -p "$NF/cache"
+printf '%s\n' '<?xml version="1.0"?>' '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">' \
+	"<fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>$NF/cache</cachedir></fontconfig>" \
+	>"$NF/fonts.conf"
+eq "the font-less configuration has no Thai font" "" "$(FONTCONFIG_FILE=$NF/fonts.conf fc-list :lang=th)"
+[ -n "$(FONTCONFIG_FILE=$NF/fonts.conf fc-list)" ] && ok "the font-less configuration has DejaVu" ||
+	not_ok "the font-less configuration has DejaVu"
+sed '/^@font-face/d' "$H" >"$NF/stripped.html"
+# fonts FILE DIR: Chromium's fonts for the first h2 and row heading, no Thai font installed
+fonts() {
+	mkdir -p "$NF/$2"
+	FONTCONFIG_FILE=$NF/fonts.conf "$PY" "$TOP/tests/html/cdp.py" "$CHROMIUM" "$1" "$NF/$2" \
+		>"$NF/$2.rep" 2>"$NF/$2.err" || echo "cdp failed: $(tail -3 "$NF/$2.err")" >>"$NF/$2.rep"
+}
+if [ -n "$CHROMIUM" ]; then
+	fonts "$H" embedded
+	fonts "$NF/stripped.html" stripped
+	# "family:custom:glyphs": the web font (custom 1) draws the Thai glyphs
+	for k in font_h2 font_th; do
+		has "no Thai font installed: the $k Thai comes from the embedded font" \
+			"^$k ([^ ]*,)?[^ ,]*:1:[1-9]" "$NF/embedded.rep"
+		has "without the embedded font chromium draws the $k with installed fonts" \
+			"^$k [^ ]*:0:[1-9]" "$NF/stripped.rep"
+		lacks "without the embedded font no web font draws the $k" "^$k .*:1:" "$NF/stripped.rep"
+	done
+	eq "the stripped page's headings read the same" \
+		"$(sed -n 's/^headings //p' "$NF/embedded.rep")" "$(sed -n 's/^headings //p' "$NF/stripped.rep")"
+	if [ -n "${DIDKPI_HTML_SHOTS:-}" ]; then
+		mkdir -p "$DIDKPI_HTML_SHOTS"
+		cp "$NF/embedded/phone.png" "$DIDKPI_HTML_SHOTS/nothaifont-phone.png"
+		cp "$NF/embedded/desktop.png" "$DIDKPI_HTML_SHOTS/nothaifont-desktop.png"
+		cp "$NF/stripped/phone.png" "$DIDKPI_HTML_SHOTS/nothaifont-stripped-phone.png"
+		cp "$NF"/*.rep "$DIDKPI_HTML_SHOTS/"
+	fi
+fi
+
 # ---- English, the format from the output name ----
 run 0 "html report in English, format from the .html name" R --lang en --period $P -o "$O/en.html"
 check_page "$O/en.html" en demo-en

@@ -10,7 +10,8 @@ nothing (--host-resolver-rules), so a request that tried to leave the page
 could not succeed, and every request is counted anyway through the Network
 domain. Prints one "key value" line per finding:
 
-  requests N         requests other than the page itself (data: URIs make none)
+  requests N         requests other than the page itself and its data: URIs
+                     (the embedded font), which never leave the page
   request URL        each of them
   console N          console messages and uncaught errors (each "console TEXT")
   scripts N          <script> elements in the loaded DOM
@@ -23,6 +24,10 @@ domain. Prints one "key value" line per finding:
   svg_max_390 N      the widest chart's rendered width on the phone
   table_overflow_390 N  tables wider than the phone whose box does not scroll
   headings TEXT      the h2 headings, in order, separated by " | "
+  font_h2 FONTS      the fonts Chromium drew the first h2 with (CSS domain's
+  font_th FONTS      getPlatformFontsForNode), and those of the first row
+                     heading of a table: "family:custom:glyphs" each, custom
+                     1 for a web font (@font-face), separated by ","
   and the files OUTDIR/desktop.png, OUTDIR/phone.png (1366 x 900 and
   390 x 844 viewports, the whole page), OUTDIR/print.pdf (A4, as printed
   from the browser with the page's own @page size).
@@ -143,7 +148,8 @@ def run(b, url, out):
                                 "awaitPromise": True}, session=s)
     reqs = [m["params"]["request"]["url"] for m in b.events
             if m.get("method") == "Network.requestWillBeSent"
-            and m["params"]["request"]["url"] != url]
+            and m["params"]["request"]["url"] != url
+            and not m["params"]["request"]["url"].startswith("data:")]
     console = [m["params"]["entry"]["text"] for m in b.events
                if m.get("method") == "Log.entryAdded"]
     console += [m["params"]["exceptionDetails"].get("text", "") for m in b.events
@@ -167,6 +173,16 @@ def run(b, url, out):
     print("text_script", 1 if ev("document.body.innerText.includes('<script>')") else 0)
     print("headings", " | ".join(ev("[...document.querySelectorAll('h2')].map(h => h.textContent)")))
     print("width_1366", ev("document.documentElement.scrollWidth"))
+    b.call("DOM.enable", session=s)
+    b.call("CSS.enable", session=s)
+    root = b.call("DOM.getDocument", session=s)["root"]["nodeId"]
+    for key, sel in (("font_h2", "h2"), ("font_th", "tbody th")):
+        node = b.call("DOM.querySelector", {"nodeId": root, "selector": sel}, session=s)["nodeId"]
+        fonts = b.call("CSS.getPlatformFontsForNode", {"nodeId": node}, session=s)["fonts"] \
+            if node else []
+        print(key, ",".join("%s:%d:%d" % (f["familyName"].replace(" ", "_"),
+                                          1 if f.get("isCustomFont") else 0, f["glyphCount"])
+                            for f in fonts))
     shot(b, s, os.path.join(out, "desktop.png"), 1366, 900, False)
 
     b.call("Emulation.setDeviceMetricsOverride",

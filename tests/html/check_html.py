@@ -166,8 +166,9 @@ def main():
     ext = [(t, k, v) for t, a in d.elements for k, v in a.items()
            if v and re.match(r"\s*(https?:|file:|//|ftp:)", v, re.I)]
     check("no attribute points outside the page", not ext, str(ext[:5]))
-    check("no @import and no url() but #fragment in the CSS",
-          "@import" not in d.style and not re.search(r"url\(\s*(?!#)", d.style))
+    check("no @import and no url() but #fragment or an embedded font in the CSS",
+          "@import" not in d.style and
+          not re.search(r"url\(\s*(?!#|data:font/(?:ttf|otf);base64,[A-Za-z0-9+/=]+\))", d.style))
     handlers = [(t, k) for t, a in d.elements for k in a if k.lower().startswith("on")]
     check("no event handler attribute", not handlers, str(handlers[:5]))
     check("A4 page size and repeated table headers in the print CSS",

@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 
 #include "../../lib/chart.h"
 #include "../../lib/chartspec.h"
+#include "../../lib/log.h"
 #include "../../lib/status.h"
 
 #define W 1000
@@ -965,6 +967,119 @@ static void test_review_files(void **state)
 }
 
 
+/*
+ * Nineteen long service names on a 1200 px picture (the demo's
+ * before/after chart) slant, and the longest wrap onto two or three lines
+ * instead of being cut with "…" (said on stderr with log_verbose; the PDF's
+ * text cannot tell, as cairo maps an ellipsis to the text it hides). A name
+ * longer than three lines hold is still cut.
+ */
+static const char *const long_names[19] = {
+	"รวม 10 บริการ",
+	"สมัครสมาชิกระบบบริการอิเล็กทรอนิกส์ กพร.",
+	"ฝึกอบรมออนไลน์ (DSD e-Learning)",
+	"ฝึกอบรมยกระดับฝีมือแรงงาน",
+	"ทดสอบมาตรฐานฝีมือแรงงานแห่งชาติ",
+	"ฝึกเตรียมเข้าทำงาน",
+	"กู้ยืมเงินกองทุนพัฒนาฝีมือแรงงาน",
+	"หนังสือรับรองความรู้ความสามารถ",
+	"ยื่นแบบและนำส่งเงินสมทบกองทุนพัฒนาฝีมือแรงงาน",
+	"ฝึกอบรมเสริมทักษะ (Reskill)",
+	"การรับรองหลักสูตรของสถานประกอบกิจการ",
+	"ขอหนังสือรับรองผลการทดสอบมาตรฐานฝีมือแรงงาน",
+	"ต่ออายุหนังสือรับรองความรู้ความสามารถ",
+	"ประเมินความรู้ความสามารถสาขาอาชีพควบคุม",
+	"ขึ้นทะเบียนผู้ทดสอบฝีมือแรงงาน",
+	"สิทธิประโยชน์ทางภาษีสำหรับค่าใช้จ่ายในการฝึกอบรม",
+	"การรับรองศูนย์ทดสอบฝีมือแรงงาน",
+	"แจ้งผลการพัฒนาฝีมือแรงงานของสถานประกอบกิจการ",
+	"การรับรองเป็นผู้ดำเนินการฝึกอบรม",
+};
+
+/* What chart_write_file() says on stderr with log_verbose, as a string
+ * (the caller frees it). */
+static char *verbose_render(const struct chart *c, const char *path, int w, int h)
+{
+	char *err = path_in(tmpdir, "stderr.txt");
+	unsigned char *msg;
+	size_t len = 0;
+	int saved, fd;
+
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+	log_verbose = 1;
+	assert_int_equal(chart_write_file(c, path, w, h), DK_OK);
+	log_verbose = 0;
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	msg = slurp(err, &len);
+	assert_non_null(msg);
+	return (char *)msg;
+}
+
+static void test_long_labels_wrap(void **state)
+{
+	static double before[19], after[19];
+	static const struct chart_series series[] = {
+		{ "ก่อนใช้ Digital ID (6 เดือน)", before, NULL, NULL, 0 },
+		{ "หลังใช้ Digital ID (6 เดือน)", after, NULL, NULL, 1 },
+	};
+	struct chart c = {
+		.kind = CHART_GROUPED_BAR, .thai = 1,
+		.title = "อัตราการใช้บริการดิจิทัล ก่อนและหลังใช้ Digital ID",
+		.categories = long_names, .ncategories = 19,
+		.series = series, .nseries = 2,
+		.format = CHART_FMT_PERCENT,
+	};
+	char want[1400], *msg;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 19; i++) {
+		before[i] = 0.2 + 0.02 * i;
+		after[i] = 0.5 + 0.02 * i;
+	}
+	msg = verbose_render(&c, path_in(tmpdir, "long.png"), 1200, 700);
+	assert_null(strstr(msg, "cut with"));
+	/* the longest names, at both ends of the axis, wrapped */
+	for (i = 0; i < 19; i++) {
+		if (i != 1 && i != 8 && i != 15 && i != 17)
+			continue;
+		snprintf(want, sizeof want, "didkpi: chart: category label on 2 lines: %s\n",
+			 long_names[i]);
+		if (!strstr(msg, want))
+			fail_msg("not wrapped: %s\n%s", long_names[i], msg);
+	}
+	/* a short name stays on one line */
+	assert_null(strstr(msg, "lines: ฝึกเตรียมเข้าทำงาน\n"));
+	free(msg);
+
+	/* a name longer than the lines can hold is still cut, it alone */
+	{
+		static const char *names[19];
+		char huge[1024];
+
+		snprintf(huge, sizeof huge, "%s %s %s %s", long_names[15], long_names[17],
+			 long_names[8], long_names[11]);
+		memcpy(names, long_names, sizeof names);
+		names[9] = huge;
+		c.categories = names;
+		msg = verbose_render(&c, path_in(tmpdir, "huge.png"), 1200, 700);
+		snprintf(want, sizeof want, "didkpi: chart: category label cut with \"…\": %s\n",
+			 huge);
+		if (!strstr(msg, want))
+			fail_msg("not cut: %s\n%s", huge, msg);
+		assert_int_equal(strstr(strstr(msg, "cut with") + 1, "cut with") == NULL, 1);
+		free(msg);
+	}
+	empty_dir(tmpdir);
+}
+
 /* ---- lib/chartspec.c: what each chart shows ---- */
 
 /* FY2568's months as periods. */
@@ -1173,6 +1288,7 @@ int main(void)
 		cmocka_unit_test(test_write_failure_keeps_old),
 		cmocka_unit_test(test_crowded_markers),
 		cmocka_unit_test(test_review_files),
+		cmocka_unit_test(test_long_labels_wrap),
 		cmocka_unit_test(test_spec_trend),
 		cmocka_unit_test(test_spec_mix),
 		cmocka_unit_test(test_spec_compare),
