@@ -1054,31 +1054,6 @@ static const char *step_text(const struct hw *h, const char *step)
 	return step;
 }
 
-static const char *reason_text(const struct hw *h, const char *reason)
-{
-	static const char *const names[][3] = {
-		{ "wrong_password", "รหัสผ่านไม่ถูกต้อง", "wrong password" },
-		{ "timeout", "หมดเวลา", "timed out" },
-		{ "user_cancelled", "ผู้ใช้ยกเลิก", "cancelled by the user" },
-		{ "network_error", "เครือข่ายขัดข้อง", "network error" },
-		{ "face_mismatch", "ใบหน้าไม่ตรงกัน", "face did not match" },
-		{ "otp_expired", "รหัส OTP หมดอายุ", "OTP expired" },
-		{ "otp_wrong", "รหัส OTP ไม่ถูกต้อง", "wrong OTP" },
-		{ "card_expired", "บัตรประชาชนหมดอายุ", "ID card expired" },
-		{ "card_read_error", "อ่านชิปบัตรไม่ได้", "card could not be read" },
-		{ "liveness_failed", "ตรวจสอบความมีชีวิตไม่ผ่าน", "liveness check failed" },
-		{ "fingerprint_mismatch", "ลายนิ้วมือไม่ตรงกัน", "fingerprint did not match" },
-		{ "iris_mismatch", "ม่านตาไม่ตรงกัน", "iris did not match" },
-		{ "account_locked", "บัญชีถูกระงับชั่วคราว", "account locked" },
-	};
-
-	if (!reason)
-		return T(h, "(ไม่ระบุสาเหตุ)", "(no reason recorded)");
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (!strcmp(names[i][0], reason))
-			return names[i][h->thai ? 1 : 2];
-	return reason;
-}
 
 struct method_line {
 	const struct kpi_row *rate, *latency;
@@ -1190,7 +1165,7 @@ static int auth(struct hw *h, const struct tpl_sheet *sh)
 		const struct report_reason *re = &d->reasons[i];
 
 		P(h, "<tr><th scope=\"row\">");
-		E(h, reason_text(h, re->reason));
+		E(h, report_reason_text(re->reason, h->thai));
 		P(h, "</th><td class=\"t\">");
 		E(h, h->thai ? re->name_th : re->name_en);
 		P(h, "</td><td class=\"t\">");

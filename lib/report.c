@@ -646,3 +646,30 @@ void report_data_free(struct report_data *d)
 	free(d->ranks);
 	free(d);
 }
+
+/* The words for a failure reason code; an unknown code is shown as it is. */
+const char *report_reason_text(const char *reason, int thai)
+{
+	static const char *const names[][3] = {
+		{ "wrong_password", "รหัสผ่านไม่ถูกต้อง", "wrong password" },
+		{ "timeout", "หมดเวลา", "timed out" },
+		{ "user_cancelled", "ผู้ใช้ยกเลิก", "cancelled by the user" },
+		{ "network_error", "เครือข่ายขัดข้อง", "network error" },
+		{ "face_mismatch", "ใบหน้าไม่ตรงกัน", "face did not match" },
+		{ "otp_expired", "รหัส OTP หมดอายุ", "OTP expired" },
+		{ "otp_wrong", "รหัส OTP ไม่ถูกต้อง", "wrong OTP" },
+		{ "card_expired", "บัตรประชาชนหมดอายุ", "ID card expired" },
+		{ "card_read_error", "อ่านชิปบัตรไม่ได้", "card could not be read" },
+		{ "liveness_failed", "ตรวจสอบความมีชีวิตไม่ผ่าน", "liveness check failed" },
+		{ "fingerprint_mismatch", "ลายนิ้วมือไม่ตรงกัน", "fingerprint did not match" },
+		{ "iris_mismatch", "ม่านตาไม่ตรงกัน", "iris did not match" },
+		{ "account_locked", "บัญชีถูกระงับชั่วคราว", "account locked" },
+	};
+
+	if (!reason)
+		return thai ? "(ไม่ระบุสาเหตุ)" : "(no reason recorded)";
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (!strcmp(names[i][0], reason))
+			return names[i][thai ? 1 : 2];
+	return reason;
+}

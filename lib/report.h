@@ -163,4 +163,11 @@ const struct kpi_row *report_find(const struct kpi_result *r, size_t p, enum kpi
 
 void report_data_free(struct report_data *d);
 
+/*
+ * report_reason_text() is the name of a failure reason code in Thai or
+ * English for the workbook and the HTML report ("(no reason recorded)" for
+ * NULL); a code it does not know is returned as it is.
+ */
+const char *report_reason_text(const char *reason, int thai);
+
 #endif

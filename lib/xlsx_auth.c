@@ -25,31 +25,6 @@ static const char *step_text(struct xw *x, const char *step)
 	return step;
 }
 
-static const char *reason_text(struct xw *x, const char *reason)
-{
-	static const char *const names[][3] = {
-		{ "wrong_password", "รหัสผ่านไม่ถูกต้อง", "wrong password" },
-		{ "timeout", "หมดเวลา", "timed out" },
-		{ "user_cancelled", "ผู้ใช้ยกเลิก", "cancelled by the user" },
-		{ "network_error", "เครือข่ายขัดข้อง", "network error" },
-		{ "face_mismatch", "ใบหน้าไม่ตรงกัน", "face did not match" },
-		{ "otp_expired", "รหัส OTP หมดอายุ", "OTP expired" },
-		{ "otp_wrong", "รหัส OTP ไม่ถูกต้อง", "wrong OTP" },
-		{ "card_expired", "บัตรประชาชนหมดอายุ", "ID card expired" },
-		{ "card_read_error", "อ่านชิปบัตรไม่ได้", "card could not be read" },
-		{ "liveness_failed", "ตรวจสอบความมีชีวิตไม่ผ่าน", "liveness check failed" },
-		{ "fingerprint_mismatch", "ลายนิ้วมือไม่ตรงกัน", "fingerprint did not match" },
-		{ "iris_mismatch", "ม่านตาไม่ตรงกัน", "iris did not match" },
-		{ "account_locked", "บัญชีถูกระงับชั่วคราว", "account locked" },
-	};
-
-	if (!reason)
-		return T(x, "(ไม่ระบุสาเหตุ)", "(no reason recorded)");
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (!strcmp(names[i][0], reason))
-			return names[i][x->thai ? 1 : 2];
-	return reason;
-}
 
 /* Methods by their events in the period, most first. */
 struct method_line {
@@ -173,7 +148,7 @@ int xlsx_write_auth(struct xw *x, struct sheet *s)
 
 		xw_put_text(x, s, r, 0, x->thai ? re->name_th : re->name_en, x->f.text);
 		xw_put_text(x, s, r, 1, step_text(x, re->step), x->f.text);
-		xw_put_text(x, s, r, 2, reason_text(x, re->reason), x->f.text);
+		xw_put_text(x, s, r, 2, report_reason_text(re->reason, x->thai), x->f.text);
 		if (re->suppressed) {
 			xw_put_suppressed(x, s, r, 3);
 			xw_put_suppressed(x, s, r, 4);
