@@ -6,6 +6,7 @@
 
 #include "kpi.h"
 #include "log.h"
+#include "sqlres.h"
 #include "status.h"
 #include "suppress.h"
 
@@ -47,7 +48,14 @@ static const char *const rollup_names[RU_COUNT] = { "service_requests", "auth_ev
  * columns): each row adds its columns to the cell of every breakdown; or,
  * with arr set, its one column is an array of values (divided by div) whose
  * count, median and 90th percentile go to fields n, p50 and p90 (-1: not
- * filled).
+ * filled). A users part (rollup.sql#request_users) returns each request
+ * with its user, sorted by user, and fills map[0..3] with the active,
+ * enrolled, repeat and digital users of every cell (run_users).
+ *
+ * Fine and users parts read the atoms of the periods (struct atoms): the
+ * disjoint intervals the periods' bounds cut the calendar into, so that a
+ * row in a month and in the fiscal year around it is read once and added
+ * to both in C.
  */
 struct part {
 	const char *key;
@@ -56,6 +64,7 @@ struct part {
 	int fine;
 	int multi;
 	int arr;
+	int users;
 	int n, p50, p90;
 	double div;
 };
@@ -88,7 +97,7 @@ static const struct {
 	[FAM_REQUESTS] = { RU(RU_REQUESTS) | RU(RU_AUTH), {
 		{ .key = "rollup.sql#requests", .fine = 1, .ncols = 5,
 		  .map = { RQ_N, RQ_DIGITAL, RQ_DIGITAL_ID, RQ_SINGLE, RQ_COMPLETED } },
-		{ .key = "rollup.sql#request_users", .multi = 1, .ncols = 4,
+		{ .key = "rollup.sql#request_users", .users = 1, .ncols = 4,
 		  .map = { RQ_ACTIVE, RQ_ENROLLED, RQ_REPEAT, RQ_DIGITAL_USERS } } } },
 	[FAM_TIME] = { 0, {
 		{ .key = "rollup.sql#service_time", .fine = 1, .arr = 1, .ncols = 1,
@@ -106,8 +115,10 @@ static const struct {
 	[FAM_COVERAGE] = { 0, { { NULL } } },
 	[FAM_TRAINING] = { 0, { { NULL } } },
 	/* the rollups count completions by submission day, costs go by the
-	 * closing day: from the raw logs, through the closed_at index */
-	[FAM_COST] = { 0, { { NULL } } },
+	 * closing day: from the raw logs, one query for every breakdown */
+	[FAM_COST] = { 0, {
+		{ .key = "rollup.sql#cost", .multi = 1, .ncols = 4,
+		  .map = { CO_N, CO_COST, CO_DIGITAL, CO_SAVED } } } },
 };
 
 /* How each KPI is read from its family: kind of value, and which fields. */
@@ -261,6 +272,68 @@ static char *date_array(const struct period *p, size_t n, int ends)
 	return s;
 }
 
+/*
+ * The atoms of a list of periods: the disjoint intervals that the periods'
+ * starts and ends cut the calendar into, those inside some period, in
+ * order. Period p is the union of atoms first[p] .. end[p] - 1; atom a lies
+ * in the periods per[off[a] .. off[a + 1] - 1]. A fiscal year and its
+ * months have the months as atoms; disjoint periods are their own atoms.
+ */
+struct atoms {
+	size_t n;
+	struct period *span; /* the atoms' starts and ends */
+	char *dates[2];      /* the same, as date[] literals */
+	size_t *first, *end; /* per period */
+	size_t *off, *per;   /* per atom */
+};
+
+static void atoms_free(struct atoms *at)
+{
+	free(at->span);
+	free(at->dates[0]);
+	free(at->dates[1]);
+	free(at->first);
+	free(at->end);
+	free(at->off);
+	free(at->per);
+	memset(at, 0, sizeof(*at));
+}
+
+static int atoms_build(const struct period *ps, size_t np, struct atoms *at)
+{
+	size_t p, a, *fill = NULL;
+
+	memset(at, 0, sizeof(*at));
+	at->first = malloc((np + 1) * sizeof(size_t));
+	at->end = malloc((np + 1) * sizeof(size_t));
+	if (!at->first || !at->end ||
+	    period_atoms(ps, np, &at->span, &at->n, at->first, at->end))
+		goto oom;
+	at->off = calloc(at->n + 1, sizeof(size_t));
+	fill = malloc((at->n + 1) * sizeof(size_t));
+	if (!at->off || !fill || !(at->dates[0] = date_array(at->span, at->n, 0)) ||
+	    !(at->dates[1] = date_array(at->span, at->n, 1)))
+		goto oom;
+	for (p = 0; p < np; p++)
+		for (a = at->first[p]; a < at->end[p]; a++)
+			at->off[a + 1]++;
+	for (a = 0; a < at->n; a++)
+		at->off[a + 1] += at->off[a];
+	if (!(at->per = malloc((at->off[at->n] + 1) * sizeof(size_t))))
+		goto oom;
+	memcpy(fill, at->off, at->n * sizeof(size_t));
+	for (p = 0; p < np; p++)
+		for (a = at->first[p]; a < at->end[p]; a++)
+			at->per[fill[a]++] = p;
+	free(fill);
+	return DK_OK;
+oom:
+	log_error("out of memory");
+	free(fill);
+	atoms_free(at);
+	return DK_SOFTWARE;
+}
+
 /* Runs one query of family f for breakdown b into a: its column 2 + c
  * goes to field map[c]. */
 static int run_part(struct db *db, const struct kpi_request *req, const char *const *dates,
@@ -408,14 +481,14 @@ static long parse_array(const char *t, double div, double *v)
 /* Runs fine part pt of family f once, for every breakdown of mask: the
  * rows' columns are added up into each breakdown's cells, or the arrays'
  * values gathered per cell and their percentiles taken. */
-static int run_fine(struct db *db, const struct kpi_request *req, const char *const *dates,
+static int run_fine(struct db *db, const struct kpi_request *req, const struct atoms *at,
 		    const struct part *pt, enum family f, unsigned mask,
 		    const struct grid *const *grids, struct agg *aggs)
 {
 	int nf = families[f].nfields, st, r, c, nr;
-	const char *params[3] = { dates[0], dates[1], req->tz };
+	const char *params[3] = { at->dates[0], at->dates[1], req->tz };
 	double *vals = NULL, *buf = NULL;
-	size_t *off = NULL, *cnt = NULL, nvals = 0, maxcells = 0, i;
+	size_t *off = NULL, *cnt = NULL, nvals = 0, nplaced = 0, maxcells = 0, i, a, q;
 	PGresult *res;
 	long pi, m;
 
@@ -427,23 +500,28 @@ static int run_fine(struct db *db, const struct kpi_request *req, const char *co
 		log_error("internal error: %s has %d columns", pt->key, PQnfields(res));
 		return DK_SOFTWARE;
 	}
+	/* Row r's atom is a = i - 1; its values count in every period
+	 * per[off[a] .. off[a + 1] - 1]. */
 	if (!pt->arr) {
 		for (r = 0; r < nr; r++) {
 			pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
-			if (pi < 0 || (size_t)pi >= req->nperiods)
+			if (pi < 0 || (size_t)pi >= at->n)
 				continue;
+			a = (size_t)pi;
 			for (int b = 0; b < BD_COUNT; b++) {
 				int j;
 
 				if (!(mask & (1u << b)) || (j = fine_cell(res, r, b, grids[b])) < 0)
 					continue;
-				i = (size_t)pi * grids[b]->n + j;
-				for (c = 0; c < pt->ncols; c++) {
-					const char *v = db_get(res, r, FINE_COLS + c);
-					double *d = &aggs[b].v[i * nf + pt->map[c]];
+				for (q = at->off[a]; q < at->off[a + 1]; q++) {
+					i = at->per[q] * grids[b]->n + j;
+					for (c = 0; c < pt->ncols; c++) {
+						const char *v = db_get(res, r, FINE_COLS + c);
+						double *d = &aggs[b].v[i * nf + pt->map[c]];
 
-					if (v)
-						*d = (isnan(*d) ? 0 : *d) + strtod(v, NULL);
+						if (v)
+							*d = (isnan(*d) ? 0 : *d) + strtod(v, NULL);
+					}
 				}
 			}
 		}
@@ -459,10 +537,13 @@ static int run_fine(struct db *db, const struct kpi_request *req, const char *co
 		if ((m = parse_array(PQgetvalue(res, r, FINE_COLS), pt->div, NULL)) < 0)
 			goto bad;
 		nvals += (size_t)m;
+		pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
+		if (pi >= 0 && (size_t)pi < at->n)
+			nplaced += (size_t)m * (at->off[pi + 1] - at->off[pi]);
 	}
 	off[nr] = nvals;
 	if (!(vals = malloc((nvals ? nvals : 1) * sizeof(double))) ||
-	    !(buf = malloc((nvals ? nvals : 1) * sizeof(double))))
+	    !(buf = malloc((nplaced ? nplaced : 1) * sizeof(double))))
 		goto oom;
 	for (r = 0; r < nr; r++)
 		parse_array(PQgetvalue(res, r, FINE_COLS), pt->div, vals + off[r]);
@@ -475,7 +556,7 @@ static int run_fine(struct db *db, const struct kpi_request *req, const char *co
 	/* Per breakdown: count each cell's values, place them side by side
 	 * in buf (a counting sort by cell), then take the percentiles. */
 	for (int b = 0; b < BD_COUNT; b++) {
-		size_t ncells = req->nperiods * grids[b]->n, at = 0, n;
+		size_t ncells = req->nperiods * grids[b]->n, pos = 0, n;
 		int j;
 
 		if (!(mask & (1u << b)))
@@ -483,38 +564,39 @@ static int run_fine(struct db *db, const struct kpi_request *req, const char *co
 		memset(cnt, 0, (ncells + 1) * sizeof(size_t));
 		for (r = 0; r < nr; r++) {
 			pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
-			if (pi >= 0 && (size_t)pi < req->nperiods &&
-			    (j = fine_cell(res, r, b, grids[b])) >= 0)
-				cnt[(size_t)pi * grids[b]->n + j] += off[r + 1] - off[r];
+			if (pi >= 0 && (size_t)pi < at->n && (j = fine_cell(res, r, b, grids[b])) >= 0)
+				for (q = at->off[pi]; q < at->off[pi + 1]; q++)
+					cnt[at->per[q] * grids[b]->n + j] += off[r + 1] - off[r];
 		}
 		for (i = 0; i < ncells; i++) {   /* counts -> starts */
 			n = cnt[i];
-			cnt[i] = at;
-			at += n;
+			cnt[i] = pos;
+			pos += n;
 		}
-		cnt[ncells] = at;
+		cnt[ncells] = pos;
 		for (r = 0; r < nr; r++) {
 			pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
-			if (pi >= 0 && (size_t)pi < req->nperiods &&
-			    (j = fine_cell(res, r, b, grids[b])) >= 0) {
-				i = (size_t)pi * grids[b]->n + j;
+			if (pi < 0 || (size_t)pi >= at->n || (j = fine_cell(res, r, b, grids[b])) < 0)
+				continue;
+			for (q = at->off[pi]; q < at->off[pi + 1]; q++) {
+				i = at->per[q] * grids[b]->n + j;
 				memcpy(buf + cnt[i], vals + off[r], (off[r + 1] - off[r]) * sizeof(double));
 				cnt[i] += off[r + 1] - off[r];
 			}
 		}
 		/* cnt[i] is now cell i's end, and cell i - 1's end its start */
-		for (i = 0, at = 0; i < ncells; at = cnt[i], i++) {
+		for (i = 0, pos = 0; i < ncells; pos = cnt[i], i++) {
 			double *cell = &aggs[b].v[i * nf];
 
-			n = cnt[i] - at;
+			n = cnt[i] - pos;
 			if (pt->n >= 0)
 				cell[pt->n] = (double)n;
 			if (!n)
 				continue;
 			if (pt->p50 >= 0)
-				cell[pt->p50] = percentile_cont(buf + at, n, 0.5);
+				cell[pt->p50] = percentile_cont(buf + pos, n, 0.5);
 			if (pt->p90 >= 0)
-				cell[pt->p90] = percentile_cont(buf + at, n, 0.9);
+				cell[pt->p90] = percentile_cont(buf + pos, n, 0.9);
 		}
 	}
 	st = DK_OK;
@@ -532,6 +614,196 @@ out:
 	free(vals);
 	free(buf);
 	free(cnt);
+	return st;
+}
+
+/*
+ * The state of run_users: the cells of every breakdown of the mask, one
+ * numbering (base[b] + period * grid size + key), the user being read, and
+ * the cells that user has touched (stamp[cell] == seq) with their digital
+ * requests.
+ */
+struct users {
+	const struct kpi_request *req;
+	const struct atoms *at;
+	const struct part *pt;
+	const struct grid *const *grids;
+	struct agg *aggs;
+	enum family f;
+	unsigned mask;
+	size_t run;               /* the first atom of the run being read */
+	size_t base[BD_COUNT + 1];
+	long long *te;            /* each period's end, epoch microseconds */
+	size_t *stamp, *touched, ntouched, seq;
+	long *ndigital;
+	int started;              /* a user is being read (u->user is set) */
+	char *user;               /* the current user's key */
+	size_t user_size;
+	int has_first;
+	long long first;          /* their first successful identification */
+};
+
+/* A count of a cell that has a row (NAN until then) grows by yes. */
+static void count_in(double *d, int yes)
+{
+	if (isnan(*d))
+		*d = 0;
+	*d += yes;
+}
+
+/* Adds the current user to the cells they touched. */
+static void users_flush(struct users *u)
+{
+	int nf = families[u->f].nfields;
+	size_t t;
+
+	for (t = 0; t < u->ntouched; t++) {
+		size_t g = u->touched[t], cell, p;
+		int b = 0;
+		double *v;
+
+		while (g >= u->base[b + 1])
+			b++;
+		cell = g - u->base[b];
+		p = cell / u->grids[b]->n;
+		v = &u->aggs[b].v[cell * nf];
+		count_in(&v[u->pt->map[0]], 1);
+		count_in(&v[u->pt->map[1]], u->has_first && u->first < u->te[p]);
+		count_in(&v[u->pt->map[2]], u->ndigital[g] >= 2);
+		count_in(&v[u->pt->map[3]], u->ndigital[g] >= 1);
+	}
+	u->ntouched = 0;
+}
+
+/* One request of rollup.sql#request_users: (atom, service_code,
+ * owner_unit, channel, method, is_digital, user_key, first_us). */
+static int users_row(const PGresult *res, int r, void *arg)
+{
+	struct users *u = arg;
+	const char *user = PQgetvalue(res, r, 6);
+	long pi = (long)u->run + strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
+	int digital = PQgetvalue(res, r, 5)[0] == 't', b, j;
+	size_t len = strlen(user), q, g;
+
+	if (!u->started || strcmp(user, u->user)) {
+		users_flush(u);
+		if (len + 1 > u->user_size) {
+			char *nu = realloc(u->user, 2 * len + 1);
+
+			if (!nu) {
+				log_error("out of memory");
+				return DK_SOFTWARE;
+			}
+			u->user = nu;
+			u->user_size = 2 * len + 1;
+		}
+		memcpy(u->user, user, len + 1);
+		u->seq++;
+		u->started = 1;
+		u->has_first = !PQgetisnull(res, r, 7);
+		u->first = u->has_first ? strtoll(PQgetvalue(res, r, 7), NULL, 10) : 0;
+	}
+	if (pi < 0 || (size_t)pi >= u->at->n)
+		return DK_OK;
+	for (b = 0; b < BD_COUNT; b++) {
+		if (!(u->mask & (1u << b)))
+			continue;
+		/* the breakdown's key: columns 1..4 as in a fine row */
+		if ((j = fine_cell(res, r, b, u->grids[b])) < 0)
+			continue;
+		for (q = u->at->off[pi]; q < u->at->off[pi + 1]; q++) {
+			g = u->base[b] + u->at->per[q] * u->grids[b]->n + j;
+			if (u->stamp[g] != u->seq) {
+				u->stamp[g] = u->seq;
+				u->ndigital[g] = 0;
+				u->touched[u->ntouched++] = g;
+			}
+			u->ndigital[g] += digital;
+		}
+	}
+	return DK_OK;
+}
+
+/* Runs users part pt (rollup.sql#request_users) of family f once for every
+ * breakdown of mask: the requests come sorted by user, and each user is
+ * counted once in every cell they touched, with what the cell's KPIs ask
+ * of them. Memory is one slot per cell, whatever the number of rows. */
+static int run_users(struct db *db, const struct kpi_request *req, const struct atoms *at,
+		     const struct part *pt, enum family f, unsigned mask,
+		     const struct grid *const *grids, struct agg *aggs)
+{
+	const char *params[3] = { at->dates[0], at->dates[1], req->tz };
+	const char *sql = sqlres_get(pt->key);
+	struct users u;
+	PGresult *res = NULL;
+	size_t cells;
+	int st, b, r;
+
+	memset(&u, 0, sizeof(u));
+	u.req = req;
+	u.at = at;
+	u.pt = pt;
+	u.grids = grids;
+	u.aggs = aggs;
+	u.f = f;
+	u.mask = mask;
+	for (b = 0; b < BD_COUNT; b++)
+		u.base[b + 1] = u.base[b] + ((mask & (1u << b)) ? req->nperiods * grids[b]->n : 0);
+	cells = u.base[BD_COUNT];
+	if (!sql) {
+		log_error("internal error: no SQL named '%s'", pt->key);
+		return DK_SOFTWARE;
+	}
+	u.te = malloc((req->nperiods + at->n + 1) * sizeof(long long));
+	u.stamp = calloc(cells + 1, sizeof(size_t));
+	u.touched = malloc((cells + 1) * sizeof(size_t));
+	u.ndigital = malloc((cells + 1) * sizeof(long));
+	if (!u.te || !u.stamp || !u.touched || !u.ndigital) {
+		log_error("out of memory");
+		st = DK_SOFTWARE;
+		goto out;
+	}
+	/* each atom's end (after the periods' in te), then each period's:
+	 * the end of its last atom */
+	if ((st = db_query(db, "rollup.sql#period_ends", 3, params, &res)))
+		goto out;
+	if ((size_t)PQntuples(res) != at->n) {
+		log_error("internal error: rollup.sql#period_ends has %d rows", PQntuples(res));
+		st = DK_SOFTWARE;
+		goto out;
+	}
+	for (r = 0; r < PQntuples(res); r++)
+		u.te[req->nperiods + r] = strtoll(PQgetvalue(res, r, 1), NULL, 10);
+	for (size_t p = 0; p < req->nperiods; p++)
+		u.te[p] = u.te[req->nperiods + at->end[p] - 1];
+	/* Each period lies in one run of atoms without a gap, so each run is
+	 * read on its own: no rows of the gaps between. */
+	for (size_t k = 0, e; k < at->n; k = e) {
+		char *run[2];
+
+		for (e = k + 1; e < at->n && !date_cmp(at->span[e - 1].end, at->span[e].start); e++)
+			;
+		run[0] = date_array(at->span + k, e - k, 0);
+		run[1] = date_array(at->span + k, e - k, 1);
+		params[0] = run[0];
+		params[1] = run[1];
+		u.run = k;
+		st = run[0] && run[1] ? db_query_each(db, pt->key, sql, 3, params, users_row, &u, NULL)
+				      : (log_error("out of memory"), DK_SOFTWARE);
+		free(run[0]);
+		free(run[1]);
+		if (st)
+			goto out;
+		users_flush(&u);
+		u.started = 0;
+	}
+out:
+	PQclear(res);
+	free(u.te);
+	free(u.stamp);
+	free(u.touched);
+	free(u.ndigital);
+	free(u.user);
 	return st;
 }
 
@@ -578,8 +850,8 @@ static int run_multi(struct db *db, const struct kpi_request *req, const char *c
  * (fast_source) when fast, running only the parts whose fields a wanted KPI
  * reads; else from the raw logs (sql/kpi.sql), once per breakdown. */
 static int run_family(struct db *db, const struct kpi_request *req, const char *const *dates,
-		      enum family f, unsigned mask, const struct grid *const *grids,
-		      struct agg *aggs, int fast)
+		      const struct atoms *at, enum family f, unsigned mask,
+		      const struct grid *const *grids, struct agg *aggs, int fast)
 {
 	static const int identity[FIELDS_MAX] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
 	int nf = families[f].nfields, st, n, b;
@@ -609,9 +881,14 @@ static int run_family(struct db *db, const struct kpi_request *req, const char *
 
 		if (!(part_fields(pt) & need))
 			continue;
-		if (pt->fine || pt->multi) {
-			if ((st = (pt->fine ? run_fine : run_multi)(db, req, dates, pt, f, mask,
-								      grids, aggs)))
+		if (pt->fine || pt->users) {
+			if ((st = (pt->fine ? run_fine : run_users)(db, req, at, pt, f, mask, grids,
+								     aggs)))
+				return st;
+			continue;
+		}
+		if (pt->multi) {
+			if ((st = run_multi(db, req, dates, pt, f, mask, grids, aggs)))
 				return st;
 			continue;
 		}
@@ -834,6 +1111,7 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	struct agg aggs[FAM_COUNT][BD_COUNT];
 	struct kpi_num *targets = NULL;
 	struct suppress_units units = { 0, NULL, NULL };
+	struct atoms atoms;
 	char *dates[2] = { NULL, NULL };
 	enum breakdown bds[BD_COUNT];
 	size_t nrows = 0, p;
@@ -842,6 +1120,7 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	enum family f;
 
 	memset(aggs, 0, sizeof(aggs));
+	memset(&atoms, 0, sizeof(atoms));
 	*out = NULL;
 	if (!res || !s)
 		goto oom;
@@ -853,6 +1132,8 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	targets = calloc(req->nperiods * KPI_COUNT, sizeof(*targets));
 	if (!res->periods || !dates[0] || !dates[1] || !targets)
 		goto oom;
+	if ((st = atoms_build(req->periods, req->nperiods, &atoms)))
+		goto out;
 	memcpy(res->periods, req->periods, req->nperiods * sizeof(struct period));
 
 	bds[0] = BD_ALL;
@@ -908,8 +1189,8 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 			continue;
 		for (b = 0; b < BD_COUNT; b++)
 			grids[b] = fam_grid(s, f, b);
-		if ((st = run_family(db, req, (const char *const *)dates, f, fam_bds[f], grids,
-				     aggs[f], fast)))
+		if ((st = run_family(db, req, (const char *const *)dates, &atoms, f, fam_bds[f],
+				     grids, aggs[f], fast)))
 			goto out;
 	}
 
@@ -975,6 +1256,7 @@ out:
 		}
 	}
 	units_free(&units);
+	atoms_free(&atoms);
 	free(targets);
 	free(dates[0]);
 	free(dates[1]);

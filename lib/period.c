@@ -1255,3 +1255,83 @@ int period_tz_refuse(const char *tz)
 	log_hint("%s", hint);
 	return DK_USAGE;
 }
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The index of d in the sorted, distinct b[0..n-1] (d is there). */
+static size_t bound_find(const long *b, size_t n, long d)
+{
+	size_t lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (b[mid] < d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int period_atoms(const struct period *ps, size_t n, struct period **atoms, size_t *natoms,
+		 size_t *first, size_t *end)
+{
+	long *b = malloc((2 * n + 1) * sizeof(long)), *cover = calloc(2 * n + 1, sizeof(long));
+	size_t *idx = malloc((2 * n + 1) * sizeof(size_t)), nb = 0, i, k, p;
+	struct period *at = calloc(2 * n + 1, sizeof(struct period));
+
+	*atoms = NULL;
+	*natoms = 0;
+	if (!b || !cover || !idx || !at)
+		goto fail;
+	for (p = 0; p < n; p++) {
+		if (date_cmp(ps[p].start, ps[p].end) >= 0)
+			goto fail;
+		b[nb++] = date_to_days(ps[p].start);
+		b[nb++] = date_to_days(ps[p].end);
+	}
+	qsort(b, nb, sizeof(long), cmp_long);
+	for (i = k = 0; i < nb; i++)   /* distinct bounds */
+		if (!k || b[k - 1] != b[i])
+			b[k++] = b[i];
+	nb = k;
+	/* cover[k]: how many periods hold [b[k], b[k + 1]), as a running sum
+	 * of +1 at each start and -1 at each end */
+	for (p = 0; p < n; p++) {
+		cover[bound_find(b, nb, date_to_days(ps[p].start))]++;
+		cover[bound_find(b, nb, date_to_days(ps[p].end))]--;
+	}
+	for (k = 0; k + 1 < nb; k++) {
+		if (k)
+			cover[k] += cover[k - 1];
+		idx[k] = *natoms;
+		if (cover[k]) {
+			at[*natoms].start = date_from_days(b[k]);
+			at[*natoms].end = date_from_days(b[k + 1]);
+			(*natoms)++;
+		}
+	}
+	/* a period's bounds are among b, and every piece between is covered */
+	for (p = 0; p < n; p++) {
+		first[p] = idx[bound_find(b, nb, date_to_days(ps[p].start))];
+		end[p] = idx[bound_find(b, nb, date_to_days(ps[p].end)) - 1] + 1;
+	}
+	free(b);
+	free(cover);
+	free(idx);
+	*atoms = at;
+	return 0;
+fail:
+	free(b);
+	free(cover);
+	free(idx);
+	free(at);
+	*natoms = 0;
+	return -1;
+}

@@ -247,6 +247,18 @@ struct period period_previous(const struct period *p);
  */
 struct period period_year_ago(const struct period *p);
 
+/*
+ * The atoms of periods ps[0..n-1]: the disjoint intervals that the
+ * periods' starts and ends cut the calendar into, keeping those inside
+ * some period, in order (kind and label are not set). Period p is the
+ * union of atoms first[p] .. end[p] - 1 (first and end hold n elements).
+ * A fiscal year and its months have the months as atoms; disjoint periods
+ * are their own atoms. Returns 0 with *atoms malloc'd (free with free())
+ * and *natoms set, or -1 when memory runs out or a period is empty.
+ */
+int period_atoms(const struct period *ps, size_t n, struct period **atoms, size_t *natoms,
+		 size_t *first, size_t *end);
+
 /* The B.E. fiscal year containing d: 2024-10-01 -> 2568, 2025-09-30 -> 2568. */
 int period_fiscal_year_of(struct civil_date d);
 

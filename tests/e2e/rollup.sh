@@ -88,6 +88,22 @@ for p in 2025-03 FY2568-Q2 FY2568 2024 2024-11-15..2025-02-10; do
 done
 same "demo FY2568 -i month by $BD" --period FY2568 -i month --by $BD --min-cell 0
 same "demo FY2568 -i quarter by $BD, suppressed" --period FY2568 -i quarter --by $BD
+# ---- periods with a gap between: a workbook without a trend computes the
+# previous month and the month a year before together (lib/kpi.c reads
+# each run of its atoms apart); they equal kpi --raw of each month ----
+printf '[sheet summary]\ntype = summary\n' >"$W/summary.ini"
+run 0 "report: a summary without a trend" "$BIN" -d "$DB" report --template "$W/summary.ini" \
+	--period 2025-03 --lang en -o "$W/summary.xlsx"
+"$BIN" kpi --list -f csv --lang en >"$W/list.csv"
+K --raw -p 2025-02 >"$W/prev.csv"
+K --raw -p 2024-03 >"$W/yago.csv"
+read -r n bad < <(/usr/bin/python3 "$TOP/tests/report/summary_periods.py" "$W/summary.xlsx" \
+	"$W/list.csv" "$W/prev.csv" "$W/yago.csv" 2>"$W/py.err")
+if [ "${n:-0}" -ge 30 ] && [ "$bad" = 0 ]; then
+	ok "summary: previous month and a year before = kpi --raw ($n values)"
+else
+	not_ok "summary: previous month and a year before = kpi --raw" "$n $bad $(head -c 1000 "$W/py.err")"
+fi
 # ---- compare and the methods/channels charts read the rollups where they
 # are current and the raw rows where not: the same bytes ----
 views() {  # views TAG: compare's CSV and the two charts' SVG

@@ -1393,6 +1393,140 @@ static void test_labels_day_week(void **state)
 	assert_string_equal(buf, "31 มี.ค. 2568");
 }
 
+/* period_atoms(): the disjoint pieces lib/kpi.c reads each row of once. */
+static struct period range(const char *a, const char *b)
+{
+	struct civil_date s, e;
+
+	assert_int_equal(date_parse_iso(a, &s), 0);
+	assert_int_equal(date_parse_iso(b, &e), 0);
+	return period_range(s, e);
+}
+
+static void assert_atom(const struct period *at, const char *start, const char *end)
+{
+	char a[DATE_ISO_LEN], b[DATE_ISO_LEN];
+
+	date_format_iso(at->start, a);
+	date_format_iso(at->end, b);
+	assert_string_equal(a, start);
+	assert_string_equal(b, end);
+}
+
+static void test_atoms_cases(void **state)
+{
+	struct period ps[13], *at;
+	size_t first[13], end[13], n, i;
+
+	(void)state;
+	/* a fiscal year and its months: the months */
+	ps[0] = period_fiscal_year(2568);
+	for (i = 0; i < 12; i++)
+		ps[1 + i] = period_month(2024 + (i + 9) / 12, (int)((i + 9) % 12) + 1);
+	assert_int_equal(period_atoms(ps, 13, &at, &n, first, end), 0);
+	assert_int_equal(n, 12);
+	assert_atom(&at[0], "2024-10-01", "2024-11-01");
+	assert_atom(&at[11], "2025-09-01", "2025-10-01");
+	assert_int_equal(first[0], 0);
+	assert_int_equal(end[0], 12);
+	for (i = 0; i < 12; i++) {
+		assert_int_equal(first[1 + i], i);
+		assert_int_equal(end[1 + i], i + 1);
+	}
+	free(at);
+
+	/* disjoint, out of order, with a gap: their own atoms, sorted */
+	ps[0] = period_month(2025, 2);
+	ps[1] = period_month(2024, 3);
+	assert_int_equal(period_atoms(ps, 2, &at, &n, first, end), 0);
+	assert_int_equal(n, 2);
+	assert_atom(&at[0], "2024-03-01", "2024-04-01");
+	assert_atom(&at[1], "2025-02-01", "2025-03-01");
+	assert_int_equal(first[0], 1);
+	assert_int_equal(end[0], 2);
+	assert_int_equal(first[1], 0);
+	assert_int_equal(end[1], 1);
+	free(at);
+
+	/* overlapping, neither inside the other: three pieces */
+	ps[0] = range("2025-01-15", "2025-03-10");
+	ps[1] = range("2025-02-01", "2025-04-01");
+	assert_int_equal(period_atoms(ps, 2, &at, &n, first, end), 0);
+	assert_int_equal(n, 3);
+	assert_atom(&at[0], "2025-01-15", "2025-02-01");
+	assert_atom(&at[1], "2025-02-01", "2025-03-10");
+	assert_atom(&at[2], "2025-03-10", "2025-04-01");
+	assert_int_equal(first[0], 0);
+	assert_int_equal(end[0], 2);
+	assert_int_equal(first[1], 1);
+	assert_int_equal(end[1], 3);
+	free(at);
+
+	/* the same period twice: one atom */
+	ps[0] = ps[1] = period_month(2025, 3);
+	assert_int_equal(period_atoms(ps, 2, &at, &n, first, end), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(first[1], 0);
+	assert_int_equal(end[1], 1);
+	free(at);
+
+	/* no periods; an empty one is refused */
+	assert_int_equal(period_atoms(ps, 0, &at, &n, first, end), 0);
+	assert_int_equal(n, 0);
+	free(at);
+	ps[0] = range("2025-03-01", "2025-03-02");
+	ps[0].end = ps[0].start;
+	assert_int_equal(period_atoms(ps, 1, &at, &n, first, end), -1);
+	assert_null(at);
+}
+
+/* Random periods: every day of a period lies in exactly one of its atoms,
+ * a period's atoms follow each other without a gap, and every atom lies
+ * in some period. */
+static void test_atoms_random(void **state)
+{
+	enum { NP = 9, SPAN = 60 };
+	struct civil_date base = { 2025, 1, 1 };
+	struct period ps[NP], *at;
+	size_t first[NP], end[NP], n, i, a;
+	unsigned seed = 12345;
+
+	(void)state;
+	for (int round = 0; round < 2000; round++) {
+		size_t np = 1 + (size_t)(round % NP);
+
+		for (i = 0; i < np; i++) {
+			long s, len;
+
+			seed = seed * 1103515245u + 12345u;
+			s = (long)((seed >> 8) % SPAN);
+			seed = seed * 1103515245u + 12345u;
+			len = 1 + (long)((seed >> 8) % 20);
+			ps[i].start = date_add_days(base, s);
+			ps[i].end = date_add_days(base, s + len);
+		}
+		assert_int_equal(period_atoms(ps, np, &at, &n, first, end), 0);
+		for (a = 0; a + 1 < n; a++)   /* sorted and disjoint */
+			assert_true(date_cmp(at[a].end, at[a + 1].start) <= 0);
+		for (a = 0; a < n; a++) {
+			int in = 0;
+
+			assert_true(date_cmp(at[a].start, at[a].end) < 0);
+			for (i = 0; i < np; i++)
+				in |= first[i] <= a && a < end[i];
+			assert_true(in);
+		}
+		for (i = 0; i < np; i++) {
+			assert_true(first[i] < end[i] && end[i] <= n);
+			assert_int_equal(date_cmp(at[first[i]].start, ps[i].start), 0);
+			assert_int_equal(date_cmp(at[end[i] - 1].end, ps[i].end), 0);
+			for (a = first[i]; a + 1 < end[i]; a++)
+				assert_int_equal(date_cmp(at[a].end, at[a + 1].start), 0);
+		}
+		free(at);
+	}
+}
+
 static void test_tz_check(void **state)
 {
 	char err[8], hint[8];
@@ -1472,6 +1606,8 @@ int main(void)
 		cmocka_unit_test(test_previous_day_week),
 		cmocka_unit_test(test_labels_day_week),
 		cmocka_unit_test(test_tz_check),
+		cmocka_unit_test(test_atoms_cases),
+		cmocka_unit_test(test_atoms_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
