@@ -48,7 +48,9 @@ static const char *const rollup_names[RU_COUNT] = { "service_requests", "auth_ev
  * columns): each row adds its columns to the cell of every breakdown; or,
  * with arr set, its one column is an array of values (divided by div) whose
  * count, median and 90th percentile go to fields n, p50 and p90 (-1: not
- * filled). A users part (rollup.sql#request_users) returns each request
+ * filled). When only 'all' is asked for, a fine part's all query runs
+ * instead, if it has one: the same columns, NULL keys, one row per period
+ * (no sort of the values by their group). A users part (rollup.sql#request_users) returns each request
  * with its user, sorted by user, and fills map[0..3] with the active,
  * enrolled, repeat and digital users of every cell (run_users).
  *
@@ -64,6 +66,7 @@ struct part {
 	int fine;
 	int multi;
 	int arr;
+	const char *all;   /* the query when only 'all' is asked for */
 	int users;
 	int n, p50, p90;
 	double div;
@@ -101,6 +104,7 @@ static const struct {
 		  .map = { RQ_ACTIVE, RQ_ENROLLED, RQ_REPEAT, RQ_DIGITAL_USERS } } } },
 	[FAM_TIME] = { 0, {
 		{ .key = "rollup.sql#service_time", .fine = 1, .arr = 1, .ncols = 1,
+		  .all = "rollup.sql#service_time_all",
 		  .n = TM_N, .p50 = TM_MEDIAN, .p90 = TM_P90, .div = 3600000000.0 } } },
 	[FAM_SATISFACTION] = { RU(RU_SATISFACTION), {
 		{ .key = "rollup.sql#satisfaction", .fine = 1, .ncols = 3,
@@ -109,6 +113,7 @@ static const struct {
 		{ .key = "rollup.sql#auth", .fine = 1, .ncols = 5,
 		  .map = { AU_N, AU_OK, ID_N, ID_OK, LAT_N } },
 		{ .key = "rollup.sql#auth_latency", .fine = 1, .arr = 1, .ncols = 1,
+		  .all = "rollup.sql#auth_latency_all",
 		  .n = -1, .p50 = LAT_MEDIAN, .p90 = -1, .div = 1 } } },
 	[FAM_ENROLMENTS] = { RU(RU_AUTH), {
 		{ .key = "rollup.sql#enrolments", .fine = 1, .ncols = 1, .map = { 0 } } } },
@@ -487,12 +492,13 @@ static int run_fine(struct db *db, const struct kpi_request *req, const struct a
 {
 	int nf = families[f].nfields, st, r, c, nr;
 	const char *params[3] = { at->dates[0], at->dates[1], req->tz };
+	const char *key = pt->all && mask == 1u << BD_ALL ? pt->all : pt->key;
 	double *vals = NULL, *buf = NULL;
 	size_t *off = NULL, *cnt = NULL, nvals = 0, nplaced = 0, maxcells = 0, i, a, q;
 	PGresult *res;
 	long pi, m;
 
-	if ((st = db_query(db, pt->key, 3, params, &res)))
+	if ((st = db_query(db, key, 3, params, &res)))
 		return st;
 	nr = PQntuples(res);
 	if (PQnfields(res) != FINE_COLS + pt->ncols) {
@@ -602,7 +608,7 @@ static int run_fine(struct db *db, const struct kpi_request *req, const struct a
 	st = DK_OK;
 	goto out;
 bad:
-	log_error("internal error: %s returned a malformed array", pt->key);
+	log_error("internal error: %s returned a malformed array", key);
 	st = DK_SOFTWARE;
 	goto out;
 oom:

@@ -148,41 +148,25 @@ static int gather_reasons(struct db *db, const struct report_request *req, int t
 }
 
 /*
- * The previous period and the one a year before are, for a month, months
- * of the trend, computed there with the same KPIs and no breakdown: their
- * rows are taken from it rather than computed again (the same numbers,
- * suppression included: an `all` row's suppression depends on that row
- * alone). *out stays NULL when a period is not a month of the trend. The
- * rows borrow the trend's strings (no store of their own).
+ * The rows of periods at[0..np-1] of t, renumbered 0..np-1, as a result for
+ * periods ps[0..np-1]; it borrows t's strings (no store of its own), so it
+ * is freed before t. NULL when memory runs out.
  */
-static int past_from_trend(const struct report_data *d, const struct period *past, size_t np,
-			   struct kpi_result **out)
+static struct kpi_result *kpi_slice(const struct kpi_result *t, const size_t *at,
+				    const struct period *ps, size_t np)
 {
-	const struct kpi_result *t = d->trend;
-	size_t at[2], n = 0, i, p, m;
 	struct kpi_result *r;
+	size_t n = 0, i, p;
 
-	*out = NULL;
-	if (!t)
-		return DK_OK;
-	for (p = 0; p < np; p++) {
-		for (m = 0; m < t->nperiods; m++)
-			if (!date_cmp(t->periods[m].start, past[p].start) &&
-			    !date_cmp(t->periods[m].end, past[p].end))
-				break;
-		if (m == t->nperiods)
-			return DK_OK;
-		at[p] = m;
-	}
 	for (i = 0; i < t->nrows; i++)
 		for (p = 0; p < np; p++)
 			n += t->rows[i].period == at[p];
-	if (!(r = calloc(1, sizeof(*r))) || !(r->periods = calloc(np, sizeof(*r->periods))) ||
+	if (!(r = calloc(1, sizeof(*r))) || !(r->periods = calloc(np ? np : 1, sizeof(*r->periods))) ||
 	    !(r->rows = calloc(n ? n : 1, sizeof(*r->rows)))) {
 		kpi_result_free(r);
-		return DK_SOFTWARE;
+		return NULL;
 	}
-	memcpy(r->periods, past, np * sizeof(*past));
+	memcpy(r->periods, ps, np * sizeof(*ps));
 	r->nperiods = np;
 	for (p = 0; p < np; p++)
 		for (i = 0; i < t->nrows; i++)
@@ -190,8 +174,47 @@ static int past_from_trend(const struct report_data *d, const struct period *pas
 				r->rows[r->nrows] = t->rows[i];
 				r->rows[r->nrows++].period = p;
 			}
-	*out = r;
-	return DK_OK;
+	return r;
+}
+
+/*
+ * The trend's months and the previous period and the one a year before
+ * (np of them, all without breakdown) in one kpi_compute(): the day
+ * rollups and raw rows of a month are read once even when it is both in
+ * the trend and the previous month, and the month a year before usually
+ * adjoins the trend. d->trend and d->past are slices of d->kpi_all.
+ */
+static int trend_and_past(struct db *db, struct kpi_request *kr, struct report_data *d,
+			  const struct period *past, size_t np)
+{
+	size_t n = d->nmonths + np, i, at[2];
+	struct period *ps = malloc((n ? n : 1) * sizeof(*ps));
+	size_t *idx = malloc((n ? n : 1) * sizeof(*idx));
+	int st = DK_SOFTWARE;
+
+	if (!ps || !idx)
+		goto out;
+	memcpy(ps, d->months, d->nmonths * sizeof(*ps));
+	memcpy(ps + d->nmonths, past, np * sizeof(*ps));
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	for (i = 0; i < np; i++)
+		at[i] = d->nmonths + i;
+	kr->periods = ps;
+	kr->nperiods = n;
+	if ((st = kpi_compute(db, kr, &d->kpi_all)))
+		goto out;
+	st = DK_SOFTWARE;
+	if (!(d->trend = kpi_slice(d->kpi_all, idx, d->months, d->nmonths)) ||
+	    (np && !(d->past = kpi_slice(d->kpi_all, at, past, np))))
+		goto out;
+	st = DK_OK;
+out:
+	if (st == DK_SOFTWARE)
+		log_error("out of memory");
+	free(ps);
+	free(idx);
+	return st;
 }
 
 const enum kpi_id report_its_kpis[REPORT_ITS_KPIS] = {
@@ -382,6 +405,7 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 	struct kpi_request kr = { .tz = req->tz, .min_cell = req->min_cell };
 	struct report_data *d;
 	struct period past[2];
+	size_t np;
 	int st, need_trend = 0, need_compare = 0, need_methods = 0, top = 0;
 	int need_effects = 0, need_its = 0;
 	size_t i;
@@ -459,25 +483,22 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 			goto out;
 	}
 	kr.nby = 0;
+	past[0] = d->previous;
+	past[1] = d->year_ago;
+	np = period_valid(&past[1]) ? 2 : period_valid(&past[0]) ? 1 : 0;
 	if (need_trend && d->nmonths) {
-		kr.periods = d->months;
-		kr.nperiods = d->nmonths;
-		log_info("computing the monthly trend (%zu months)", d->nmonths);
-		if ((st = kpi_compute(db, &kr, &d->trend)))
+		log_info("computing the monthly trend (%zu months) and the past periods", d->nmonths);
+		if ((st = trend_and_past(db, &kr, d, past, np)))
 			goto out;
 		if ((st = chartdata_markers(db, d->months[0].start, d->months[d->nmonths - 1].end,
 					    NULL, 0, &d->markers)))
 			goto out;
+	} else if (np) {
+		kr.periods = past;
+		kr.nperiods = np;
+		if ((st = kpi_compute(db, &kr, &d->past)))
+			goto out;
 	}
-
-	past[0] = d->previous;
-	past[1] = d->year_ago;
-	kr.periods = past;
-	kr.nperiods = period_valid(&past[1]) ? 2 : period_valid(&past[0]) ? 1 : 0;
-	if (kr.nperiods && (st = past_from_trend(d, past, kr.nperiods, &d->past)))
-		goto out;
-	if (kr.nperiods && !d->past && (st = kpi_compute(db, &kr, &d->past)))
-		goto out;
 
 	if (need_methods && d->nmonths) {
 		struct chartdata_query q = { d->months, d->nmonths, req->tz, NULL, 0 };
@@ -620,6 +641,7 @@ void report_data_free(struct report_data *d)
 	kpi_result_free(d->cur);
 	kpi_result_free(d->past);
 	kpi_result_free(d->trend);
+	kpi_result_free(d->kpi_all);  /* after its slices */
 	effects_data_free(d->effects);
 	for (i = 0; i < EFF_OUTCOME_COUNT; i++)
 		effects_result_free(d->eff[i]);

@@ -103,6 +103,7 @@ struct report_data {
 	struct kpi_result *cur;    /* the period: all, and each breakdown needed */
 	struct kpi_result *past;   /* periods 0: previous, 1: year ago; all only */
 	struct kpi_result *trend;  /* the months; all only; NULL without a trend */
+	struct kpi_result *kpi_all; /* trend and past together: they are its slices */
 	struct chartdata *methods; /* successful log-ins by method and month */
 	struct chartdata_services *markers; /* adoptions within the months */
 	struct compare_result *compare; /* NULL without a compare sheet */

@@ -138,6 +138,22 @@ SELECT p.i, e.service_code COLLATE "C", min(s.owner_unit), e.channel COLLATE "C"
  WHERE e.latency_ms IS NOT NULL
  GROUP BY 1, 2, 4, 5;
 
+-- name: auth_latency_all
+-- #auth_latency when only the totals are asked for (a trend): one array
+-- of values per period, NULL keys. Without group keys the server hashes
+-- 13 groups instead of sorting every value: 2.5x faster for a report's 13
+-- months (10x at demo scale 5 against the histogram of exact values).
+WITH p AS (
+	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
+)
+SELECT p.i, NULL::text, NULL::text, NULL::text, NULL::text, array_agg(e.latency_ms)
+  FROM p
+  JOIN didkpi.auth_events e
+    ON e.occurred_at >= p.ts AND e.occurred_at < p.te
+   AND e.step = 'authentication' AND e.outcome = 'success'
+ WHERE e.latency_ms IS NOT NULL
+ GROUP BY 1;
+
 -- name: service_time
 -- kpi.sql#service_time, fine, from the raw requests: each completed
 -- request's service time in exact microseconds (lib/kpi.c divides by
@@ -155,6 +171,20 @@ SELECT p.i, r.service_code COLLATE "C", min(s.owner_unit), r.channel COLLATE "C"
     ON r.closed_at >= p.ts AND r.closed_at < p.te AND r.status = 'completed'
   JOIN didkpi.services s ON s.service_code = r.service_code
  GROUP BY 1, 2, 4, 5;
+
+-- name: service_time_all
+-- #service_time when only the totals are asked for, as #auth_latency_all.
+WITH p AS (
+	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
+)
+SELECT p.i, NULL::text, NULL::text, NULL::text, NULL::text,
+       array_agg(((extract(epoch FROM r.closed_at) - extract(epoch FROM r.submitted_at))
+                  * 1000000)::bigint)
+  FROM p
+  JOIN didkpi.service_requests r
+    ON r.closed_at >= p.ts AND r.closed_at < p.te AND r.status = 'completed'
+  JOIN didkpi.services s ON s.service_code = r.service_code
+ GROUP BY 1;
 
 -- name: cost
 -- kpi.sql#cost for every breakdown of $4 (text[]) in one run of
