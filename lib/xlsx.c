@@ -1052,31 +1052,39 @@ static cairo_status_t png_write(void *closure, const unsigned char *data, unsign
 	return CAIRO_STATUS_SUCCESS;
 }
 
+struct picture {
+	const struct chart *c;
+	int width, height;
+};
+
+static int picture_draw(cairo_t *cr, void *arg)
+{
+	const struct picture *p = arg;
+
+	return chart_render(p->c, cr, p->width, p->height);
+}
+
 /* Draws c at twice tc's size (sharp on screens and in print) and inserts
- * it shown at tc's size. */
+ * it shown at tc's size; drawn in strips (pngout_render), so that a tall
+ * chart never holds all its pixels. */
 int xw_insert_picture(struct xw *x, struct sheet *s, const struct chart *c,
 			  const struct tpl_chart *tc)
 {
-	cairo_surface_t *surf;
-	cairo_t *cr;
+	struct picture pic = { c, tc->width, tc->height };
 	struct png png = { 0 };
 	unsigned char **grown;
 	lxw_image_options opt = { 0 };
 	lxw_row_t row;
-	int st, xo;
+	int st = DK_OK, xo;
 
-	surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, tc->width * 2, tc->height * 2);
-	cr = cairo_create(surf);
-	cairo_scale(cr, 2, 2);
-	st = chart_render(c, cr, tc->width, tc->height);
-	cairo_destroy(cr);
-	if (st == DK_OK && pngout_write(surf, png_write, &png) !=
-	    CAIRO_STATUS_SUCCESS) {
-		log_error("cannot draw chart '%s': %s", tc->id,
-			  png.oom ? "out of memory" : "cairo cannot write a PNG");
-		st = DK_SOFTWARE;
+	if (pngout_render(tc->width * 2, tc->height * 2, 2, picture_draw, &pic, &st, png_write,
+			  &png) != CAIRO_STATUS_SUCCESS) {
+		if (st == DK_OK) {
+			log_error("cannot draw chart '%s': %s", tc->id,
+				  png.oom ? "out of memory" : "cairo cannot write a PNG");
+			st = DK_SOFTWARE;
+		}
 	}
-	cairo_surface_destroy(surf);
 	if (st != DK_OK) {
 		free(png.p);
 		return st;

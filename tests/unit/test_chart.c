@@ -29,6 +29,7 @@
 #include "../../lib/chart.h"
 #include "../../lib/chartspec.h"
 #include "../../lib/log.h"
+#include "../../lib/pngout.h"
 #include "../../lib/status.h"
 
 #define W 1000
@@ -1264,6 +1265,91 @@ static void test_spec_compare(void **state)
 	chartspec_free(cs);
 }
 
+/* pngout_render(): a picture drawn in strips is, byte for byte, the PNG of
+ * one surface of it; a drawing that fails stops it with its status. */
+struct mem {
+	unsigned char *p;
+	size_t n;
+};
+
+static cairo_status_t mem_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct mem *m = closure;
+	unsigned char *p = realloc(m->p, m->n + len);
+
+	if (!p)
+		return CAIRO_STATUS_NO_MEMORY;
+	memcpy(p + m->n, data, len);
+	m->p = p;
+	m->n += len;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static int strip_calls;
+
+static int strip_draw(cairo_t *cr, void *arg)
+{
+	PangoLayout *l;
+
+	(void)arg;
+	strip_calls++;
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	for (int i = 0; i < 40; i++) {   /* antialiased lines crossing strips */
+		cairo_set_source_rgba(cr, i / 40.0, 0.3, 1 - i / 40.0, 0.7);
+		cairo_set_line_width(cr, 0.5 + i * 0.1);
+		cairo_move_to(cr, 3.3 * i, 0.7);
+		cairo_line_to(cr, 599.1 - 2.7 * i, 749.3);
+		cairo_stroke(cr);
+	}
+	cairo_arc(cr, 300.5, 375.25, 200.3, 0, 6.283);
+	cairo_set_source_rgba(cr, 0.1, 0.6, 0.2, 0.4);
+	cairo_fill(cr);
+	l = pango_cairo_create_layout(cr);
+	pango_layout_set_text(l, "ร้อยละ 95 ของคำขอ", -1);
+	for (int y = 0; y < 740; y += 37) {
+		cairo_move_to(cr, 20.25 + y / 10.0, y + 0.5);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		pango_cairo_show_layout(cr, l);
+	}
+	g_object_unref(l);
+	return arg ? 70 : 0;
+}
+
+static void test_png_strips(void **state)
+{
+	struct mem whole = { NULL, 0 }, strips = { NULL, 0 };
+	cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1200, 1500);
+	cairo_t *cr = cairo_create(sf);
+	int st = -1;
+
+	(void)state;
+	cairo_scale(cr, 2, 2);
+	assert_int_equal(strip_draw(cr, NULL), 0);
+	cairo_destroy(cr);
+	assert_int_equal(pngout_write(sf, mem_write, &whole), CAIRO_STATUS_SUCCESS);
+	cairo_surface_destroy(sf);
+	strip_calls = 0;
+	assert_int_equal(pngout_render(1200, 1500, 2, strip_draw, NULL, &st, mem_write, &strips),
+			 CAIRO_STATUS_SUCCESS);
+	assert_int_equal(st, 0);
+	/* 1500 rows of 4800 bytes in strips of 2 MiB: 4 strips */
+	assert_int_equal(strip_calls, (1500 + (int)(PNGOUT_STRIP_BYTES / 4800) - 1) /
+				      (int)(PNGOUT_STRIP_BYTES / 4800));
+	assert_true(strip_calls > 1);
+	assert_int_equal(strips.n, whole.n);
+	assert_memory_equal(strips.p, whole.p, whole.n);
+	free(strips.p);
+	strips.p = NULL;
+	strips.n = 0;
+	/* a failing drawing: its status, no success */
+	assert_int_not_equal(pngout_render(1200, 1500, 2, strip_draw, &st, &st, mem_write, &strips),
+			     CAIRO_STATUS_SUCCESS);
+	assert_int_equal(st, 70);
+	free(strips.p);
+	free(whole.p);
+}
+
 int main(void)
 {
 	/* The re-executed child of test_font_check_missing: only the check. */
@@ -1292,6 +1378,7 @@ int main(void)
 		cmocka_unit_test(test_spec_trend),
 		cmocka_unit_test(test_spec_mix),
 		cmocka_unit_test(test_spec_compare),
+		cmocka_unit_test(test_png_strips),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 
