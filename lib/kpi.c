@@ -630,7 +630,6 @@ out:
  * requests.
  */
 struct users {
-	const struct kpi_request *req;
 	const struct atoms *at;
 	const struct part *pt;
 	const struct grid *const *grids;
@@ -746,7 +745,6 @@ static int run_users(struct db *db, const struct kpi_request *req, const struct 
 	int st, b, r;
 
 	memset(&u, 0, sizeof(u));
-	u.req = req;
 	u.at = at;
 	u.pt = pt;
 	u.grids = grids;
