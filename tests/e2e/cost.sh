@@ -106,8 +106,15 @@ done
 # nothing suppressed can be recomputed.
 reference() {
 	K "$@" --format csv >"$W/engine.csv" 2>"$W/err"
-	python3 "$TOP/tests/reference/kpi_ref.py" -d "$DB" "$@" >"$W/ref.csv" 2>>"$W/err"
-	if [ -s "$W/ref.csv" ] && grep -q digital_savings_thb "$W/ref.csv" &&
+	local rc=$?
+	# kpi_ref.py gives the same rows whatever the build: it runs where
+	# DIDKPI_TEST_REFS is 1 (the normal build); every build runs the engine
+	# with the same arguments, and the suppression audit of its output.
+	if [ "${DIDKPI_TEST_REFS:-1}" != 1 ]; then
+		[ "$rc" = 0 ] && [ -s "$W/engine.csv" ] && ok "the engine runs: $*" ||
+			not_ok "the engine runs: $*" "exit status $rc" "$(head -c 500 "$W/err")"
+	elif python3 "$TOP/tests/reference/kpi_ref.py" -d "$DB" "$@" >"$W/ref.csv" 2>>"$W/err"
+		[ -s "$W/ref.csv" ] && grep -q digital_savings_thb "$W/ref.csv" &&
 		python3 "$TOP/tests/reference/agree.py" "$W/engine.csv" "$W/ref.csv" >"$W/agree"; then
 		ok "reference agrees: $*"
 	else

@@ -14,6 +14,13 @@
 export DIDKPI_TEMPLATE_PATH=$TOP/reports/templates
 PY=/usr/bin/python3
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+# The readers of the page (kpi_ref.py and check_html.py, Chromium) give
+# the same verdict whatever the build: they run where DIDKPI_TEST_REFS is
+# 1 (the normal build). The other builds (ASan+UBSan) run every didkpi
+# command here with the same arguments on the same data, and the grep
+# checks of the files they write.
+READERS=${DIDKPI_TEST_REFS:-1}
+[ "$READERS" = 1 ] || CHROMIUM=
 newdb t_html
 "$BIN" -d "$DB" demo --scale 0.2 --seed 3 --until 2025-06 >"$W/demo.log" 2>&1 ||
 	not_ok "demo data loads" "$(cat "$W/demo.log")"
@@ -52,11 +59,12 @@ refs() { # refs DIR: the period, previous, year ago and the trend's months
 		KR --period 2024-03 >"$1/yago.csv" &&
 		KR --period 2024-04-01..2025-04-01 --interval month >"$1/trend.csv"
 }
-refs "$W/ref" || not_ok "reference KPIs" "$(tail -3 "$W/ref/cur.csv")"
+[ "$READERS" != 1 ] || refs "$W/ref" || not_ok "reference KPIs" "$(tail -3 "$W/ref/cur.csv")"
 
 # check_page FILE LANG LABEL: the read-back checks, one TAP line each.
 check_page() {
 	local n=0 st what
+	[ "$READERS" = 1 ] || return 0
 	while read -r st what; do
 		n=$((n + 1))
 		if [ "$st" = PASS ]; then ok "$3: $what"; else not_ok "$3: $what"; fi
@@ -80,6 +88,7 @@ in_order() {
 browse() {
 	local f=$1 lang=$2 label=$3 d=$W/cdp-$3 v
 	shift 3
+	[ "$READERS" = 1 ] || return 0
 	if [ -z "$CHROMIUM" ]; then
 		not_ok "$label: chromium is installed (tools/install-deps.sh)"
 		return
@@ -214,7 +223,7 @@ for rel in services service_requests auth_events satisfaction staff kpi_targets;
 	"$BIN" -d "$DB" load -q "$rel" "$TOP/tests/fixtures/kpi/$rel.csv" >/dev/null 2>&1 ||
 		not_ok "fixture $rel loads"
 done
-refs "$W/ref" || not_ok "fixture: reference KPIs"
+[ "$READERS" != 1 ] || refs "$W/ref" || not_ok "fixture: reference KPIs"
 run 0 "fixture: html report" R --format html --period $P -o "$O/fx.html"
 check_page "$O/fx.html" th fixture
 has "fixture: a small cell says suppressed" "<td class=\"sup\">ปกปิด</td>" "$O/fx.html"

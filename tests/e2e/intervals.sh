@@ -159,9 +159,16 @@ agree() {
 	local args="$*" res
 	# shellcheck disable=SC2086
 	K $args --format csv --allow-empty >"$W/engine.csv" 2>"$W/err"
+	local rc=$?
+	# kpi_ref.py gives the same rows whatever the build: it runs where
+	# DIDKPI_TEST_REFS is 1 (the normal build); every build runs the engine
+	# with the same arguments, and the suppression audit of its output.
+	if [ "${DIDKPI_TEST_REFS:-1}" != 1 ]; then
+		[ "$rc" = 0 ] && [ -s "$W/engine.csv" ] && ok "the engine runs: $args" ||
+			not_ok "the engine runs: $args" "exit status $rc" "$(head -c 500 "$W/err")"
 	# shellcheck disable=SC2086
-	python3 "$TOP/tests/reference/kpi_ref.py" -d "$DB" $args >"$W/ref.csv" 2>>"$W/err"
-	if [ -s "$W/ref.csv" ] && python3 "$TOP/tests/reference/agree.py" "$W/engine.csv" "$W/ref.csv" >"$W/agree"; then
+	elif python3 "$TOP/tests/reference/kpi_ref.py" -d "$DB" $args >"$W/ref.csv" 2>>"$W/err"
+		[ -s "$W/ref.csv" ] && python3 "$TOP/tests/reference/agree.py" "$W/engine.csv" "$W/ref.csv" >"$W/agree"; then
 		ok "reference agrees: $args"
 	else
 		not_ok "reference agrees: $args" "$(head -10 "$W/agree")" "$(head -c 500 "$W/err")"

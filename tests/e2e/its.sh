@@ -11,6 +11,11 @@
 
 PY=/usr/bin/python3
 REF() { "$PY" "$TOP/tests/reference/its_ref.py" "$@"; }
+# its_ref.py (statsmodels: seconds a start) gives the same verdict whatever
+# the build: it runs where DIDKPI_TEST_REFS is 1 (the normal build); the
+# other builds (ASan+UBSan) run each didkpi its it checks, with the same
+# arguments on the same data.
+refs() { [ "${DIDKPI_TEST_REFS:-1}" = 1 ]; }
 
 check_help its
 run 0 "chart its --help exits 0" "$BIN" chart its --help
@@ -104,7 +109,8 @@ inside "synthetic: the level change is estimated within 5 of 40" "$(cell level_c
 inside "synthetic: p of the level change is tiny" "$(cell level_change p_value)" 0 1e-6
 eq "synthetic: no warning with 12 months a side" "" "$(cell level_change warning)"
 cp "$W/out" "$W/syn.csv"
-if REF -d "$DB" --kpi requests --service its_svc --at 2024-07-01 --period $P --compare "$W/syn.csv" >"$W/ref" 2>&1
+if ! refs; then :
+elif REF -d "$DB" --kpi requests --service its_svc --at 2024-07-01 --period $P --compare "$W/syn.csv" >"$W/ref" 2>&1
 then ok "synthetic: statsmodels agrees to 1e-8 (coefficients, HAC errors, t, p, intervals)"
 else not_ok "synthetic: statsmodels agrees to 1e-8 (coefficients, HAC errors, t, p, intervals)" "$(head -20 "$W/ref")"; fi
 
@@ -117,7 +123,8 @@ for opts in "--lag 0" "--lag 5" "--seasonal" "--at 2024-07-15" "--at 2024-07-15 
 	case $opts in *--at*) at=$(echo "$opts" | sed 's/.*--at \([0-9-]*\).*/\1/') ;; esac
 	refopts=$(echo "$opts" | sed 's/--at [0-9-]*//')
 	# shellcheck disable=SC2086
-	if REF -d "$DB" --kpi requests --service its_svc --at "$at" --period $P $refopts --compare "$W/cmp.csv" >"$W/ref" 2>&1
+	if ! refs; then :
+	elif REF -d "$DB" --kpi requests --service its_svc --at "$at" --period $P $refopts --compare "$W/cmp.csv" >"$W/ref" 2>&1
 	then ok "synthetic $opts: statsmodels agrees to 1e-8"
 	else not_ok "synthetic $opts: statsmodels agrees to 1e-8" "$(head -20 "$W/ref")"; fi
 done
@@ -213,7 +220,8 @@ for args in "--kpi digital_channel_rate --service dsd_account --at 2023-10-02" \
 	run 0 "demo $args: its runs" I $args --period $DP -f csv
 	cp "$W/out" "$W/demo.csv"
 	# shellcheck disable=SC2086
-	if REF -d "$DB" $args --period $DP --compare "$W/demo.csv" >"$W/ref" 2>&1
+	if ! refs; then :
+	elif REF -d "$DB" $args --period $DP --compare "$W/demo.csv" >"$W/ref" 2>&1
 	then ok "demo $args: statsmodels agrees to 1e-8"
 	else not_ok "demo $args: statsmodels agrees to 1e-8" "$(head -20 "$W/ref")"; fi
 done

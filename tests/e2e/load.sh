@@ -11,6 +11,19 @@
 
 check_help load
 
+# Every case starts from the same database: the schema (didkpi init) and
+# the fixture services, made once here and copied for each case (CREATE
+# DATABASE ... TEMPLATE). The cases ran init and that load each time, to
+# the same end; init and the load are still run by this build, once.
+newdb t_load_tpl
+"$BIN" -d "$DB" load services "$TOP/tests/fixtures/services.csv" >/dev/null || not_ok "fixture services"
+casedb() {
+	DBNAME=t_load
+	q postgres -c "DROP DATABASE IF EXISTS \"$DBNAME\" WITH (FORCE)" >/dev/null
+	q postgres -c "CREATE DATABASE \"$DBNAME\" TEMPLATE t_load_tpl" >/dev/null ||
+		not_ok "a copy of the fixture database"
+	DB="host=$SOCK user=didkpi dbname=$DBNAME"
+}
 for f in "$TOP"/tests/load/*.case; do
 	name=$(basename "$f" .case)
 	title=$(sed -n '1s/^# //p' "$f")
@@ -37,8 +50,7 @@ for f in "$TOP"/tests/load/*.case; do
 	else
 		sed '1,/^--- csv$/d' "$f" >"$dir/input.csv"
 	fi
-	newdb "t_load"
-	"$BIN" -d "$DB" load services "$TOP/tests/fixtures/services.csv" >/dev/null || not_ok "$name: fixture services"
+	casedb
 	# shellcheck disable=SC2086
 	(cd "$dir" && run "$status" "$name: $title (status $status)" "$BIN" -d "$DB" load $args "$relation" input.csv)
 	[ -n "$want_out" ] && has "$name: stdout" "$want_out" "$W/out"

@@ -112,7 +112,10 @@ has "compare goes through the same guard" "^\"'-s_minus\"," "$W/out"
 run 0 "compare csv --no-formula-guard" "$BIN" -d "$DB" compare -f csv --no-formula-guard --allow-empty
 has "compare: raw for pipelines" "^-s_minus," "$W/out"
 # Opened for real: LibreOffice reads the CSV; the cell must be text.
-if command -v soffice >/dev/null 2>&1 && command -v unzip >/dev/null 2>&1; then
+# LibreOffice reading what didkpi wrote gives the same verdict whatever
+# the build: it runs where DIDKPI_TEST_REFS is 1 (the normal build); the
+# other builds still write both CSVs with the same commands above.
+if [ "${DIDKPI_TEST_REFS:-1}" = 1 ] && command -v soffice >/dev/null 2>&1 && command -v unzip >/dev/null 2>&1; then
 	mkdir -p "$W/lo" "$W/lohome"
 	for v in guarded raw; do
 		if [ $v = raw ]; then K -p 2025-03 -k requests -b unit -f csv --no-formula-guard --min-cell 0 >"$W/lo/raw.csv"

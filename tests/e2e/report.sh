@@ -114,7 +114,12 @@ eq "replaced workbook keeps its mode" "640" "$(stat -c %a "$O/keep.xlsx")"
 	ok "replaced workbook is a workbook" || not_ok "replaced workbook is a workbook"
 
 # ---- LibreOffice reads it: convert to PDF ----
-if command -v soffice >/dev/null 2>&1; then
+# LibreOffice reading what didkpi wrote gives the same verdict whatever
+# the build: it runs where DIDKPI_TEST_REFS is 1 (the normal build); the
+# other builds still write the same file with the same command above.
+if [ "${DIDKPI_TEST_REFS:-1}" != 1 ]; then
+	:
+elif command -v soffice >/dev/null 2>&1; then
 	mkdir -p "$W/pdf"
 	timeout 300 soffice -env:UserInstallation="file://$W/lo" --headless --convert-to pdf \
 		--outdir "$W/pdf" "$O/didkpi-monthly-2025-03.xlsx" >"$W/lo.log" 2>&1

@@ -164,7 +164,12 @@ for lang in th en; do
 done
 
 # ---- LibreOffice prints it: 10 pages or fewer, the sheet readable ----
-if command -v soffice >/dev/null 2>&1; then
+# LibreOffice reading what didkpi wrote gives the same verdict whatever
+# the build: it runs where DIDKPI_TEST_REFS is 1 (the normal build); the
+# other builds still write the same file with the same command above.
+if [ "${DIDKPI_TEST_REFS:-1}" != 1 ]; then
+	:
+elif command -v soffice >/dev/null 2>&1; then
 	mkdir -p "$W/pdf"
 	timeout 300 soffice -env:UserInstallation="file://$W/lo" --headless --convert-to pdf \
 		--outdir "$W/pdf" "$W/th.xlsx" >"$W/lo.log" 2>&1
