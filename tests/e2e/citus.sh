@@ -154,15 +154,6 @@ has "a grouped count runs on the workers (Citus Adaptive, a task per shard)" "Ta
 # ---- every command: the same bytes from the single server and the cluster ----
 export DIDKPI_TEMPLATE_PATH=$TOP/reports/templates
 mkdir -p "$W/one" "$W/cit"
-# untimed FILE: FILE, and for the HTML report and the PDF brief's text the
-# time of day they were made masked ("18:09 น." in their footers): two
-# runs a minute apart are the same report. Other outputs hold no time.
-untimed() {
-	case $1 in
-	*.html | *.txt) sed -E 's/[0-9]{1,2}:[0-9]{2}/HH:MM/g' "$1" ;;
-	*) cat "$1" ;;
-	esac
-}
 same() { # same WHAT OUTFILE ARGS...: "{dir}" in ARGS is the side's directory
 	local what=$1 out=$2 a b x
 	shift 2

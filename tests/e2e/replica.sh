@@ -63,15 +63,6 @@ eq "the rollups pass their freshness check read-only on the replica" "ok|ok|ok" 
 # both succeed, same bytes (OUTFILE: "-" for stdout, else a file name that
 # the command writes under $W/pri or $W/rep via {dir}).
 mkdir -p "$W/pri" "$W/rep"
-# untimed FILE: FILE, and for the HTML report and the PDF brief's text the
-# time of day they were made masked ("18:09 น." in their footers): two
-# runs a minute apart are the same report. Other outputs hold no time.
-untimed() {
-	case $1 in
-	*.html | *.txt) sed -E 's/[0-9]{1,2}:[0-9]{2}/HH:MM/g' "$1" ;;
-	*) cat "$1" ;;
-	esac
-}
 same() {
 	local what=$1 out=$2 a b
 	shift 2
