@@ -70,6 +70,8 @@ struct part {
 	int users;
 	int n, p50, p90;
 	double div;
+	unsigned rollups;  /* multi: rollups it reads when all are current,
+			      its fifth parameter then true (else the raw logs) */
 };
 
 #define FINE_COLS 5   /* i, service_code, owner_unit, channel, method */
@@ -119,10 +121,10 @@ static const struct {
 		{ .key = "rollup.sql#enrolments", .fine = 1, .ncols = 1, .map = { 0 } } } },
 	[FAM_COVERAGE] = { 0, { { NULL } } },
 	[FAM_TRAINING] = { 0, { { NULL } } },
-	/* the rollups count completions by submission day, costs go by the
-	 * closing day: from the raw logs, one query for every breakdown */
+	/* one query for every breakdown, counting completions by closing day
+	 * from rollup_closed (schema 10) when current, else the raw requests */
 	[FAM_COST] = { 0, {
-		{ .key = "rollup.sql#cost", .multi = 1, .ncols = 4,
+		{ .key = "rollup.sql#cost", .multi = 1, .ncols = 4, .rollups = RU(RU_REQUESTS),
 		  .map = { CO_N, CO_COST, CO_DIGITAL, CO_SAVED } } } },
 };
 
@@ -157,6 +159,9 @@ static const struct {
 struct grid {
 	int n;
 	char **code, **th, **en;
+	/* the unit grid: each service's owner unit, for fine rows that name
+	 * only the service (owner_unit NULL) */
+	const struct suppress_units *units;
 };
 
 /* One family's results for one breakdown: [period][key][field]. */
@@ -241,7 +246,7 @@ static int grid_find(const struct grid *g, const char *code)
  * training family has its own units (the staff's, not the services'). */
 static const struct grid *fam_grid(const struct store *s, enum family f, enum breakdown b)
 {
-	static const struct grid all = { 1, NULL, NULL, NULL };
+	static const struct grid all = { 1, NULL, NULL, NULL, NULL };
 
 	if (b == BD_ALL)
 		return &all;
@@ -448,11 +453,15 @@ static double percentile_cont(double *a, size_t n, double p)
  * (it counts in 'all' only) or a key outside the grid. */
 static int fine_cell(const PGresult *res, int r, enum breakdown b, const struct grid *g)
 {
-	const char *k;
+	const char *k, *svc;
 
 	if (b == BD_ALL)
 		return 0;
 	k = db_get(res, r, b == BD_SERVICE ? 1 : b == BD_UNIT ? 2 : b == BD_CHANNEL ? 3 : 4);
+	if (!k && b == BD_UNIT && g->units && (svc = db_get(res, r, 1)))
+		for (size_t i = 0; !k && i < g->units->n; i++)
+			if (!strcmp(g->units->service[i], svc))
+				k = g->units->unit[i];
 	return k ? grid_find(g, k) : -1;
 }
 
@@ -468,9 +477,17 @@ static long parse_array(const char *t, double div, double *v)
 	if (*t == '}')
 		return 0;
 	for (;;) {
-		double x = strtod(t, &end);
+		double x;
+		long long w = 0;
+		const char *d = t + (*t == '-');
 
-		if (end == t)
+		/* the values are integers (milliseconds, microseconds): read
+		 * them as such, strtod only for anything else (twice as slow) */
+		for (end = (char *)d; *end >= '0' && *end <= '9' && end - d < 18; end++)
+			w = w * 10 + (*end - '0');
+		if (end > d && (*end == ',' || *end == '}'))
+			x = (double)(*t == '-' ? -w : w);
+		else if ((x = strtod(t, &end)), end == t)
 			return -1;
 		if (v)
 			v[n] = div == 1 ? x : x / div;
@@ -814,10 +831,11 @@ out:
 /* Runs multi part pt of family f once for every breakdown of mask. */
 static int run_multi(struct db *db, const struct kpi_request *req, const char *const *dates,
 		     const struct part *pt, enum family f, unsigned mask,
-		     const struct grid *const *grids, struct agg *aggs)
+		     const struct grid *const *grids, struct agg *aggs, unsigned usable)
 {
 	char list[BD_COUNT * 16] = "{";
-	const char *params[4] = { dates[0], dates[1], req->tz, list };
+	const char *params[5] = { dates[0], dates[1], req->tz, list,
+				  pt->rollups && (pt->rollups & ~usable) == 0 ? "true" : "false" };
 	int nf = families[f].nfields, st, r, c, j, b;
 	PGresult *res;
 	long pi;
@@ -827,7 +845,7 @@ static int run_multi(struct db *db, const struct kpi_request *req, const char *c
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
 				 list[1] ? "," : "", breakdown_name(b));
 	strcat(list, "}");
-	if ((st = db_query(db, pt->key, 4, params, &res)))
+	if ((st = db_query(db, pt->key, 5, params, &res)))
 		return st;
 	for (r = 0; r < PQntuples(res); r++) {
 		const char *k = db_get(res, r, 2);
@@ -852,10 +870,12 @@ static int run_multi(struct db *db, const struct kpi_request *req, const char *c
 
 /* Computes family f for every breakdown of mask: by its fast path
  * (fast_source) when fast, running only the parts whose fields a wanted KPI
- * reads; else from the raw logs (sql/kpi.sql), once per breakdown. */
+ * reads; else from the raw logs (sql/kpi.sql), once per breakdown. usable:
+ * the rollups that are current. */
 static int run_family(struct db *db, const struct kpi_request *req, const char *const *dates,
 		      const struct atoms *at, enum family f, unsigned mask,
-		      const struct grid *const *grids, struct agg *aggs, int fast)
+		      const struct grid *const *grids, struct agg *aggs, int fast,
+		      unsigned usable)
 {
 	static const int identity[FIELDS_MAX] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
 	int nf = families[f].nfields, st, n, b;
@@ -892,7 +912,7 @@ static int run_family(struct db *db, const struct kpi_request *req, const char *
 			continue;
 		}
 		if (pt->multi) {
-			if ((st = run_multi(db, req, dates, pt, f, mask, grids, aggs)))
+			if ((st = run_multi(db, req, dates, pt, f, mask, grids, aggs, usable)))
 				return st;
 			continue;
 		}
@@ -1148,9 +1168,13 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 		by_unit |= bds[j] == BD_UNIT;
 		if ((st = grid_load(db, grid_sql[bds[j]], &s->grids[bds[j]])))
 			goto out;
-		if (bds[j] == BD_UNIT && (st = grid_load(db, "kpi.sql#keys_staff_unit", &s->staff_units)))
+		if (bds[j] == BD_UNIT && ((st = grid_load(db, "kpi.sql#keys_staff_unit",
+							  &s->staff_units)) ||
+					  (st = units_load(db, &units))))
 			goto out;
 	}
+	/* (for this computation only: units is freed below) */
+	s->grids[BD_UNIT].units = by_unit ? &units : NULL;
 	if ((st = load_targets(db, (const char *const *)dates, req->nperiods, targets)))
 		goto out;
 	if (!req->raw && (st = rollups_usable(db, req, &usable)))
@@ -1194,7 +1218,7 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 		for (b = 0; b < BD_COUNT; b++)
 			grids[b] = fam_grid(s, f, b);
 		if ((st = run_family(db, req, (const char *const *)dates, &atoms, f, fam_bds[f],
-				     grids, aggs[f], fast)))
+				     grids, aggs[f], fast, usable)))
 			goto out;
 	}
 
@@ -1234,8 +1258,6 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	if (req->min_cell > 0) {
 		long more;
 
-		if (by_service && by_unit && (st = units_load(db, &units)))
-			goto out;
 		/* Small cells must not come back by subtraction from the
 		 * totals, the units or the other keys published with them. */
 		if ((more = suppress_apply(res->rows, res->nrows,
@@ -1259,6 +1281,8 @@ out:
 			free(aggs[k][b].v);
 		}
 	}
+	if (s)
+		s->grids[BD_UNIT].units = NULL;
 	units_free(&units);
 	atoms_free(&atoms);
 	free(targets);

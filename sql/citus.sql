@@ -22,7 +22,8 @@
 --     the day rollups and first_identification, rollup_state, and
 --     channel_costs: costs are looked up on the coordinator, after the
 --     workers have counted the completed requests by day and channel
---     (didkpi.completed_costs), and the loader's overlap check of costs
+--     (didkpi.completed_counts, schema version 10, which runs its query
+--     with EXECUTE ... USING so that Citus can plan it), and the loader's overlap check of costs
 --     (DELETE ... RETURNING on its staging table) is refused by Citus when
 --     it reads a Citus table.
 --   * Triggers. Citus runs no trigger of a distributed or reference table
@@ -81,49 +82,6 @@ LANGUAGE sql STABLE SET search_path = pg_catalog AS $$
 	                   WHERE s.relname = rel) IS NOT FALSE THEN 'behind'
 	            ELSE 'ok' END
 $$;
-
--- name: completed_costs
--- As in schema version 7, but the query is run by EXECUTE ... USING: Citus
--- cannot plan the parameters of a LANGUAGE sql function that is not
--- inlined ("could not create distributed plan"); given as bound values it
--- aggregates the completed requests on the workers by day, service and
--- channel, and the coordinator looks the costs up (reference tables).
-CREATE OR REPLACE FUNCTION didkpi.completed_costs(starts date[], ends date[], tz text)
-RETURNS TABLE (i integer, day date, service_code text, channel text, n bigint,
-	       is_digital boolean, unit_cost numeric, counter_cost numeric)
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-AS $f$
-BEGIN
-	RETURN QUERY EXECUTE $q$
-	WITH g AS (
-		SELECT p.i, (r.closed_at AT TIME ZONE $3)::date AS day, r.service_code,
-		       r.channel, count(*) AS n
-		  FROM didkpi.periods($1, $2, $3) p
-		  JOIN didkpi.service_requests r
-		    ON r.closed_at >= p.ts AND r.closed_at < p.te AND r.status = 'completed'
-		 GROUP BY 1, 2, 3, 4
-	)
-	SELECT g.i, g.day, g.service_code, g.channel, g.n, ch.is_digital,
-	       (SELECT k.cost_thb FROM didkpi.channel_costs k
-		 WHERE k.channel = g.channel
-		   AND (k.service_code = g.service_code OR k.service_code IS NULL)
-		   AND g.day BETWEEN k.valid_from AND k.valid_to
-		 ORDER BY k.service_code IS NULL, k.valid_from DESC
-		 LIMIT 1),
-	       CASE WHEN ch.is_digital THEN
-		(SELECT min(x.cost) FROM (
-			SELECT DISTINCT ON (k.channel) k.cost_thb AS cost
-			  FROM didkpi.channel_costs k
-			  JOIN didkpi.channels b ON b.channel = k.channel AND NOT b.is_digital
-			 WHERE (k.service_code = g.service_code OR k.service_code IS NULL)
-			   AND g.day BETWEEN k.valid_from AND k.valid_to
-			 ORDER BY k.channel, k.service_code IS NULL, k.valid_from DESC) x)
-	       END
-	  FROM g
-	  JOIN didkpi.channels ch ON ch.channel = g.channel
-	$q$ USING starts, ends, tz;
-END
-$f$;
 
 -- name: distribute
 -- Each call is a no-op error-free path only the first time: on a second

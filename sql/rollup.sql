@@ -10,7 +10,9 @@
 --
 -- Fine sections (no $4) return one row per period index i and finest
 -- group (service_code, owner_unit, channel, method; a column is NULL where
--- the relation has no such attribute), and lib/kpi.c adds the groups up to
+-- the relation has no such attribute; owner_unit may be NULL for a known
+-- service, which lib/kpi.c then looks up: a join with services cost a
+-- fiscal year's 3 million latencies 0.4 s), and lib/kpi.c adds the groups up to
 -- every breakdown asked for at once: one query instead of one per
 -- breakdown. Percentiles come as arrays of the group's values, unordered;
 -- lib/kpi.c selects the order statistics and interpolates them as
@@ -47,7 +49,8 @@ SELECT p.i, r.service_code, s.owner_unit, r.channel, r.method,
 -- active users, enrolled users (first successful identification,
 -- didkpi.first_identification of schema version 6, before the period's
 -- end; first_us is its instant in epoch microseconds, NULL for a person
--- never identified), repeat users (two or more digital requests) and
+-- not identified before the last period's end: only those first
+-- identifications are hashed, a past month's share), repeat users (two or more digital requests) and
 -- digital users (one or more). One sort by user replaces a grouping per
 -- period, breakdown and user: a fiscal year by month and every breakdown
 -- was 5.7 million grouped rows.
@@ -66,7 +69,9 @@ SELECT width_bucket(r.submitted_at, b.starts) AS i, r.service_code, s.owner_unit
   FROM b CROSS JOIN didkpi.service_requests r
   JOIN didkpi.services s ON s.service_code = r.service_code
   JOIN didkpi.channels c ON c.channel = r.channel
-  LEFT JOIN didkpi.first_identification f ON f.user_key = r.user_key
+  LEFT JOIN didkpi.first_identification f
+    ON f.user_key = r.user_key
+   AND f.occurred_at < ($2::date[])[cardinality($2::date[])]::timestamp AT TIME ZONE $3::text
  WHERE r.submitted_at >= ($1::date[])[1]::timestamp AT TIME ZONE $3::text
    AND r.submitted_at < ($2::date[])[cardinality($2::date[])]::timestamp AT TIME ZONE $3::text
    AND r.user_key IS NOT NULL
@@ -81,16 +86,16 @@ SELECT i, (extract(epoch FROM te) * 1000000)::int8
 -- name: enrolments
 -- kpi.sql#enrolments from didkpi.first_identification, fine: the people
 -- whose first successful identification falls in P, by that event's
--- attributes. Groups in byte order on the fewest keys, as #auth_latency.
+-- attributes. Groups in byte order, as #auth_latency; the owner unit
+-- comes from lib/kpi.c.
 WITH p AS (
 	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
 )
-SELECT p.i, f.service_code COLLATE "C", min(s.owner_unit), f.channel COLLATE "C",
+SELECT p.i, f.service_code COLLATE "C", NULL::text, f.channel COLLATE "C",
        f.method COLLATE "C", count(*) AS n
   FROM p
   JOIN didkpi.first_identification f
     ON f.occurred_at >= p.ts AND f.occurred_at < p.te
-  LEFT JOIN didkpi.services s ON s.service_code = f.service_code
  GROUP BY 1, 2, 4, 5;
 
 -- name: satisfaction
@@ -122,19 +127,18 @@ SELECT p.i, e.service_code, s.owner_unit, e.channel, e.method,
 -- name: auth_latency
 -- The latencies behind kpi.sql#auth's median, fine, from the raw events
 -- (an index-only scan of auth_events_latency). The groups are sorted in
--- byte order on the fewest keys (a service has one owner unit): with the
--- database's collation a fiscal year's 3 million values sorted 3.7 times
--- slower.
+-- byte order on the fewest keys (a service has one owner unit, which
+-- lib/kpi.c looks up): with the database's collation a fiscal year's 3
+-- million values sorted 3.7 times slower.
 WITH p AS (
 	SELECT * FROM didkpi.periods($1::date[], $2::date[], $3::text)
 )
-SELECT p.i, e.service_code COLLATE "C", min(s.owner_unit), e.channel COLLATE "C",
+SELECT p.i, e.service_code COLLATE "C", NULL::text, e.channel COLLATE "C",
        e.method COLLATE "C", array_agg(e.latency_ms)
   FROM p
   JOIN didkpi.auth_events e
     ON e.occurred_at >= p.ts AND e.occurred_at < p.te
    AND e.step = 'authentication' AND e.outcome = 'success'
-  LEFT JOIN didkpi.services s ON s.service_code = e.service_code
  WHERE e.latency_ms IS NOT NULL
  GROUP BY 1, 2, 4, 5;
 
@@ -191,11 +195,12 @@ SELECT p.i, NULL::text, NULL::text, NULL::text, NULL::text,
 -- didkpi.completed_costs instead of one per breakdown: rows (i, breakdown,
 -- key, completed, cost, digital, saved). The sums stay numeric in the
 -- server, so every figure is kpi.sql#cost's to the last digit. The cost
--- KPIs count completions by closing day, which the day rollups (by
--- submission day) do not hold: this reads the raw requests.
+-- KPIs count completions by closing day: from didkpi.rollup_closed (schema
+-- version 10) when $5 (boolean; lib/kpi.c passes whether the requests'
+-- rollups are current), else from the raw requests.
 WITH c AS (
 	SELECT c.*, s.owner_unit
-	  FROM didkpi.completed_costs($1::date[], $2::date[], $3::text) c
+	  FROM didkpi.completed_costs($1::date[], $2::date[], $3::text, $5::boolean) c
 	  JOIN didkpi.services s ON s.service_code = c.service_code
 ), k AS (
 	SELECT c.*, b.bd, b.key

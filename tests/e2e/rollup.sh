@@ -45,6 +45,11 @@ exact() {
 	              count(*) FILTER (WHERE step = 'identification' AND outcome = 'success'),
 	              count(latency_ms) FILTER (WHERE step = 'authentication' AND outcome = 'success')
 	              FROM didkpi.auth_events GROUP BY 1, 2, 3, 4),
+	     cl AS (SELECT day, service_code, channel, completed
+	              FROM didkpi.rollup_closed WHERE completed <> 0),
+	     cl_raw AS (SELECT (closed_at AT TIME ZONE 'Asia/Bangkok')::date, service_code,
+	              channel, count(*) FROM didkpi.service_requests
+	              WHERE status = 'completed' GROUP BY 1, 2, 3),
 	     sa AS (SELECT day, service_code, channel, n, score_sum, satisfied
 	              FROM didkpi.rollup_satisfaction WHERE n <> 0),
 	     sa_raw AS (SELECT (answered_at AT TIME ZONE 'Asia/Bangkok')::date, service_code,
@@ -59,6 +64,8 @@ exact() {
 	     + (SELECT count(*) FROM (TABLE fi_raw EXCEPT TABLE fi) a)
 	     + (SELECT count(*) FROM (TABLE rq EXCEPT TABLE rq_raw) a)
 	     + (SELECT count(*) FROM (TABLE rq_raw EXCEPT TABLE rq) a)
+	     + (SELECT count(*) FROM (TABLE cl EXCEPT TABLE cl_raw) a)
+	     + (SELECT count(*) FROM (TABLE cl_raw EXCEPT TABLE cl) a)
 	     + (SELECT count(*) FROM (TABLE au EXCEPT TABLE au_raw) a)
 	     + (SELECT count(*) FROM (TABLE au_raw EXCEPT TABLE au) a)
 	     + (SELECT count(*) FROM (TABLE sa EXCEPT TABLE sa_raw) a)
@@ -129,6 +136,15 @@ q "$DBNAME" -c "
 	  (SELECT event_id FROM didkpi.auth_events ORDER BY md5(event_id) LIMIT 500);
 	UPDATE didkpi.service_requests SET channel = 'kiosk', via_single_window = NOT via_single_window
 	 WHERE request_id IN (SELECT request_id FROM didkpi.service_requests ORDER BY md5(request_id) LIMIT 300);
+	UPDATE didkpi.service_requests SET status = 'rejected'
+	 WHERE request_id IN (SELECT request_id FROM didkpi.service_requests
+	                       WHERE status = 'completed' ORDER BY md5(request_id) LIMIT 200);
+	UPDATE didkpi.service_requests SET closed_at = closed_at + interval '19 hours'
+	 WHERE request_id IN (SELECT request_id FROM didkpi.service_requests
+	                       WHERE status = 'completed' ORDER BY md5(request_id || 'c') LIMIT 200);
+	UPDATE didkpi.service_requests SET status = 'completed', closed_at = submitted_at + interval '3 days'
+	 WHERE request_id IN (SELECT request_id FROM didkpi.service_requests
+	                       WHERE status = 'pending' ORDER BY md5(request_id) LIMIT 100);
 	UPDATE didkpi.satisfaction SET score = 6 - score, answered_at = answered_at + interval '17 hours'
 	 WHERE response_id IN (SELECT response_id FROM didkpi.satisfaction ORDER BY md5(response_id) LIMIT 300);
 	INSERT INTO didkpi.auth_events
@@ -226,6 +242,23 @@ has "a disabled trigger is reported" "rollup of satisfaction is not maintained" 
 q "$DBNAME" -c "ALTER TABLE didkpi.satisfaction ENABLE ALWAYS TRIGGER rollup_ins" >/dev/null
 run 0 "kpi after re-enabling" K -v --period 2025-03
 has "re-enabled is still stale until refreshed" "rollup of satisfaction is stale" "$W/err"
+# a completed request written past the requests' triggers: the costs (by
+# closing day, rollup_closed) come from the raw requests too
+K --raw --period 2025-03 --by $BD --min-cell 0 >"$W/before"
+q "$DBNAME" -c "ALTER TABLE didkpi.service_requests DISABLE TRIGGER rollup_ins;
+	INSERT INTO didkpi.service_requests (request_id, service_code, user_key, channel,
+	       via_single_window, auth_method, submitted_at, closed_at, status)
+	SELECT 'stale-rq', min(service_code), 'ux', 'counter', false, NULL,
+	       '2025-02-27 09:00+07', '2025-03-04 09:00+07', 'completed' FROM didkpi.services;
+	ALTER TABLE didkpi.service_requests ENABLE ALWAYS TRIGGER rollup_ins;" >/dev/null
+run 0 "kpi after a request written with the trigger disabled" K -v --period 2025-03 --by $BD --min-cell 0
+has "the stale requests rollup is reported" "rollup of service_requests is stale" "$W/err"
+cp "$W/out" "$W/stale"
+K --raw --period 2025-03 --by $BD --min-cell 0 >"$W/raw"
+if cmp -s "$W/stale" "$W/raw"; then ok "stale requests rollup not used (costs too): output = --raw"; else
+	not_ok "stale requests rollup not used (costs too): output = --raw" "$(diff "$W/raw" "$W/stale" | head)"; fi
+if diff "$W/before" "$W/raw" | grep -q "cost_per_transaction"; then
+	ok "the unseen request changes the raw costs"; else not_ok "the unseen request changes the raw costs"; fi
 run 0 "refresh of everything" "$BIN" -d "$DB" refresh
 exact "full refresh: rollups equal the raw aggregates"
 
