@@ -1096,15 +1096,18 @@ static int wanted(const struct kpi_request *req, int k)
 }
 
 /* Warns of completed requests the cost KPIs cannot price
- * (kpi.sql#cost_missing): their cells are left empty, never counted free. */
+ * (kpi.sql#cost_missing): their cells are left empty, never counted free.
+ * Counted as the cost KPIs are: from the completions' rollup when the
+ * requests' rollups are current (usable). */
 static int warn_cost_missing(struct db *db, const struct kpi_request *req,
-			     const char *const *dates)
+			     const char *const *dates, unsigned usable)
 {
-	const char *params[3] = { dates[0], dates[1], req->tz };
+	const char *params[4] = { dates[0], dates[1], req->tz,
+				  usable & RU(RU_REQUESTS) ? "true" : "false" };
 	PGresult *res;
 	int st, r;
 
-	if ((st = db_query(db, "kpi.sql#cost_missing", 3, params, &res)))
+	if ((st = db_query(db, "kpi.sql#cost_missing", 4, params, &res)))
 		return st;
 	for (r = 0; r < PQntuples(res); r++) {
 		const char *ch = PQgetvalue(res, r, 0), *first = PQgetvalue(res, r, 2),
@@ -1180,7 +1183,7 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	if (!req->raw && (st = rollups_usable(db, req, &usable)))
 		goto out;
 	if ((wanted(req, KPI_COST_PER_TRANSACTION) || wanted(req, KPI_DIGITAL_SAVINGS)) &&
-	    (st = warn_cost_missing(db, req, (const char *const *)dates)))
+	    (st = warn_cost_missing(db, req, (const char *const *)dates, usable)))
 		goto out;
 
 	/* The fields each family's run must fill, for the rollup parts. */

@@ -243,11 +243,13 @@ SELECT i, key,
 -- The completed requests of the periods that have no cost ('own': no cost
 -- of their channel in force on their closing day) or, on a digital
 -- channel, no counter cost to compare with ('counter'), by channel: for a
--- warning, when any cost is loaded. $1..$3 as above.
+-- warning, when any cost is loaded. $1..$3 as above; $4 (boolean) counts
+-- from the completions' rollup (lib/kpi.c: when the requests' rollups are
+-- current), as rollup.sql#cost.
 SELECT channel,
        CASE WHEN unit_cost IS NULL THEN 'own' ELSE 'counter' END AS what,
        min(day)::text, max(day)::text, count(DISTINCT day), sum(n)
-  FROM didkpi.completed_costs($1::date[], $2::date[], $3::text)
+  FROM didkpi.completed_costs($1::date[], $2::date[], $3::text, $4::boolean)
  WHERE (unit_cost IS NULL OR (is_digital AND counter_cost IS NULL))
    -- a site that keeps no costs at all is not warned at every run: the
    -- cost KPIs are plainly empty
