@@ -23,9 +23,9 @@
 --     channel_costs: costs are looked up on the coordinator, after the
 --     workers have counted the completed requests by day and channel
 --     (didkpi.completed_counts, schema version 10, which runs its query
---     with EXECUTE ... USING so that Citus can plan it), and the loader's overlap check of costs
---     (DELETE ... RETURNING on its staging table) is refused by Citus when
---     it reads a Citus table.
+--     with EXECUTE ... USING so that Citus can plan it), and the loader's
+--     overlap check of costs (DELETE ... RETURNING on its staging table)
+--     is refused by Citus when it reads a Citus table.
 --   * Triggers. Citus runs no trigger of a distributed or reference table
 --     unless citus.enable_unsafe_triggers is on (they would then fire per
 --     shard, on the workers, outside the coordinator's checks), so:

@@ -12,8 +12,8 @@
 -- group (service_code, owner_unit, channel, method; a column is NULL where
 -- the relation has no such attribute; owner_unit may be NULL for a known
 -- service, which lib/kpi.c then looks up: a join with services cost a
--- fiscal year's 3 million latencies 0.4 s), and lib/kpi.c adds the groups up to
--- every breakdown asked for at once: one query instead of one per
+-- fiscal year's 3 million latencies 0.4 s), and lib/kpi.c adds the groups
+-- up to every breakdown asked for at once: one query instead of one per
 -- breakdown. Percentiles come as arrays of the group's values, unordered;
 -- lib/kpi.c selects the order statistics and interpolates them as
 -- PostgreSQL's percentile_cont() does, to the same bits (the tests compare
@@ -49,16 +49,17 @@ SELECT p.i, r.service_code, s.owner_unit, r.channel, r.method,
 -- active users, enrolled users (first successful identification,
 -- didkpi.first_identification of schema version 6, before the period's
 -- end; first_us is its instant in epoch microseconds, NULL for a person
--- not identified before the last period's end: only those first
--- identifications are hashed, a past month's share), repeat users (two or more digital requests) and
--- digital users (one or more). One sort by user replaces a grouping per
--- period, breakdown and user: a fiscal year by month and every breakdown
--- was 5.7 million grouped rows.
+-- not identified before the last period's end: only the identifications
+-- made by then are hashed, for a past month a share of them), repeat
+-- users (two or more digital requests) and digital users (one or more).
+-- One sort by user replaces a grouping per period, breakdown and user: a
+-- fiscal year by month and every breakdown was 5.7 million grouped rows.
 -- The range is given as the first start and the last end, which the
 -- planner folds into constants, so that it sees how many requests the
--- periods hold (a month's few: look their users' first identification
--- up; a year's many: hash them); width_bucket() then names each row's
--- period without a join.
+-- periods hold; width_bucket() then names each row's period without a
+-- join. (For a month at 10 M events the hash of first identifications is
+-- still cheaper than one index probe per request: measured 0.27 s against
+-- 0.4 s.)
 WITH b AS (
 	SELECT array_agg(ts ORDER BY i) AS starts
 	  FROM didkpi.periods($1::date[], $2::date[], $3::text)

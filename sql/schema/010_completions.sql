@@ -193,33 +193,48 @@ END $$;
 
 -- The requests' triggers keep both rollups, where they exist (not on a
 -- site's view, nor where sql/citus.sql dropped them: Citus refuses trigger
--- commands on a distributed table), and there the new rollup is filled
--- from what is stored. Elsewhere no rollup of the requests is used.
+-- commands on a distributed table). CREATE OR REPLACE TRIGGER leaves a
+-- trigger ENABLE (origin): each gets back the state it had, and one that
+-- was missing is created disabled, so that a rollup that was not being
+-- kept (rollup_status 'triggers', whether or not an event trigger marked
+-- it stale) is still not used after the upgrade. The new rollup is filled
+-- from what is stored (a full `didkpi refresh` rebuilds it with the rest).
 DO $$
+DECLARE
+	names text[] := ARRAY['rollup_ins', 'rollup_del', 'rollup_upd', 'rollup_trunc'];
+	was "char"[];
 BEGIN
-	IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger g
-	             JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid
-	             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-	            WHERE n.nspname = 'didkpi' AND c.relname = 'service_requests'
-	              AND g.tgname = 'rollup_ins') THEN
-		CREATE OR REPLACE TRIGGER rollup_ins AFTER INSERT ON didkpi.service_requests
-			REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
-			EXECUTE FUNCTION didkpi.rollup_trigger('requests', 'closed');
-		CREATE OR REPLACE TRIGGER rollup_del AFTER DELETE ON didkpi.service_requests
-			REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
-			EXECUTE FUNCTION didkpi.rollup_trigger('requests', 'closed');
-		CREATE OR REPLACE TRIGGER rollup_upd AFTER UPDATE ON didkpi.service_requests
-			REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
-			EXECUTE FUNCTION didkpi.rollup_trigger('requests', 'closed');
-		CREATE OR REPLACE TRIGGER rollup_trunc AFTER TRUNCATE ON didkpi.service_requests
-			FOR EACH STATEMENT EXECUTE FUNCTION didkpi.rollup_trigger('requests', 'closed');
-		ALTER TABLE didkpi.service_requests ENABLE ALWAYS TRIGGER rollup_ins,
-			ENABLE ALWAYS TRIGGER rollup_del, ENABLE ALWAYS TRIGGER rollup_upd,
-			ENABLE ALWAYS TRIGGER rollup_trunc;
-		DELETE FROM didkpi.rollup_closed;
-		EXECUTE didkpi.rollup_sql('closed',
-			'(SELECT 1 AS sign, x.* FROM didkpi.service_requests x)');
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger g
+	                WHERE g.tgrelid = 'didkpi.service_requests'::regclass
+	                  AND g.tgname = ANY (names)) THEN
+		RETURN;
 	END IF;
+	SELECT array_agg(coalesce(g.tgenabled, 'D') ORDER BY u.k) INTO was
+	  FROM unnest(names) WITH ORDINALITY AS u(name, k)
+	  LEFT JOIN pg_catalog.pg_trigger g
+	    ON g.tgrelid = 'didkpi.service_requests'::regclass AND g.tgname = u.name;
+	CREATE OR REPLACE TRIGGER rollup_ins AFTER INSERT ON didkpi.service_requests
+		REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+		EXECUTE FUNCTION didkpi.rollup_trigger('requests', 'closed');
+	CREATE OR REPLACE TRIGGER rollup_del AFTER DELETE ON didkpi.service_requests
+		REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
+		EXECUTE FUNCTION didkpi.rollup_trigger('requests', 'closed');
+	CREATE OR REPLACE TRIGGER rollup_upd AFTER UPDATE ON didkpi.service_requests
+		REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+		EXECUTE FUNCTION didkpi.rollup_trigger('requests', 'closed');
+	CREATE OR REPLACE TRIGGER rollup_trunc AFTER TRUNCATE ON didkpi.service_requests
+		FOR EACH STATEMENT EXECUTE FUNCTION didkpi.rollup_trigger('requests', 'closed');
+	-- one ALTER TABLE: the event trigger of version 5 looks at the four
+	-- states when it ends, not halfway
+	EXECUTE 'ALTER TABLE didkpi.service_requests ' || (
+		SELECT string_agg(format('%s TRIGGER %I',
+		                         CASE was[k] WHEN 'A' THEN 'ENABLE ALWAYS' WHEN 'O' THEN 'ENABLE'
+		                                     WHEN 'R' THEN 'ENABLE REPLICA' ELSE 'DISABLE' END,
+		                         names[k]), ', ' ORDER BY k)
+		  FROM generate_series(1, 4) AS k);
+	DELETE FROM didkpi.rollup_closed;
+	EXECUTE didkpi.rollup_sql('closed',
+		'(SELECT 1 AS sign, x.* FROM didkpi.service_requests x)');
 END
 $$;
 
