@@ -1,9 +1,10 @@
 -- Data freshness (issue 10 item 16): up to when each log relation has
 -- data, and whether a period has any, so that an unattended run refuses a
 -- period with no data instead of writing a workbook of zeros. Cheap: max()
--- and EXISTS over the time indexes of 001_initial.sql
--- (auth_events_occurred_at, service_requests_submitted_at,
--- satisfaction_answered_at). Run in the command's snapshot.
+-- and EXISTS over the time indexes (auth_events_occurred_at of
+-- 001_initial.sql, service_requests_people of 012_cost_segments.sql,
+-- satisfaction_answered of 011_report_indexes.sql). Run in the command's
+-- snapshot.
 
 -- name: period
 -- The newest record of each log relation and whether P holds any record.

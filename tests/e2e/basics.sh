@@ -25,7 +25,7 @@ has "status says not running" "^not running" "$W/out"
 
 # With no database named at all, commands use the private cluster.
 run 0 "init on the private cluster (no -d)" "$BIN" init
-eq "schema version recorded" "11" "$(q didkpi -c 'SELECT max(version) FROM didkpi.schema_version')"
+eq "schema version recorded" "12" "$(q didkpi -c 'SELECT max(version) FROM didkpi.schema_version')"
 
 # init is idempotent and keeps data.
 newdb t_basics

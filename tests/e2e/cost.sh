@@ -195,4 +195,64 @@ eq "a PNG" "PNG" "$(head -c 4 "$W/cost.png" | tail -c 3)"
 run 0 "trend chart of the savings as SVG, in English" "$BIN" -d "$DB" chart trend --kpi digital_savings_thb --period FY2568 --lang en -o "$W/sav.svg"
 has "an SVG" "^<svg" "$W/sav.svg"
 
+# didkpi.completed_costs() finds each price once per stretch of days
+# between two cost rows' edges (schema version 12). Oracle: the lookup
+# per day, written here by the rules of version 7 (a service's own cost
+# before the channel's default, then the latest valid_from; the counter
+# cost the cheapest non-digital channel's). Compared on the demo with
+# costs left out for a year and for the counter, a service's own costs
+# starting and ending mid-month (one of a single day, one across a year's
+# edge), a cost valid to the last date there is, and kiosks made
+# non-digital; from the rollup and from the raw requests.
+q "$DB" <<'SQL'
+DELETE FROM didkpi.channel_costs WHERE channel = 'web' AND service_code IS NULL AND valid_from = '2024-10-01';
+DELETE FROM didkpi.channel_costs WHERE channel = 'counter' AND service_code IS NULL AND valid_from = '2023-10-01';
+DELETE FROM didkpi.channel_costs WHERE valid_from < '2023-10-01';
+INSERT INTO didkpi.channel_costs (channel, service_code, valid_from, valid_to, cost_thb) VALUES
+	('web', 'fund_loan', '2024-12-15', '2025-02-10', 11.11),
+	('mobile', 'skill_test', '2024-09-25', '2024-10-05', 7.5),
+	('mobile', 'fund_loan', '2025-01-15', '2025-01-15', 1),
+	('counter', NULL, '2027-10-01', '5874897-12-31', 300);
+UPDATE didkpi.channels SET is_digital = false WHERE channel = 'kiosk';
+SQL
+oracle="WITH g AS (SELECT * FROM didkpi.completed_counts(\$1, \$2, 'Asia/Bangkok', \$3))
+SELECT g.i, g.day, g.service_code, g.channel, g.n, ch.is_digital,
+       (SELECT k.cost_thb FROM didkpi.channel_costs k
+         WHERE k.channel = g.channel AND (k.service_code = g.service_code OR k.service_code IS NULL)
+           AND g.day BETWEEN k.valid_from AND k.valid_to
+         ORDER BY k.service_code IS NULL, k.valid_from DESC LIMIT 1),
+       CASE WHEN ch.is_digital THEN
+       (SELECT min((SELECT k.cost_thb FROM didkpi.channel_costs k
+                     WHERE k.channel = b.channel AND (k.service_code = g.service_code OR k.service_code IS NULL)
+                       AND g.day BETWEEN k.valid_from AND k.valid_to
+                     ORDER BY k.service_code IS NULL, k.valid_from DESC LIMIT 1))
+          FROM didkpi.channels b WHERE NOT b.is_digital) END
+  FROM g JOIN didkpi.channels ch ON ch.channel = g.channel"
+for r in true false; do
+	for pd in "{2024-01-01,2024-09-20,2025-01-15}|{2025-10-01,2024-10-12,2025-01-16}" \
+		  "{2023-04-01}|{2025-10-01}"; do
+		res=$(q "$DB" -F' ' <<SQL
+PREPARE o(date[], date[], boolean) AS $oracle;
+SELECT (SELECT count(*) FROM didkpi.completed_costs('${pd%|*}', '${pd#*|}', 'Asia/Bangkok', $r)),
+       (SELECT count(*) FROM didkpi.completed_costs('${pd%|*}', '${pd#*|}', 'Asia/Bangkok', $r)
+         WHERE unit_cost IS NULL OR (is_digital AND counter_cost IS NULL)),
+       (SELECT count(*) FROM didkpi.completed_costs('${pd%|*}', '${pd#*|}', 'Asia/Bangkok', $r)
+         WHERE unit_cost = 11.11 OR unit_cost = 7.5 OR unit_cost = 1);
+CREATE TEMP TABLE o AS EXECUTE o('${pd%|*}', '${pd#*|}', $r);
+SELECT count(*) FROM ((SELECT * FROM o EXCEPT ALL
+		       SELECT * FROM didkpi.completed_costs('${pd%|*}', '${pd#*|}', 'Asia/Bangkok', $r))
+		      UNION ALL
+		      (SELECT * FROM didkpi.completed_costs('${pd%|*}', '${pd#*|}', 'Asia/Bangkok', $r)
+		       EXCEPT ALL SELECT * FROM o)) x;
+SQL
+)
+		set -- $res
+		if [ "${1:-0}" -gt 1000 ] && [ "${2:-0}" -gt 0 ] && [ "${3:-0}" -gt 0 ] && [ "${4:-x}" = 0 ]; then
+			ok "costs by stretch = costs by day (rollup $r, ${pd%|*}): $1 rows, $2 without a cost, $3 at a service's own"
+		else
+			not_ok "costs by stretch = costs by day (rollup $r, ${pd%|*})" "rows, without a cost, own, differences: $res"
+		fi
+	done
+done
+
 finish
