@@ -2,7 +2,7 @@
 -- data, and whether a period has any, so that an unattended run refuses a
 -- period with no data instead of writing a workbook of zeros. Cheap: max()
 -- and EXISTS over the time indexes (auth_events_occurred_at of
--- 001_initial.sql, service_requests_people of 012_cost_segments.sql,
+-- 001_initial.sql, service_requests_people of 012_lookups.sql,
 -- satisfaction_answered of 011_report_indexes.sql). Run in the command's
 -- snapshot.
 

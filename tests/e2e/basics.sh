@@ -54,6 +54,14 @@ q "$DBNAME" -c "DROP FUNCTION didkpi.periods; DELETE FROM didkpi.schema_version 
 run 69 "kpi on an older schema" "$BIN" -d "$DB" kpi --period 2025-03
 has "names both versions" "schema is version 1; this didkpi needs version [0-9]+" "$W/err"
 run 0 "init upgrades it" "$BIN" -d "$DB" init
+# (versions 2 to 12 applied again over their own objects: version 12 once
+# rebuilt the first identifications' key, with the instant carried)
+eq "the first identifications' key carries the instant, once" "user_key occurred_at 1" \
+	"$(q "$DBNAME" -c "SELECT string_agg(a.attname, ' ' ORDER BY k.n) || ' ' || i.indnkeyatts
+	                     FROM pg_index i CROSS JOIN unnest(i.indkey) WITH ORDINALITY k(att, n)
+	                     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.att
+	                    WHERE i.indexrelid = 'didkpi.first_identification_pkey'::regclass
+	                    GROUP BY i.indnkeyatts")"
 run 0 "kpi after the upgrade" "$BIN" -d "$DB" kpi --period 2025-03 --allow-empty
 
 # The private cluster listens on no TCP port, and its commits are durable
