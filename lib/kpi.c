@@ -1,4 +1,5 @@
 /* The KPIs of SPEC section 4, computed in PostgreSQL (sql/kpi.sql). */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,9 @@ struct part {
 	double div;
 	unsigned rollups;  /* multi: rollups it reads when all are current,
 			      its fifth parameter then true (else the raw logs) */
+	int cfam, cfield;  /* arr: the additive field (of family cfam, 'all'
+			      breakdown) that counts about as many values as
+			      it reads, or cfield -1 (run_fine, halves) */
 };
 
 #define FINE_COLS 5   /* i, service_code, owner_unit, channel, method */
@@ -107,7 +111,8 @@ static const struct {
 	[FAM_TIME] = { 0, {
 		{ .key = "rollup.sql#service_time", .fine = 1, .arr = 1, .ncols = 1,
 		  .all = "rollup.sql#service_time_all",
-		  .n = TM_N, .p50 = TM_MEDIAN, .p90 = TM_P90, .div = 3600000000.0 } } },
+		  .n = TM_N, .p50 = TM_MEDIAN, .p90 = TM_P90, .div = 3600000000.0,
+		  .cfam = FAM_REQUESTS, .cfield = RQ_COMPLETED } } },
 	[FAM_SATISFACTION] = { RU(RU_SATISFACTION), {
 		{ .key = "rollup.sql#satisfaction", .fine = 1, .ncols = 3,
 		  .map = { SA_N, SA_SUM, SA_SATISFIED } } } },
@@ -116,7 +121,8 @@ static const struct {
 		  .map = { AU_N, AU_OK, ID_N, ID_OK, LAT_N } },
 		{ .key = "rollup.sql#auth_latency", .fine = 1, .arr = 1, .ncols = 1,
 		  .all = "rollup.sql#auth_latency_all",
-		  .n = -1, .p50 = LAT_MEDIAN, .p90 = -1, .div = 1 } } },
+		  .n = -1, .p50 = LAT_MEDIAN, .p90 = -1, .div = 1,
+		  .cfam = FAM_AUTH, .cfield = LAT_N } } },
 	[FAM_ENROLMENTS] = { RU(RU_AUTH), {
 		{ .key = "rollup.sql#enrolments", .fine = 1, .ncols = 1, .map = { 0 } } } },
 	[FAM_COVERAGE] = { 0, { { NULL } } },
@@ -293,6 +299,8 @@ struct atoms {
 	size_t n;
 	struct period *span; /* the atoms' starts and ends */
 	char *dates[2];      /* the same, as date[] literals */
+	char *halves[2][2];  /* the atoms clipped to each half of their days
+				(atoms_halve), as date[] literals */
 	size_t *first, *end; /* per period */
 	size_t *off, *per;   /* per atom */
 };
@@ -302,11 +310,65 @@ static void atoms_free(struct atoms *at)
 	free(at->span);
 	free(at->dates[0]);
 	free(at->dates[1]);
+	for (int h = 0; h < 2; h++) {
+		free(at->halves[h][0]);
+		free(at->halves[h][1]);
+	}
 	free(at->first);
 	free(at->end);
 	free(at->off);
 	free(at->per);
 	memset(at, 0, sizeof(*at));
+}
+
+/*
+ * The atoms cut at the middle of the days they cover: half 0 holds each
+ * atom clipped to the days before the middle day, half 1 to the days from
+ * it, an atom wholly on one side being empty ([start, start)) on the
+ * other. The same atom keeps its position in both, so that a query run on
+ * the two halves at once (sql/rollup.sql, "Halves") names atoms as the
+ * whole would. Whether a query reads the halves or the whole is decided
+ * by how many values it reads (run_fine). Returns 0, or -1 out of memory.
+ */
+static int atoms_halve(struct atoms *at)
+{
+	struct period *h = malloc((at->n ? at->n : 1) * sizeof(*h));
+	long total = 0, acc = 0, mid = 0;
+	size_t a;
+
+	if (!h)
+		return -1;
+	for (a = 0; a < at->n; a++)
+		total += date_to_days(at->span[a].end) - date_to_days(at->span[a].start);
+	mid = at->n ? date_to_days(at->span[at->n - 1].end) : 0;
+	for (a = 0; a < at->n && total > 1; a++) {
+		long s = date_to_days(at->span[a].start), e = date_to_days(at->span[a].end);
+
+		if (acc + (e - s) >= total / 2) {
+			mid = s + (total / 2 - acc);
+			break;
+		}
+		acc += e - s;
+	}
+	for (int half = 0; half < 2; half++) {
+		for (a = 0; a < at->n; a++) {
+			long s = date_to_days(at->span[a].start), e = date_to_days(at->span[a].end);
+			long lo = half ? (s > mid ? s : mid) : s, hi = half ? e : (e < mid ? e : mid);
+
+			if (hi < lo)
+				lo = hi = half ? e : s;
+			h[a] = at->span[a];
+			h[a].start = date_from_days(lo);
+			h[a].end = date_from_days(hi);
+		}
+		if (!(at->halves[half][0] = date_array(h, at->n, 0)) ||
+		    !(at->halves[half][1] = date_array(h, at->n, 1))) {
+			free(h);
+			return -1;
+		}
+	}
+	free(h);
+	return 0;
 }
 
 static int atoms_build(const struct period *ps, size_t np, struct atoms *at)
@@ -322,7 +384,7 @@ static int atoms_build(const struct period *ps, size_t np, struct atoms *at)
 	at->off = calloc(at->n + 1, sizeof(size_t));
 	fill = malloc((at->n + 1) * sizeof(size_t));
 	if (!at->off || !fill || !(at->dates[0] = date_array(at->span, at->n, 0)) ||
-	    !(at->dates[1] = date_array(at->span, at->n, 1)))
+	    !(at->dates[1] = date_array(at->span, at->n, 1)) || atoms_halve(at))
 		goto oom;
 	for (p = 0; p < np; p++)
 		for (a = at->first[p]; a < at->end[p]; a++)
@@ -500,22 +562,66 @@ static long parse_array(const char *t, double div, double *v)
 	}
 }
 
+/*
+ * Raw values read at once in two halves of the atoms' days from this many
+ * on (an estimate: the sum over the periods of the part's count field,
+ * which counts a value twice where periods overlap). Two parallel workers
+ * paid for starting on a fiscal year's 3 million latencies at 10 M events
+ * (FY by month and every breakdown 5.65 -> 5.11 s) and the workbook's 13
+ * months there (7.29 -> 6.90 s), and cost more than they saved on a month
+ * of 274 000 (0.79 -> 0.87 s) and on the 13 months of 330 000 at 1 M
+ * (0.10 -> 0.16 s): a new connection's workers start cold on the bench
+ * machine. bench/README.md has the runs.
+ */
+#define HALVES_MIN_VALUES 1000000.0
+
+/* HALVES_MIN_VALUES, or DIDKPI_HALVES when it is a number >= 0 (didkpi(1),
+ * ENVIRONMENT: a site with more cores may want workers sooner; the tests
+ * set 0 to read every array in halves). */
+static double halves_min(void)
+{
+	static double min = -1;   /* not read yet */
+	const char *v;
+	char *end;
+
+	if (min >= 0)
+		return min;
+	min = HALVES_MIN_VALUES;
+	if (!(v = getenv("DIDKPI_HALVES")) || !*v)
+		return min;
+	errno = 0;
+	min = strtod(v, &end);
+	if (errno || end == v || *end || !(min >= 0)) {
+		log_warning("DIDKPI_HALVES='%s' is not a number of values; using %.0f", v,
+			    HALVES_MIN_VALUES);
+		min = HALVES_MIN_VALUES;
+	}
+	return min;
+}
+
 /* Runs fine part pt of family f once, for every breakdown of mask: the
  * rows' columns are added up into each breakdown's cells, or the arrays'
- * values gathered per cell and their percentiles taken. */
+ * values gathered per cell and their percentiles taken; the arrays in two
+ * halves (sql/rollup.sql) when nvalues reaches halves_min(). */
 static int run_fine(struct db *db, const struct kpi_request *req, const struct atoms *at,
 		    const struct part *pt, enum family f, unsigned mask,
-		    const struct grid *const *grids, struct agg *aggs)
+		    const struct grid *const *grids, struct agg *aggs, double nvalues)
 {
 	int nf = families[f].nfields, st, r, c, nr;
-	const char *params[3] = { at->dates[0], at->dates[1], req->tz };
+	int halve = pt->arr && nvalues >= halves_min();
+	/* arrays: $1, $2 the first half (or the whole), $4, $5 the second
+	 * (or none) */
+	const char *params[5] = { halve ? at->halves[0][0] : at->dates[0],
+				  halve ? at->halves[0][1] : at->dates[1], req->tz,
+				  halve ? at->halves[1][0] : "{}",
+				  halve ? at->halves[1][1] : "{}" };
 	const char *key = pt->all && mask == 1u << BD_ALL ? pt->all : pt->key;
 	double *vals = NULL, *buf = NULL;
 	size_t *off = NULL, *cnt = NULL, nvals = 0, nplaced = 0, maxcells = 0, i, a, q;
 	PGresult *res;
 	long pi, m;
 
-	if ((st = db_query(db, key, 3, params, &res)))
+	if ((st = db_query(db, key, pt->arr ? 5 : 3, params, &res)))
 		return st;
 	nr = PQntuples(res);
 	if (PQnfields(res) != FINE_COLS + pt->ncols) {
@@ -868,15 +974,32 @@ static int run_multi(struct db *db, const struct kpi_request *req, const char *c
 	return DK_OK;
 }
 
-/* Computes family f for every breakdown of mask: by its fast path
- * (fast_source) when fast, running only the parts whose fields a wanted KPI
- * reads; else from the raw logs (sql/kpi.sql), once per breakdown. usable:
- * the rollups that are current. */
+/* The number of values an arr part reads, about: its count field summed
+ * over the periods, where the family computing it has run; else 0. */
+static double part_values(const struct kpi_request *req, const struct part *pt,
+			  struct agg (*fams)[BD_COUNT])
+{
+	const struct agg *a = &fams[pt->cfam][BD_ALL];
+	double n = 0, v;
+
+	if (!pt->arr || pt->cfield < 0 || !a->v)
+		return 0;
+	for (size_t p = 0; p < req->nperiods; p++)
+		if (!isnan(v = a->v[p * families[pt->cfam].nfields + pt->cfield]))
+			n += v;
+	return n;
+}
+
+/* Computes family f for every breakdown of mask into fams[f]: by its fast
+ * path (fast_source) when fast, running only the parts whose fields a
+ * wanted KPI reads; else from the raw logs (sql/kpi.sql), once per
+ * breakdown. usable: the rollups that are current. */
 static int run_family(struct db *db, const struct kpi_request *req, const char *const *dates,
 		      const struct atoms *at, enum family f, unsigned mask,
-		      const struct grid *const *grids, struct agg *aggs, int fast,
+		      const struct grid *const *grids, struct agg (*fams)[BD_COUNT], int fast,
 		      unsigned usable)
 {
+	struct agg *aggs = fams[f];
 	static const int identity[FIELDS_MAX] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
 	int nf = families[f].nfields, st, n, b;
 	unsigned need = 0;
@@ -905,9 +1028,14 @@ static int run_family(struct db *db, const struct kpi_request *req, const char *
 
 		if (!(part_fields(pt) & need))
 			continue;
-		if (pt->fine || pt->users) {
-			if ((st = (pt->fine ? run_fine : run_users)(db, req, at, pt, f, mask, grids,
-								     aggs)))
+		if (pt->fine) {
+			if ((st = run_fine(db, req, at, pt, f, mask, grids, aggs,
+					   part_values(req, pt, fams))))
+				return st;
+			continue;
+		}
+		if (pt->users) {
+			if ((st = run_users(db, req, at, pt, f, mask, grids, aggs)))
 				return st;
 			continue;
 		}
@@ -1221,7 +1349,7 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 		for (b = 0; b < BD_COUNT; b++)
 			grids[b] = fam_grid(s, f, b);
 		if ((st = run_family(db, req, (const char *const *)dates, &atoms, f, fam_bds[f],
-				     grids, aggs[f], fast, usable)))
+				     grids, aggs, fast, usable)))
 			goto out;
 	}
 

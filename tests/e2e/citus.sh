@@ -178,6 +178,14 @@ same() { # same WHAT OUTFILE ARGS...: "{dir}" in ARGS is the side's directory
 B=service,unit,channel,method
 same "kpi a month, every breakdown" - kpi -p 2025-03 --by $B --min-cell 0 --format csv
 same "kpi FY2568 by month, every breakdown" - kpi -p FY2568 -i month --by $B --format csv
+# the raw values in two halves at once (lib/kpi.c; from a million values,
+# here always): the same bytes as above, on both
+cp "$W/one/stdout" "$W/fy_whole.csv"
+DIDKPI_HALVES=0 same "kpi FY2568 by month, every breakdown, values in halves" - kpi -p FY2568 \
+	-i month --by $B --format csv
+if cmp -s "$W/fy_whole.csv" "$W/cit/stdout"; then ok "in halves = whole"; else
+	not_ok "in halves = whole" "$(diff "$W/fy_whole.csv" "$W/cit/stdout" | head -5)"; fi
+DIDKPI_HALVES=0 same "kpi FY2568 totals only, in halves" - kpi -p FY2568 -i month --format csv
 same "kpi a fiscal quarter by ISO week" - kpi -p FY2568-Q2 -i week --by $B --format csv
 same "kpi a calendar year by quarter, json" - kpi -p 2025 -i quarter --by $B --format json
 same "kpi an ISO week by day" - kpi -p 2025-W10 -i day --by $B --format csv

@@ -94,6 +94,18 @@ for p in 2025-03 FY2568-Q2 FY2568 2024 2024-11-15..2025-02-10; do
 	same "demo $p by $BD, default suppression" --period "$p" --by $BD
 done
 same "demo FY2568 -i month by $BD" --period FY2568 -i month --by $BD --min-cell 0
+# Raw values read in two halves of the atoms' days at once (lib/kpi.c,
+# DIDKPI_HALVES: from a million values; 0 here, so every array is read in
+# halves): the same bytes, for atoms cut at the middle day, atoms wholly on
+# either side, a single day (nothing to cut) and a range across months.
+for p in "FY2568 -i month" "2025-03 -i day" 2025-03-05..=2025-03-05 2024-11-15..2025-02-10 "FY2568-Q2"; do
+	# shellcheck disable=SC2086 # $p holds the period and its options
+	DIDKPI_HALVES=0 same "demo $p in halves by $BD" --period $p --by $BD --min-cell 0
+done
+DIDKPI_HALVES=0 same "demo FY2568 in halves, totals only" --period FY2568 -i month --min-cell 0
+run 0 "DIDKPI_HALVES not a number: a warning" env DIDKPI_HALVES=many "$BIN" -d "$DB" kpi \
+	--period 2025-03 --format csv
+has "the warning names the variable" "DIDKPI_HALVES='many' is not a number" "$W/err"
 same "demo FY2568 -i quarter by $BD, suppressed" --period FY2568 -i quarter --by $BD
 # ---- periods with a gap between: a workbook without a trend computes the
 # previous month and the month a year before together (lib/kpi.c reads
@@ -197,6 +209,8 @@ for p in 2025-03 FY2568; do
 	same "random data $p by $BD --min-cell 0" --period "$p" --by $BD --min-cell 0
 done
 same "random data FY2568 -i month by $BD" --period FY2568 -i month --by $BD
+DIDKPI_HALVES=0 same "random data FY2568 -i month by $BD, in halves" --period FY2568 -i month \
+	--by $BD --min-cell 0
 
 # ---- session_replication_role = replica does not skip the triggers ----
 q "$DBNAME" -c "SET session_replication_role = replica;
