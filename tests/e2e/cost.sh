@@ -159,6 +159,18 @@ line "savings against the cheapest non-digital channel" "$P,digital_savings_thb,
 line "the phone channel is in the grid" "$P,cost_per_transaction,channel,phone,,0,0,,FALSE"
 [ $have_ref = 1 ] && reference --period 2025-03 --by service,unit,channel --min-cell 0
 
+# Only the savings have a gap (every request priced, no non-digital cost in
+# force to compare with): the warning is still given (lib/kpi.c asks for
+# it when a period's cost or savings came out empty).
+q "$DBNAME" -c "UPDATE didkpi.channels SET is_digital = true WHERE channel = 'counter'" \
+	-c "DELETE FROM didkpi.channel_costs WHERE channel = 'phone'" >/dev/null
+run 0 "kpi with no non-digital cost in force" K --period 2025-03 $C --by channel --min-cell 0 --format csv
+has "the warning names the uncompared digital channel" "no non-digital \(counter\) cost to compare digital channel 'mobile' with on 1 day\(s\)" "$W/err"
+lacks "no request lacks its own cost" "has no cost in channel_costs" "$W/err"
+eq "the cost per transaction is computed" "1" "$(awk -F, '$4 == "cost_per_transaction" && $5 == "all" && $7 != "" { n++ } END { print n + 0 }' "$W/out")"
+line "the savings are not" "$P,digital_savings_thb,all,,,,6,,FALSE"
+q "$DBNAME" -c "UPDATE didkpi.channels SET is_digital = false WHERE channel = 'counter'" >/dev/null
+
 # The demo department has illustrative costs for every channel and year:
 # no warning, plausible values, and the reference agrees.
 newdb t_cost_demo
