@@ -306,6 +306,11 @@ pg=$(psqlv -d postgres -c "SHOW server_version")
 echo
 echo "didkpi bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $("$bin" version 2>/dev/null | head -n 1)"
 echo "machine: $cpu, $(nproc) cores, $ram RAM, load average $(cut -d' ' -f1-3 /proc/loadavg); PostgreSQL $pg"
+# What a page of memory touched for the first time costs here (every new
+# backend, parallel worker, sort and array pays it): bench/faults.c.
+if cc -O2 -o "$tmp/faults" bench/faults.c 2>/dev/null && f=$("$tmp/faults"); then
+	echo "memory: first touch of a 4 KiB page ${f% *} us; warm writes ${f#* } GB/s"
+fi
 echo "datasets (demo --until $until):"
 echo "  $(sizes "$small")"
 echo "  $(sizes "$big")"

@@ -43,7 +43,11 @@ SELECT p.i, r.service_code, s.owner_unit, r.channel, r.method,
 -- The per-user part of kpi.sql#requests, from the raw requests: every
 -- request that has a user in the contiguous periods $1, $2 (sorted, each
 -- ending where the next starts), as (i, service_code, owner_unit, channel,
--- method, is_digital, user_key, first_us), sorted by user. lib/kpi.c
+-- method, is_digital, user_key, first_us), sorted by user; owner_unit is
+-- NULL and lib/kpi.c looks it up, as for the fine sections (the join with
+-- services stays: a request of an unknown service counts nowhere). A
+-- fiscal year's 574 000 rows at 10 M events sorted in 25-28 MB per
+-- process instead of 37-45 MB: 1.40-1.48 s -> 1.29-1.36 s. lib/kpi.c
 -- passes runs of the atoms of the periods asked for and counts each user
 -- once per cell of every period and breakdown in one pass over the rows:
 -- active users, enrolled users (first successful identification,
@@ -64,7 +68,7 @@ WITH b AS (
 	SELECT array_agg(ts ORDER BY i) AS starts
 	  FROM didkpi.periods($1::date[], $2::date[], $3::text)
 )
-SELECT width_bucket(r.submitted_at, b.starts) AS i, r.service_code, s.owner_unit, r.channel,
+SELECT width_bucket(r.submitted_at, b.starts) AS i, r.service_code, NULL::text, r.channel,
        r.auth_method, c.is_digital, r.user_key COLLATE "C" AS user_key,
        (extract(epoch FROM f.occurred_at) * 1000000)::int8 AS first_us
   FROM b CROSS JOIN didkpi.service_requests r
