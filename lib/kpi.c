@@ -75,7 +75,7 @@ struct part {
 			      its fifth parameter then true (else the raw logs) */
 	int cfam, cfield;  /* arr: the additive field (of family cfam, 'all'
 			      breakdown) that counts about as many values as
-			      it reads, or cfield -1 (run_fine, halves) */
+			      it reads (part_values, halves) */
 };
 
 #define FINE_COLS 5   /* i, service_code, owner_unit, channel, method */
@@ -982,7 +982,7 @@ static double part_values(const struct kpi_request *req, const struct part *pt,
 	const struct agg *a = &fams[pt->cfam][BD_ALL];
 	double n = 0, v;
 
-	if (!pt->arr || pt->cfield < 0 || !a->v)
+	if (!pt->arr || !a->v)
 		return 0;
 	for (size_t p = 0; p < req->nperiods; p++)
 		if (!isnan(v = a->v[p * families[pt->cfam].nfields + pt->cfield]))
@@ -1223,10 +1223,6 @@ static int wanted(const struct kpi_request *req, int k)
 	return req->kpis == 0 || (req->kpis & (1u << k));
 }
 
-/* Warns of completed requests the cost KPIs cannot price
- * (kpi.sql#cost_missing): their cells are left empty, never counted free.
- * Counted as the cost KPIs are: from the completions' rollup when the
- * requests' rollups are current (usable). */
 /*
  * Whether some period's cost or savings is empty though it has completed
  * requests (the 'all' cells of the cost family): exactly when some
@@ -1249,6 +1245,10 @@ static int cost_gap(const struct kpi_request *req, const struct agg *all)
 	return 0;
 }
 
+/* Warns of completed requests the cost KPIs cannot price
+ * (kpi.sql#cost_missing): their cells are left empty, never counted free.
+ * Counted as the cost KPIs are: from the completions' rollup when the
+ * requests' rollups are current (usable). */
 static int warn_cost_missing(struct db *db, const struct kpi_request *req,
 			     const char *const *dates, unsigned usable)
 {
