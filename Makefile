@@ -26,9 +26,9 @@ CFLAGS ?= -O2 -g
 PKGS = libpq cairo pangocairo fontconfig xlsxwriter libcrypto libpng
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wno-format-nonliteral -Wvla
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -Ilib -I$(B) -MMD -MP \
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -pthread $(WARN) -Ilib -I$(B) -MMD -MP \
              $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CFLAGS) $(XCFLAGS)
-LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcsv -lm
+LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcsv -lm -pthread
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # B is the build directory: build/ normally, build/asan for the sanitizer build.

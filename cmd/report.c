@@ -49,6 +49,9 @@ static const char usage[] =
 	"                          0 turns suppression off)\n"
 	"      --window=N          months before and after adoption compared (default 6)\n"
 	"      --tz=ZONE           time zone of the periods (default Asia/Bangkok)\n"
+	"  -j, --jobs=N            connections to compute on: 2 (default) runs the\n"
+	"                          comparison and the trend at once in one snapshot,\n"
+	"                          1 runs everything on one\n"
 	"      --print-path        print the written workbook's path on standard output\n"
 	"      --allow-empty       write the workbook of a period with no data at all\n"
 	"                          (default: refuse it with status 65)\n"
@@ -83,6 +86,7 @@ struct opts {
 	const char *tz;
 	long min_cell;
 	int window;
+	int jobs;
 	int thai;
 	int print_path;
 	unsigned fresh;            /* FRESH_ALLOW_EMPTY, FRESH_REQUIRE_COMPLETE */
@@ -143,6 +147,7 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 		{ "min-cell", required_argument, NULL, OPT_MIN_CELL },
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ "tz", required_argument, NULL, OPT_TZ },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "print-path", no_argument, NULL, OPT_PRINT_PATH },
 		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ "require-complete", no_argument, NULL, OPT_COMPLETE },
@@ -154,7 +159,7 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 	int ch;
 
 	*done = 0;
-	while ((ch = getopt_long(argc, argv, "f:t:p:o:d:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:t:p:o:j:d:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			o->format = -1;
@@ -186,6 +191,11 @@ static int parse_opts(int argc, char **argv, struct cmd_ctx *ctx, struct opts *o
 						       "to %d, not '%s'", COMPARE_MAX_MONTHS, optarg);
 			break;
 		case OPT_TZ: o->tz = optarg; break;
+		case 'j':
+			if (strcmp(optarg, "1") && strcmp(optarg, "2"))
+				return cmd_usage_error(ctx, "--jobs must be 1 or 2, not '%s'", optarg);
+			o->jobs = optarg[0] - '0';
+			break;
 		case OPT_PRINT_PATH: o->print_path = 1; break;
 		case OPT_ALLOW_EMPTY: o->fresh |= FRESH_ALLOW_EMPTY; break;
 		case OPT_COMPLETE: o->fresh |= FRESH_REQUIRE_COMPLETE; break;
@@ -289,7 +299,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	struct opts o = {
 		.format = -1, .template_arg = "monthly", .period_text = "last-month",
 		.output = NULL, .tz = "Asia/Bangkok",
-		.min_cell = 5, .window = 6, .thai = 1,
+		.min_cell = 5, .window = 6, .jobs = 2, .thai = 1,
 	};
 	struct template *tpl = NULL;
 	struct report_data *data = NULL;
@@ -387,6 +397,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	rq.tz = o.tz;
 	rq.min_cell = o.min_cell;
 	rq.window_months = o.window;
+	rq.jobs = o.jobs;
 	rq.trend_months = 12;
 	/* the brief needs the trend, the comparison and the breakdowns of the
 	 * monthly template whatever the template holds */

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +23,11 @@
 struct db {
 	PGconn *conn;
 	PGcancel *cancel; /* registered with interrupt: a signal cancels the query */
+	int cancel_slot;  /* interrupt_add_cancel()'s, -1: none */
 	int timeout;      /* seconds an answer may take, 0: no limit */
 	int dead;         /* the server stopped answering: do not wait again */
 	int checks_client; /* the server stops our query if we go away */
+	atomic_int abandoned; /* db_abandon(): fail at once, say nothing */
 };
 
 /* Libpq's messages end in a newline; ours must not. */
@@ -149,6 +152,8 @@ static int db_lost(struct db *db, const char *label)
 {
 	char what[160];
 
+	if (atomic_load(&db->abandoned))
+		return DK_UNAVAILABLE;
 	snprintf(what, sizeof(what), "query '%s'", label);
 	if (errno == ETIMEDOUT) {
 		db->dead = 1;
@@ -239,7 +244,7 @@ static int db_exec(struct db *db, const char *label, const char *sql, int nparam
 	int sent;
 
 	*out = NULL;
-	if (db->dead) {
+	if (db->dead || atomic_load(&db->abandoned)) {
 		errno = 0;
 		return db_lost(db, label);
 	}
@@ -258,11 +263,11 @@ static int db_exec(struct db *db, const char *label, const char *sql, int nparam
  * malloc'd message) and *retry set when trying again may help: the server
  * did not answer within ct seconds, refused the connection, or is
  * starting or stopping (an answer that rejects us is final). */
-static PGconn *db_try(const char *const *keys, const char *const *vals, int ct,
-		      char **why, int *retry)
+static PGconn *db_try(const char *const *keys, const char *const *vals, int expand,
+		      int ct, char **why, int *retry)
 {
 	double t0 = now_seconds();
-	PGconn *conn = PQconnectdbParams(keys, vals, 1);
+	PGconn *conn = PQconnectdbParams(keys, vals, expand);
 	const char *msg;
 	size_t n;
 	PGPing ping;
@@ -275,10 +280,10 @@ static PGconn *db_try(const char *const *keys, const char *const *vals, int ct,
 	 * connections now: the answer was not final, so one more attempt at
 	 * once (an answer that rejects us fails it again, and is final). */
 	if (conn && (ct <= 0 || now_seconds() - t0 < ct - 0.5) &&
-	    PQpingParams(keys, vals, 1) == PQPING_OK) {
+	    PQpingParams(keys, vals, expand) == PQPING_OK) {
 		PQfinish(conn);
 		t0 = now_seconds();
-		conn = PQconnectdbParams(keys, vals, 1);
+		conn = PQconnectdbParams(keys, vals, expand);
 		if (conn && PQstatus(conn) == CONNECTION_OK)
 			return conn;
 	}
@@ -295,7 +300,7 @@ static PGconn *db_try(const char *const *keys, const char *const *vals, int ct,
 		if (asprintf(why, "the server did not answer within %d s", ct) < 0)
 			*why = NULL;
 	} else {
-		ping = PQpingParams(keys, vals, 1);
+		ping = PQpingParams(keys, vals, expand);
 		*retry = ping == PQPING_NO_RESPONSE || ping == PQPING_REJECT;
 		if (asprintf(why, "%.*s", (int)n, msg) < 0)
 			*why = NULL;
@@ -322,6 +327,39 @@ static int db_setup(struct db *db)
 	return DK_OK;
 }
 
+/* Wrap a new connection: our notices, waits we bound, the session's
+ * settings and a cancel handle for signals. Takes conn in any case. */
+static int db_adopt(PGconn *conn, int timeout, struct db **out)
+{
+	struct db *db;
+	int st;
+
+	*out = NULL;
+	if (!(db = calloc(1, sizeof(*db)))) {
+		log_error("cannot connect: out of memory");
+		PQfinish(conn);
+		return DK_UNAVAILABLE;
+	}
+	db->conn = conn;
+	db->timeout = timeout;
+	db->cancel_slot = -1;
+	PQsetNoticeProcessor(db->conn, db_notice, NULL);
+	/* Every wait for the server is ours to bound (poll with a deadline). */
+	if (PQsetnonblocking(db->conn, 1)) {
+		log_pq_message("cannot connect to the database", PQerrorMessage(db->conn));
+		db_close(db);
+		return DK_UNAVAILABLE;
+	}
+	if ((st = db_setup(db))) {
+		db_close(db);
+		return st;
+	}
+	if ((db->cancel = PQgetCancel(db->conn)))
+		db->cancel_slot = interrupt_add_cancel(db->cancel);
+	*out = db;
+	return DK_OK;
+}
+
 int db_connect(const char *conninfo, struct db **out)
 {
 	return db_connect_opts(conninfo, NULL, out);
@@ -332,7 +370,6 @@ int db_connect_opts(const char *conninfo, const struct db_options *opts, struct 
 	static const struct db_options defaults = { DB_TIMEOUT_DEFAULT, 0 };
 	const char *keys[7], *vals[7];
 	char *dir = NULL, *sock = NULL, *ctval = NULL, *why = NULL, ctbuf[16];
-	struct db *db = NULL;
 	PGconn *conn = NULL;
 	int n = 0, st = DK_UNAVAILABLE, attempt, retry, wait, ct;
 
@@ -393,7 +430,7 @@ int db_connect_opts(const char *conninfo, const struct db_options *opts, struct 
 			if (asprintf(&why, "no database configured and the private cluster "
 				     "in %s is not running", dir) < 0)
 				why = NULL;
-		} else if ((conn = db_try(keys, vals, ct, &why, &retry)) != NULL) {
+		} else if ((conn = db_try(keys, vals, 1, ct, &why, &retry)) != NULL) {
 			break;
 		}
 		if (!retry || attempt >= opts->retries)
@@ -414,28 +451,8 @@ int db_connect_opts(const char *conninfo, const struct db_options *opts, struct 
 			log_hint("--retry N tries again, for a server that is restarting");
 		goto out;
 	}
-	if (!(db = calloc(1, sizeof(*db)))) {
-		log_error("cannot connect: out of memory");
-		PQfinish(conn);
-		goto out;
-	}
-	db->conn = conn;
-	db->timeout = opts->timeout;
-	PQsetNoticeProcessor(db->conn, db_notice, NULL);
-	/* Every wait for the server is ours to bound (poll with a deadline). */
-	if (PQsetnonblocking(db->conn, 1)) {
-		log_pq_message("cannot connect to the database", PQerrorMessage(db->conn));
-		goto out;
-	}
-	if ((st = db_setup(db)))
-		goto out;
-	if ((db->cancel = PQgetCancel(db->conn)))
-		interrupt_set_cancel(db->cancel);
-	*out = db;
-	db = NULL;
-	st = DK_OK;
+	st = db_adopt(conn, opts->timeout, out);
 out:
-	db_close(db);
 	free(why);
 	free(ctval);
 	free(sock);
@@ -451,7 +468,7 @@ void db_close(struct db *db)
 	if (!db)
 		return;
 	if (db->cancel) {
-		interrupt_set_cancel(NULL);
+		interrupt_remove_cancel(db->cancel_slot);
 		PQfreeCancel(db->cancel);
 	}
 	/* A query still running: a server that checks for its client stops it
@@ -478,6 +495,10 @@ static int db_fail(struct db *db, const char *label, PGresult *res)
 	char what[160];
 	int st = DK_SOFTWARE;
 
+	if (atomic_load(&db->abandoned)) {
+		PQclear(res);
+		return DK_UNAVAILABLE;
+	}
 	if (PQstatus(db->conn) != CONNECTION_OK ||
 	    (state && (!strncmp(state, "08", 2) || !strncmp(state, "57", 2))))
 		st = DK_UNAVAILABLE;
@@ -563,7 +584,7 @@ int db_query_each(struct db *db, const char *label, const char *sql,
 
 	if (nrows)
 		*nrows = 0;
-	if (db->dead) {
+	if (db->dead || atomic_load(&db->abandoned)) {
 		errno = 0;
 		return db_lost(db, label);
 	}
@@ -649,6 +670,150 @@ static int db_simple(struct db *db, const char *sql)
 int db_begin_snapshot(struct db *db)
 {
 	return db_simple(db, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+}
+
+/* What db_like_connect() needs: copies, so that another thread may use
+ * them while db runs queries. */
+struct db_like {
+	char **keys, **vals;
+	int ct, timeout;
+};
+
+void db_like_free(struct db_like *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; l->keys && l->keys[i]; i++) {
+		free(l->keys[i]);
+		free(l->vals[i]);
+	}
+	free(l->keys);
+	free(l->vals);
+	free(l);
+}
+
+struct db_like *db_like(struct db *db)
+{
+	PQconninfoOption *opt = PQconninfo(db->conn), *o;
+	struct db_like *l = calloc(1, sizeof(*l));
+	char ctbuf[16];
+	size_t n = 0, k = 0;
+	int have_ct = 0;
+
+	for (o = opt; o && o->keyword; o++)
+		n++;
+	if (!opt || !l || !(l->keys = calloc(n + 2, sizeof(*l->keys))) ||
+	    !(l->vals = calloc(n + 2, sizeof(*l->vals))))
+		goto fail;
+	l->ct = DB_CONNECT_TIMEOUT;
+	l->timeout = db->timeout;
+	/* the first connection's options as libpq resolved them (password
+	 * from the environment or ~/.pgpass included), so the second reaches
+	 * the same server, database and user */
+	for (o = opt; o->keyword; o++) {
+		const char *v = o->val;
+
+		/* the very server db reached, not the next of a list of hosts */
+		if (!strcmp(o->keyword, "host"))
+			v = PQhost(db->conn);
+		else if (!strcmp(o->keyword, "port"))
+			v = PQport(db->conn);
+		else if (!strcmp(o->keyword, "hostaddr") && v && *v)
+			v = PQhostaddr(db->conn);
+		if (!v || !*v)
+			continue;
+		if (!strcmp(o->keyword, "connect_timeout")) {
+			have_ct = 1;
+			l->ct = (int)strtol(v, NULL, 10);
+		}
+		if (!(l->keys[k] = strdup(o->keyword)) || !(l->vals[k++] = strdup(v)))
+			goto fail;
+	}
+	if (!have_ct) {
+		if (l->timeout > 0 && l->timeout < l->ct)
+			l->ct = l->timeout < 2 ? 2 : l->timeout;
+		snprintf(ctbuf, sizeof(ctbuf), "%d", l->ct);
+		if (!(l->keys[k] = strdup("connect_timeout")) || !(l->vals[k++] = strdup(ctbuf)))
+			goto fail;
+	}
+	PQconninfoFree(opt);
+	return l;
+fail:
+	PQconninfoFree(opt);
+	db_like_free(l);
+	return NULL;
+}
+
+int db_like_connect(const struct db_like *l, struct db **out, char **why)
+{
+	PGconn *conn;
+	int retry;
+
+	*out = NULL;
+	/* dbname is a name here, never a conninfo string to expand */
+	if (!(conn = db_try((const char *const *)l->keys, (const char *const *)l->vals, 0,
+			    l->ct, why, &retry)))
+		return DK_UNAVAILABLE;
+	return db_adopt(conn, l->timeout, out);
+}
+
+void db_abandon(struct db *db)
+{
+	char buf[256];
+
+	if (!db)
+		return;
+	atomic_store(&db->abandoned, 1);
+	/* libpq: PQcancel() may be called from another thread */
+	if (db->cancel)
+		(void)PQcancel(db->cancel, buf, sizeof(buf));
+}
+
+int db_export_snapshot(struct db *db, char **id)
+{
+	PGresult *r;
+	int st;
+
+	*id = NULL;
+	if ((st = db_query(db, "session.sql#export_snapshot", 0, NULL, &r)))
+		return st;
+	if (PQntuples(r) != 1 || !(*id = strdup(PQgetvalue(r, 0, 0)))) {
+		PQclear(r);
+		log_error("cannot export the report's snapshot");
+		return DK_SOFTWARE;
+	}
+	PQclear(r);
+	return DK_OK;
+}
+
+int db_begin_imported(struct db *db, const char *id)
+{
+	char *lit, *sql = NULL;
+	int st;
+
+	/* pg_export_snapshot()'s identifiers are hex digits and dashes
+	 * ("00000003-0000001B-1"); SET TRANSACTION SNAPSHOT takes only a
+	 * literal, so one is quoted here and nothing else passes */
+	if (!*id || strspn(id, "0123456789ABCDEFabcdef-") != strlen(id) || strlen(id) > 64) {
+		log_error("refusing snapshot identifier '%s'", id);
+		return DK_SOFTWARE;
+	}
+	if ((st = db_begin_snapshot(db)))
+		return st;
+	if (!(lit = PQescapeLiteral(db->conn, id, strlen(id)))) {
+		log_pq_message("cannot quote the snapshot identifier", PQerrorMessage(db->conn));
+		return DK_SOFTWARE;
+	}
+	if (asprintf(&sql, "SET TRANSACTION SNAPSHOT %s", lit) < 0)
+		sql = NULL;
+	PQfreemem(lit);
+	if (!sql) {
+		log_error("out of memory");
+		return DK_SOFTWARE;
+	}
+	st = db_query_text(db, "SET TRANSACTION SNAPSHOT", sql, 0, NULL, NULL);
+	free(sql);
+	return st;
 }
 
 int db_begin(struct db *db)

@@ -46,6 +46,39 @@ int db_connect_opts(const char *conninfo, const struct db_options *opts,
 		    struct db **out);
 int db_connect(const char *conninfo, struct db **out);
 
+/*
+ * A second session to the database db is connected to: db_like() copies
+ * the options libpq resolved for db (the server it reached, database,
+ * user, password from the environment or the password file) and db's
+ * timeout, NULL when out of memory; db_like_connect() connects with them
+ * and sets the session up as db_connect() does. It prints nothing: on
+ * failure it returns DK_UNAVAILABLE with *why (malloc'd, may be NULL)
+ * saying why, and the caller decides whether that is an error. Another
+ * thread may run db_like_connect() while db runs queries.
+ */
+struct db_like;
+struct db_like *db_like(struct db *db);
+int db_like_connect(const struct db_like *l, struct db **out, char **why);
+void db_like_free(struct db_like *l);
+
+/*
+ * db_abandon() gives up db's work from another thread: it cancels the
+ * query running on it, and every request on it from then on fails at
+ * once with DK_UNAVAILABLE, printing nothing (the thread that gave it up
+ * says why). db stays to be closed by its owner.
+ */
+void db_abandon(struct db *db);
+
+/*
+ * db_export_snapshot() exports the snapshot of db's open repeatable-read
+ * transaction (pg_export_snapshot) and returns its identifier in *id
+ * (free it); db_begin_imported() begins on another session a read-only
+ * transaction that sees exactly that snapshot. The exporting transaction
+ * must stay open until the import is done.
+ */
+int db_export_snapshot(struct db *db, char **id);
+int db_begin_imported(struct db *db, const char *id);
+
 /* db_close() stops any running query and closes without waiting on a
  * server that stopped answering; NULL is fine. */
 void db_close(struct db *db);

@@ -1,5 +1,6 @@
 /* Signal handling: remove what this run made, cancel its query, die. */
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 
 #define SLOTS 16
 #define PATH_LEN 4096
+#define CANCELS 4
 #define CANCEL_WAIT 3 /* seconds PQcancel may take before the alarm ends it */
 
 /* Written only outside the handler, with the signals blocked. */
@@ -15,7 +17,10 @@ static struct {
 	char path[PATH_LEN];
 	int used, is_dir;
 } slots[SLOTS];
-static PGcancel *volatile cancel_handle;
+/* The connections a signal cancels. Atomic: a report's second connection
+ * registers from its own thread (which blocks the signals, so the handler
+ * always runs on the main thread and sees a slot empty or complete). */
+static PGcancel *_Atomic cancels[CANCELS];
 static volatile sig_atomic_t pending;
 
 static void block(sigset_t *old, int on)
@@ -64,13 +69,16 @@ static void on_signal(int sig)
 	for (i = SLOTS - 1; i >= 0; i--)
 		if (slots[i].used && slots[i].is_dir)
 			rmdir(slots[i].path);
-	if (cancel_handle) {
-		/* a stopped server never answers the cancel request: bound it */
-		signal(SIGALRM, on_alarm);
-		alarm(CANCEL_WAIT);
-		(void)PQcancel(cancel_handle, buf, sizeof(buf));
-		alarm(0);
+	/* a stopped server never answers the cancel request: bound it */
+	signal(SIGALRM, on_alarm);
+	alarm(CANCEL_WAIT);
+	for (i = 0; i < CANCELS; i++) {
+		PGcancel *c = atomic_load(&cancels[i]);
+
+		if (c)
+			(void)PQcancel(c, buf, sizeof(buf));
 	}
+	alarm(0);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -129,13 +137,21 @@ void interrupt_untrack(int slot)
 	block(&old, 0);
 }
 
-void interrupt_set_cancel(PGcancel *cancel)
+int interrupt_add_cancel(PGcancel *cancel)
 {
-	sigset_t old;
+	for (int i = 0; i < CANCELS; i++) {
+		PGcancel *none = NULL;
 
-	block(&old, 1);
-	cancel_handle = cancel;
-	block(&old, 0);
+		if (atomic_compare_exchange_strong(&cancels[i], &none, cancel))
+			return i;
+	}
+	return -1;
+}
+
+void interrupt_remove_cancel(int slot)
+{
+	if (slot >= 0 && slot < CANCELS)
+		atomic_store(&cancels[slot], NULL);
 }
 
 int interrupt_pending(void)

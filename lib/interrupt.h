@@ -10,7 +10,7 @@
  * async-signal-safe calls:
  *   1. removes every file and directory registered with interrupt_track()
  *      (temporary outputs, locks), so an interrupted run leaves nothing;
- *   2. cancels the query running on the registered connection
+ *   2. cancels the queries running on the registered connections
  *      (PQcancel, which libpq documents as safe in a signal handler), so
  *      the server stops the statement and releases its locks now, not when
  *      it next notices the client is gone; a frozen server cannot hold the
@@ -31,11 +31,16 @@ int interrupt_track(const char *path, int is_dir);
 void interrupt_untrack(int slot);
 
 /*
- * interrupt_set_cancel() registers the cancel handle of the connection a
- * signal should cancel (from PQgetCancel; the caller keeps ownership and
- * must unregister with NULL before freeing it).
+ * interrupt_add_cancel() registers the cancel handle of a connection a
+ * signal should cancel (from PQgetCancel; the caller keeps ownership) and
+ * returns its slot, or -1 when the few slots are taken (a signal then
+ * does not cancel that connection's query: the server stops it when it
+ * sees the client gone). Safe from any thread. interrupt_remove_cancel()
+ * unregisters it; call it from the main thread (the one signals reach,
+ * every other thread blocks them) before freeing the handle.
  */
-void interrupt_set_cancel(PGcancel *cancel);
+int interrupt_add_cancel(PGcancel *cancel);
+void interrupt_remove_cancel(int slot);
 
 /* interrupt_pending() is the signal received when one is being handled
  * (0 otherwise): lets a caller word its message. */

@@ -1,6 +1,7 @@
 /* The KPIs of SPEC section 4, computed in PostgreSQL (sql/kpi.sql). */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -578,25 +579,33 @@ static long parse_array(const char *t, double div, double *v)
 /* HALVES_MIN_VALUES, or DIDKPI_HALVES when it is a number >= 0 (didkpi(1),
  * ENVIRONMENT: a site with more cores may want workers sooner; the tests
  * set 0 to read every array in halves). */
-static double halves_min(void)
+static double halves_min_value;
+
+static void halves_min_read(void)
 {
-	static double min = -1;   /* not read yet */
 	const char *v;
 	char *end;
+	double min;
 
-	if (min >= 0)
-		return min;
-	min = HALVES_MIN_VALUES;
+	halves_min_value = HALVES_MIN_VALUES;
 	if (!(v = getenv("DIDKPI_HALVES")) || !*v)
-		return min;
+		return;
 	errno = 0;
 	min = strtod(v, &end);
-	if (errno || end == v || *end || !(min >= 0)) {
+	if (errno || end == v || *end || !(min >= 0))
 		log_warning("DIDKPI_HALVES='%s' is not a number of values; using %.0f", v,
 			    HALVES_MIN_VALUES);
-		min = HALVES_MIN_VALUES;
-	}
-	return min;
+	else
+		halves_min_value = min;
+}
+
+/* read once, whichever of a report's two threads asks first */
+static double halves_min(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, halves_min_read);
+	return halves_min_value;
 }
 
 /* Runs fine part pt of family f once, for every breakdown of mask: the

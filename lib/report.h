@@ -38,6 +38,9 @@ struct report_request {
 				    * method mix, comparison, method and service
 				    * breakdowns, 10 failure reasons) whatever
 				    * the template holds: the PDF brief */
+	int jobs;                  /* connections to compute on: 1, or 2 for
+				    * the trend on one and the period and the
+				    * comparison on another (same snapshot) */
 };
 
 struct report_service {

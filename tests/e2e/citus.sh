@@ -204,6 +204,13 @@ if [ -s "$W/cit/w.xlsx" ] && out=$(xlsx_same "$W/one/w.xlsx" "$W/cit/w.xlsx"); t
 else
 	not_ok "the workbooks hold the same sheets, cells and charts" "$out"
 fi
+# A report computes on two connections that share one snapshot, but not on
+# Citus, where each worker takes its own: there on one (lib/report.c).
+"$BIN" -d "$CIT" report -v -p 2025-09 -o "$W/cit/v.xlsx" >/dev/null 2>"$W/cit/v.err"
+has "on Citus the report computes on one connection" \
+	"computing on one connection: a second one would not see the same data" "$W/cit/v.err"
+"$BIN" -d "$ONE" report -v -p 2025-09 -o "$W/one/v.xlsx" >/dev/null 2>"$W/one/v.err"
+lacks "on one server it computes on two" "computing on one connection" "$W/one/v.err"
 same "effects, every outcome" - effects --format csv
 same "effects --gt, never-treated controls" - effects --outcome digital_channel_rate --gt --control never --format csv
 same "its at a policy date" - its --kpi digital_channel_rate --at 2025-01-01 --format csv

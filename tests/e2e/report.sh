@@ -181,10 +181,80 @@ rm -f "$O/.keep.xlsx.lock"
 cmp -s "$O/keep.xlsx" "$W/keep.before" && ok "locked: the old workbook untouched" ||
 	not_ok "locked: the old workbook untouched"
 
+# ---- --jobs: the trend on one connection, the period and the comparison
+# on a second that imports the first one's snapshot (lib/report.c) ----
+run 64 "--jobs 3 refused" R -p $P --jobs 3 -o "$O/x.xlsx"
+has "--jobs says why" "--jobs must be 1 or 2, not '3'" "$W/err"
+run 0 "one connection (--jobs 1)" R -p $P --jobs 1 -o "$O/j1.xlsx"
+run 0 "two connections (the default), verbose" R -p $P -v -o "$O/j2.xlsx"
+lacks "two connections: nothing falls back to one" "computing on one|second connection" "$W/err"
+has "two connections: the comparison ran" "computing before and after" "$W/err"
+# jobs_check WHAT ARGS...: the PASS/FAIL lines of tests/report/jobs_check.py
+jobs_check() {
+	local what=$1 n=0 st line
+	shift
+	while read -r st line; do
+		n=$((n + 1))
+		if [ "$st" = PASS ]; then ok "$what: $line"; else not_ok "$what: $line"; fi
+	done < <("$PY" "$TOP/tests/report/jobs_check.py" "$@" 2>"$W/py.err")
+	[ "$n" -gt 5 ] || not_ok "$what: the checker ran ($n checks)" "$(head -c 2000 "$W/py.err")"
+}
+jobs_check "--jobs 1 = --jobs 2" same "$O/j1.xlsx" "$O/j2.xlsx"
+
+# One snapshot for both: a writer commits a request into the period every
+# few milliseconds while workbooks are written; the summary's period column
+# (the second connection) and the trend's last month (the first) still
+# agree on every KPI. Without the shared snapshot the second connection,
+# which starts later, sees more requests.
+svc=$(q "$DBNAME" -c "SELECT service_code FROM didkpi.services ORDER BY 1 LIMIT 1")
+ch=$(q "$DBNAME" -c "SELECT channel FROM didkpi.channels WHERE is_digital ORDER BY 1 LIMIT 1")
+before=$(q "$DBNAME" -c "SELECT count(*) FROM didkpi.service_requests")
+q "$DBNAME" -c "DO \$\$ BEGIN
+	FOR i IN 1..100000 LOOP
+		EXIT WHEN i > 50 AND clock_timestamp() > statement_timestamp() + interval '60 s';
+		INSERT INTO didkpi.service_requests (request_id, service_code, user_key, channel,
+			via_single_window, submitted_at, status)
+		VALUES ('jobs-' || i, '$svc', 'jobs-user-' || (i % 97), '$ch', false,
+			timestamptz '2025-03-15 10:00+07' + i * interval '1 s', 'pending');
+		COMMIT;
+	END LOOP; END \$\$" >/dev/null 2>"$W/writer.err" &
+writer=$!
+for _ in $(seq 100); do
+	[ "$(q "$DBNAME" -c "SELECT count(*) > $before + 20 FROM didkpi.service_requests")" = t ] && break
+	sleep 0.1
+done
+for k in 1 2 3; do
+	n0=$(q "$DBNAME" -c "SELECT count(*) FROM didkpi.service_requests")
+	run 0 "a workbook while requests arrive ($k)" R -p $P -o "$O/busy$k.xlsx"
+	n1=$(q "$DBNAME" -c "SELECT count(*) FROM didkpi.service_requests")
+	[ "$n1" -gt "$n0" ] && ok "requests were committed during the run ($k: $n0 -> $n1)" ||
+		not_ok "requests were committed during the run ($k: $n0 -> $n1)"
+	jobs_check "one snapshot ($k)" consistent "$O/busy$k.xlsx"
+done
+q "$DBNAME" -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+	WHERE query LIKE '%jobs-user-%' AND pid <> pg_backend_pid()" >/dev/null
+wait "$writer" 2>/dev/null
+q "$DBNAME" -c "DELETE FROM didkpi.service_requests WHERE request_id LIKE 'jobs-%'" >/dev/null
+
+# A role that may hold one connection: the second is refused, the report
+# says so and computes everything on the first.
+"$BIN" -d "$DB" init --roles >/dev/null 2>&1
+q "$DBNAME" -c "DO \$\$ BEGIN
+	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'dk_one_conn') THEN
+		CREATE ROLE dk_one_conn LOGIN CONNECTION LIMIT 1;
+	END IF; END \$\$" -c "GRANT didkpi_read TO dk_one_conn" >/dev/null
+run 0 "a role limited to one connection: the workbook is written" \
+	"$BIN" -d "host=$SOCK user=dk_one_conn dbname=$DBNAME" report -p $P -o "$O/one.xlsx"
+has "says the second connection was refused and why" \
+	"warning: cannot open a second connection \(.*too many connections.*\); computing on one" "$W/err"
+jobs_check "one connection after a refusal = --jobs 1" same "$O/j1.xlsx" "$O/one.xlsx"
+
 # ---- the database goes away mid-run: 69, the old file untouched ----
 # Another session holds an exclusive lock on didkpi.staff, which the report
 # reads only after its snapshot, the services and several KPI queries; the
 # report's backend (application_name didkpi) waits on it and is terminated.
+# (The report computes on two connections: one of them is terminated, and
+# the run gives the other up instead of waiting for the lock.)
 q "$DBNAME" -c "BEGIN; LOCK TABLE didkpi.staff IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60)" \
 	>/dev/null 2>&1 &
 locker=$!
@@ -198,7 +268,7 @@ reporter=$!
 pid=
 for _ in $(seq 100); do
 	pid=$(q "$DBNAME" -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'didkpi'
-		AND wait_event_type = 'Lock'")
+		AND wait_event_type = 'Lock' ORDER BY pid LIMIT 1")
 	[ -n "$pid" ] && break
 	sleep 0.1
 done
