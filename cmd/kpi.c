@@ -37,6 +37,9 @@ static const char usage[] =
 	"                          0 turns suppression off)\n"
 	"      --tz=ZONE           time zone of the periods (default Asia/Bangkok)\n"
 	"      --raw               compute from the raw logs only, not the day rollups\n"
+	"  -j, --jobs=N            connections to compute on: 2 (default) computes the\n"
+	"                          requests' KPIs on one and the others on a second in\n"
+	"                          the same snapshot, 1 everything on one\n"
 	"                          (the same output, slower)\n"
 	"      --lang=th|en        language of the table, of the label column and of\n"
 	"                          the JSON metadata (default th); given without\n"
@@ -198,11 +201,12 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
 		{ "wide", no_argument, NULL, OPT_WIDE },
+		{ "jobs", required_argument, NULL, 'j' },
 		CMD_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct kpi_request req = { .tz = "Asia/Bangkok", .min_cell = 5 };
+	struct kpi_request req = { .tz = "Asia/Bangkok", .min_cell = 5, .jobs = 2 };
 	struct kpi_result *res = NULL;
 	struct period period, *series = NULL;
 	enum period_interval iv = INTERVAL_NONE;
@@ -218,7 +222,7 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 	unsigned fresh = 0;
 	char *end;
 
-	while ((ch = getopt_long(argc, argv, "p:i:b:k:f:o:d:vh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "p:i:b:k:f:o:j:d:vh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'p': period_text = optarg; break;
 		case 'i':
@@ -247,6 +251,11 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		case OPT_TZ: req.tz = optarg; break;
 		case OPT_NO_GUARD: format_set_formula_guard(0); break;
 		case OPT_RAW: req.raw = 1; break;
+		case 'j':
+			if (strcmp(optarg, "1") && strcmp(optarg, "2"))
+				return cmd_usage_error(ctx, "--jobs must be 1 or 2, not '%s'", optarg);
+			req.jobs = optarg[0] - '0';
+			break;
 		case OPT_NO_HEADER: oo.no_header = 1; break;
 		case OPT_LANG:
 			if (strcmp(optarg, "th") && strcmp(optarg, "en"))

@@ -96,6 +96,9 @@ struct kpi_request {
 	int nby;
 	long min_cell;             /* small-cell threshold; 0 turns it off */
 	int raw;                   /* 1: never read the day rollups (--raw) */
+	int jobs;                  /* 2: the families other than the requests'
+				    * on a second connection in the same
+				    * snapshot (lib/sibling.h); 0 or 1: one */
 };
 
 struct kpi_result {

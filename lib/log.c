@@ -14,6 +14,8 @@ static void log_line(const char *prefix, const char *fmt, va_list ap)
 {
 	char *msg = NULL;
 
+	/* one line at a time: a report's two threads may both speak */
+	flockfile(stderr);
 	fputs(prefix, stderr);
 	if (vasprintf(&msg, fmt, ap) >= 0) {
 		text_escape_write(stderr, msg);
@@ -22,6 +24,7 @@ static void log_line(const char *prefix, const char *fmt, va_list ap)
 		fputs("(out of memory)", stderr);
 	}
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 void log_verror(const char *fmt, va_list ap)

@@ -184,4 +184,58 @@ if python3 -c 'import zoneinfo' 2>/dev/null; then
 	done
 fi
 
+# ---- -j/--jobs: the requests' KPIs on one connection, the others on a
+# second that imports its snapshot (lib/sibling.c); the same bytes ----
+run 64 "--jobs 0 refused" K -p 2025-03 --jobs 0
+has "--jobs says why" "--jobs must be 1 or 2, not '0'" "$W/err"
+for pe in "2025-03 --by service,unit,channel,method --min-cell 0" "FY2568 -i month --by service,unit,channel,method"; do
+	# shellcheck disable=SC2086
+	run 0 "kpi $pe on one connection" K -p $pe -f csv -j 1
+	cp "$W/out" "$W/jobs1.csv"
+	# shellcheck disable=SC2086
+	run 0 "kpi $pe on two, verbose" K -p $pe -f csv -v
+	lacks "two connections: none refused" "computing on one|second connection" "$W/err"
+	if [ -s "$W/jobs1.csv" ] && cmp -s "$W/jobs1.csv" "$W/out"; then ok "kpi $pe: -j 1 = -j 2"; else
+		not_ok "kpi $pe: -j 1 = -j 2" "$(diff "$W/jobs1.csv" "$W/out" | head -5)"; fi
+done
+# The second connection gone mid-run: 69 at once and one error. Without
+# --by, didkpi.staff is read by the second connection only (training);
+# locked, the second waits and is terminated. (The first connection
+# failing while the second waits: tests/e2e/report.sh.)
+for rels in staff; do
+	nrel=$(echo $rels | wc -w)
+	q "$DBNAME" -c "BEGIN; LOCK TABLE $(echo $rels | sed 's/\([a-z_]*\)/didkpi.\1/g; s/ /, /g')
+		IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30)" >/dev/null 2>&1 &
+	locker=$!
+	for _ in $(seq 100); do
+		[ "$(q "$DBNAME" -c "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+			WHERE c.relname IN ('${rels// /\',\'}') AND l.mode = 'AccessExclusiveLock'
+			AND l.granted")" = "$nrel" ] && break
+		sleep 0.1
+	done
+	t0=$(date +%s)
+	K -p FY2568 -i month -f csv >"$W/out" 2>"$W/err" &
+	kp=$!
+	pid=
+	for _ in $(seq 150); do
+		[ "$(q "$DBNAME" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'didkpi'
+			AND wait_event_type = 'Lock'")" = "$nrel" ] &&
+			pid=$(q "$DBNAME" -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'didkpi'
+				AND wait_event_type = 'Lock' ORDER BY pid LIMIT 1") && break
+		sleep 0.1
+	done
+	if [ -n "$pid" ]; then ok "$rels locked: $nrel connection(s) wait"; else
+		not_ok "$rels locked: $nrel connection(s) wait"; fi
+	[ -n "$pid" ] && q "$DBNAME" -c "SELECT pg_terminate_backend($pid)" >/dev/null
+	wait "$kp"
+	eq "$rels locked, a reader terminated: exit 69" 69 "$?"
+	eq "$rels: one error" 1 "$(grep -v '^didkpi: warning' "$W/err" | grep -c '^didkpi: ')"
+	has "$rels: it says the connection went" "terminat|server closed" "$W/err"
+	[ $(($(date +%s) - t0)) -lt 20 ] && ok "$rels: nothing waited for a lock after" ||
+		not_ok "$rels: nothing waited for a lock after"
+	q "$DBNAME" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()" >/dev/null
+	wait "$locker" 2>/dev/null
+done
+
 finish
