@@ -7,6 +7,15 @@
 
 #include "stats.h"
 
+/* lgamma() without its global sign (signgam): the comparison runs in a
+ * report's second thread (lib/sibling.h). The same values. */
+static double lgam(double x)
+{
+	int sign;
+
+	return lgamma_r(x, &sign);
+}
+
 #define LN_SQRT_2PI 0.918938533204672741780329736406 /* log(sqrt(2 pi)) */
 #define LN_2PI 1.83787706640934548356065947281	     /* log(2 pi) */
 
@@ -174,7 +183,7 @@ static double beta_kernel_mixed(double A, double xa, double s, double xs)
 	else
 		la = A * (log(xa) + log1p(s / A)) - s;
 	return la - 0.5 * log1p(s / A) + s * log((A + s) * xs) -
-	       stirling_delta(A) + stirling_delta(A + s) - lgamma(s);
+	       stirling_delta(A) + stirling_delta(A + s) - lgam(s);
 }
 
 /* log(x^a y^b / B(a, b)) with y = 1 - x, accurate for large a and b too. */
@@ -184,7 +193,7 @@ static double beta_kernel(double a, double b, double x, double y)
 
 	if (a < 10 && b < 10)
 		return a * log(x) + b * log(y) -
-		       (lgamma(a) + lgamma(b) - lgamma(a + b));
+		       (lgam(a) + lgam(b) - lgam(a + b));
 	if (a < 10)
 		return beta_kernel_mixed(b, y, a, x);
 	if (b < 10)
@@ -307,7 +316,7 @@ double stats_t_cdf(double t, double df)
 
 static double t_pdf(double t, double df)
 {
-	return exp(lgamma((df + 1) / 2) - lgamma(df / 2) -
+	return exp(lgam((df + 1) / 2) - lgam(df / 2) -
 		   0.5 * log(df * M_PI) - (df + 1) / 2 * log1p(t * t / df));
 }
 
@@ -372,7 +381,7 @@ static double stirlerr(double n)
 	double nn;
 
 	if (n <= 15)
-		return lgamma(n + 1) - (n + 0.5) * log(n) + n - LN_SQRT_2PI;
+		return lgam(n + 1) - (n + 0.5) * log(n) + n - LN_SQRT_2PI;
 	nn = n * n;
 	return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 -
 		1.0 / 1188 / nn) / nn) / nn) / nn) / n;
