@@ -684,6 +684,10 @@ void db_like_free(struct db_like *l)
 	if (!l)
 		return;
 	for (size_t i = 0; l->keys && l->keys[i]; i++) {
+		/* a password copied from libpq is not left in freed memory */
+		if (l->vals[i] && (!strcmp(l->keys[i], "password") ||
+				   !strcmp(l->keys[i], "sslpassword")))
+			explicit_bzero(l->vals[i], strlen(l->vals[i]));
 		free(l->keys[i]);
 		free(l->vals[i]);
 	}

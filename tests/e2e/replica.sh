@@ -125,6 +125,33 @@ eq "SELECT * FROM didkpi.kpi(): the same rows on the replica" \
 	"$(pgq primary didkpi -c "SELECT md5(string_agg(t::text, '|' ORDER BY t::text COLLATE \"C\")) FROM didkpi.kpi('FY2568', 'service,method', series => 'quarter') t" 2>&1)" \
 	"$(pgq replica didkpi -c "SELECT md5(string_agg(t::text, '|' ORDER BY t::text COLLATE \"C\")) FROM didkpi.kpi('FY2568', 'service,method', series => 'quarter') t" 2>&1)"
 
+# Two connections on the standby, and with a password: the report's and
+# kpi's second connection (lib/sibling.c) imports a snapshot exported on
+# the standby, and connects with the password libpq found for the first
+# (from PGPASSFILE here), never from argv.
+"$BIN" -d "$REP" report -v -p 2025-09 -o "$W/rep/v.xlsx" >/dev/null 2>"$W/rep/v.err"
+lacks "on the standby the report computes on two connections" "computing on one|second connection" \
+	"$W/rep/v.err"
+run 0 "init --roles on the primary" "$BIN" -d "$PRI" init --roles
+pgq primary didkpi -c "CREATE ROLE dk_pw LOGIN PASSWORD 'pw-Secret-1' IN ROLE didkpi_read" >/dev/null
+{ echo "local all dk_pw scram-sha-256"; cat "$PGX/primary/pg_hba.conf"; } >"$PGX/hba.new"
+_pg_as tee "$PGX/primary/pg_hba.conf" <"$PGX/hba.new" >/dev/null
+_pg_as "$PGBIN/pg_ctl" reload -s -D "$PGX/primary" >/dev/null
+sleep 0.5
+PW="host=$(pg_sock primary) user=dk_pw dbname=didkpi"
+run 69 "dk_pw without its password: refused" env PGPASSFILE=/dev/null "$BIN" -d "$PW" kpi -p 2025-09
+has "the server asked for the password" "password" "$W/err"
+printf '*:*:*:dk_pw:pw-Secret-1\n' >"$W/pgpass"
+chmod 600 "$W/pgpass"
+run 0 "dk_pw with ~/.pgpass: a workbook on two connections" \
+	env PGPASSFILE="$W/pgpass" "$BIN" -d "$PW" report -v -p 2025-09 -o "$W/pw.xlsx"
+lacks "the second connection authenticated too" "computing on one|second connection" "$W/err"
+run 0 "dk_pw with ~/.pgpass: kpi on two connections" \
+	env PGPASSFILE="$W/pgpass" "$BIN" -d "$PW" kpi -v -p FY2568 -i month -f csv
+lacks "kpi's second connection authenticated too" "computing on one|second connection" "$W/err"
+if out=$(xlsx_same "$W/pri/w.xlsx" "$W/pw.xlsx"); then ok "the password role's workbook is the primary's"; else
+	not_ok "the password role's workbook is the primary's" "$out"; fi
+
 # A command that writes fails there, with the database's reason.
 run 70 "a load on the replica fails" "$BIN" -d "$REP" load -q --rejects "$W/rej.csv" staff "$TOP/tests/fixtures/kpi/staff.csv"
 has "the server's reason: a standby is read-only" "during recovery|read-only" "$W/err"
