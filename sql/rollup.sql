@@ -306,3 +306,14 @@ LOCK TABLE didkpi.service_requests, didkpi.auth_events, didkpi.satisfaction IN S
 -- `didkpi refresh`: rebuild the rollups for local days >= $1 (a date, or
 -- -infinity for all).
 SELECT didkpi.rollup_refresh($1::date);
+
+-- name: volume
+-- How many authentication events and requests the local days $1 to $2
+-- (dates, $2 excluded) hold, from the day rollups: lib/kpi.c computes on a
+-- second connection only from SECOND_MIN_ROWS (or DIDKPI_SECOND_ROWS). An estimate: a stale
+-- rollup is still a size, and with other rollups than Asia/Bangkok's days
+-- (--tz) the edges are a day off.
+SELECT coalesce((SELECT sum(r.events) FROM didkpi.rollup_auth r
+                  WHERE r.day >= $1::date AND r.day < $2::date), 0)
+     + coalesce((SELECT sum(r.requests) FROM didkpi.rollup_requests r
+                  WHERE r.day >= $1::date AND r.day < $2::date), 0);

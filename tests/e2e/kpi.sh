@@ -188,6 +188,15 @@ fi
 # second that imports its snapshot (lib/sibling.c); the same bytes ----
 run 64 "--jobs 0 refused" K -p 2025-03 --jobs 0
 has "--jobs says why" "--jobs must be 1 or 2, not '0'" "$W/err"
+# below 200 000 rows in the periods' days (the fixture's few) one
+# connection does it all; DIDKPI_SECOND_ROWS moves that line, 0: always two
+run 0 "a small computation, verbose" K -p 2025-03 -f csv -v
+has "a small computation stays on one connection, saying why" \
+	"computing on one connection: [0-9]+ rows, fewer than 200000" "$W/err"
+DIDKPI_SECOND_ROWS=many run 0 "a bad DIDKPI_SECOND_ROWS" K -p 2025-03 -f csv
+has "a bad DIDKPI_SECOND_ROWS: one warning, the default" \
+	"warning: DIDKPI_SECOND_ROWS='many' is not a number of rows; using 200000" "$W/err"
+export DIDKPI_SECOND_ROWS=0
 for pe in "2025-03 --by service,unit,channel,method --min-cell 0" "FY2568 -i month --by service,unit,channel,method"; do
 	# shellcheck disable=SC2086
 	run 0 "kpi $pe on one connection" K -p $pe -f csv -j 1
@@ -238,4 +247,5 @@ for rels in staff; do
 	wait "$locker" 2>/dev/null
 done
 
+unset DIDKPI_SECOND_ROWS
 finish
