@@ -327,6 +327,16 @@ static int db_setup(struct db *db)
 	return DK_OK;
 }
 
+/* How long connecting may take when the user chose nothing: at most
+ * DB_CONNECT_TIMEOUT, less when the answers' timeout is shorter (libpq
+ * waits 2 s at least). */
+static int connect_wait(int timeout)
+{
+	if (timeout > 0 && timeout < DB_CONNECT_TIMEOUT)
+		return timeout < 2 ? 2 : timeout;
+	return DB_CONNECT_TIMEOUT;
+}
+
 /* Wrap a new connection: our notices, waits we bound, the session's
  * settings and a cancel handle for signals. Takes conn in any case. */
 static int db_adopt(PGconn *conn, int timeout, struct db **out)
@@ -410,9 +420,7 @@ int db_connect_opts(const char *conninfo, const struct db_options *opts, struct 
 	} else if (env_set("PGCONNECT_TIMEOUT")) {
 		ct = (int)strtol(getenv("PGCONNECT_TIMEOUT"), NULL, 10);
 	} else {
-		ct = DB_CONNECT_TIMEOUT;
-		if (opts->timeout > 0 && opts->timeout < ct)
-			ct = opts->timeout < 2 ? 2 : opts->timeout;
+		ct = connect_wait(opts->timeout);
 		snprintf(ctbuf, sizeof(ctbuf), "%d", ct);
 		keys[n] = "connect_timeout";
 		vals[n++] = ctbuf;
@@ -709,7 +717,6 @@ struct db_like *db_like(struct db *db)
 	if (!opt || !l || !(l->keys = calloc(n + 2, sizeof(*l->keys))) ||
 	    !(l->vals = calloc(n + 2, sizeof(*l->vals))))
 		goto fail;
-	l->ct = DB_CONNECT_TIMEOUT;
 	l->timeout = db->timeout;
 	/* the first connection's options as libpq resolved them (password
 	 * from the environment or ~/.pgpass included), so the second reaches
@@ -734,8 +741,7 @@ struct db_like *db_like(struct db *db)
 			goto fail;
 	}
 	if (!have_ct) {
-		if (l->timeout > 0 && l->timeout < l->ct)
-			l->ct = l->timeout < 2 ? 2 : l->timeout;
+		l->ct = connect_wait(l->timeout);
 		snprintf(ctbuf, sizeof(ctbuf), "%d", l->ct);
 		if (!(l->keys[k] = strdup("connect_timeout")) || !(l->vals[k++] = strdup(ctbuf)))
 			goto fail;

@@ -577,36 +577,58 @@ static long parse_array(const char *t, double div, double *v)
  */
 #define HALVES_MIN_VALUES 1000000.0
 
-/* HALVES_MIN_VALUES, or DIDKPI_HALVES when it is a number >= 0 (didkpi(1),
- * ENVIRONMENT: a site with more cores may want workers sooner; the tests
- * set 0 to read every array in halves). */
-static double halves_min_value;
+/*
+ * Below this many authentication events and requests in the periods' days
+ * one connection computes everything: a second backend's start costs
+ * about what it saves (a month of the demo department, 7 000 rows: 0.17
+ * s on one connection, 0.20 s on two; at 1 M events, 36 000 rows: 0.21 s
+ * and 0.20 s; at 10 M events, 361 000 rows: 0.89 s and 0.80 s).
+ * DIDKPI_SECOND_ROWS (didkpi(1)) moves it; the tests set 0.
+ */
+#define SECOND_MIN_ROWS 200000.0
 
-static void halves_min_read(void)
+/* A threshold from the environment: name's value when it is a number
+ * >= 0, else def, with one warning naming the variable (didkpi(1),
+ * ENVIRONMENT: a site with more cores may want workers or a second
+ * connection sooner; the tests set 0 for always). */
+static double env_min(const char *name, double def, const char *unit)
 {
-	const char *v;
+	const char *v = getenv(name);
 	char *end;
 	double min;
 
-	halves_min_value = HALVES_MIN_VALUES;
-	if (!(v = getenv("DIDKPI_HALVES")) || !*v)
-		return;
+	if (!v || !*v)
+		return def;
 	errno = 0;
 	min = strtod(v, &end);
-	if (errno || end == v || *end || !(min >= 0))
-		log_warning("DIDKPI_HALVES='%s' is not a number of values; using %.0f", v,
-			    HALVES_MIN_VALUES);
-	else
-		halves_min_value = min;
+	if (errno || end == v || *end || !(min >= 0)) {
+		log_warning("%s='%s' is not a number of %s; using %.0f", name, v, unit, def);
+		return def;
+	}
+	return min;
+}
+
+static double halves_min_value, second_min_value;
+
+static void thresholds_read(void)
+{
+	halves_min_value = env_min("DIDKPI_HALVES", HALVES_MIN_VALUES, "values");
+	second_min_value = env_min("DIDKPI_SECOND_ROWS", SECOND_MIN_ROWS, "rows");
 }
 
 /* read once, whichever of a report's two threads asks first */
+static pthread_once_t thresholds_once = PTHREAD_ONCE_INIT;
+
 static double halves_min(void)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, halves_min_read);
+	pthread_once(&thresholds_once, thresholds_read);
 	return halves_min_value;
+}
+
+static double second_min(void)
+{
+	pthread_once(&thresholds_once, thresholds_read);
+	return second_min_value;
 }
 
 /* Runs fine part pt of family f once, for every breakdown of mask: the
@@ -1302,44 +1324,6 @@ static int warn_cost_missing(struct db *db, const struct kpi_request *req,
  */
 #define FAM_SECOND ((1u << FAM_SATISFACTION) | (1u << FAM_AUTH) | (1u << FAM_ENROLMENTS) | \
 		    (1u << FAM_COVERAGE) | (1u << FAM_TRAINING) | (1u << FAM_COST))
-
-/*
- * Below this many authentication events and requests in the periods' days
- * one connection computes everything: a second backend's start costs
- * about what it saves (a month of the demo department, 7 000 rows: 0.17
- * s on one connection, 0.20 s on two; at 1 M events, 36 000 rows: 0.21 s
- * and 0.20 s; at 10 M events, 361 000 rows: 0.89 s and 0.80 s).
- * DIDKPI_SECOND_ROWS (didkpi(1)) moves it; the tests set 0.
- */
-#define SECOND_MIN_ROWS 200000.0
-
-static double second_min_value;
-
-static void second_min_read(void)
-{
-	const char *v;
-	char *end;
-	double min;
-
-	second_min_value = SECOND_MIN_ROWS;
-	if (!(v = getenv("DIDKPI_SECOND_ROWS")) || !*v)
-		return;
-	errno = 0;
-	min = strtod(v, &end);
-	if (errno || end == v || *end || !(min >= 0))
-		log_warning("DIDKPI_SECOND_ROWS='%s' is not a number of rows; using %.0f", v,
-			    SECOND_MIN_ROWS);
-	else
-		second_min_value = min;
-}
-
-static double second_min(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, second_min_read);
-	return second_min_value;
-}
 
 /* The rows the periods' days hold, estimated from the day rollups. */
 static int volume(struct db *db, const struct kpi_request *req, double *rows)
