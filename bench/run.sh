@@ -12,6 +12,10 @@
 #                   present, else /work/shared/bench/peer_report.py)
 #   BENCH_PYTHON    the python running it (default /usr/bin/python3)
 #   DIDKPI_HOME     the private cluster to use (didkpi db start)
+#   BENCH_HUGE=0    leave the server's shared memory on 4 KiB pages; by
+#                   default the cluster is (re)started with db start
+#                   --huge-pages, which reserves them as root (README,
+#                   Performance: new backends' first-touch page faults)
 # Each timed figure is the median of 3 runs after one discarded warm-up run,
 # the runs of didkpi and of its baseline alternating; peak RSS is the largest
 # of the 3. Databases didkpi_bench<SCALE>, didkpi_bench<SMALL>_hist (ten
@@ -60,7 +64,21 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
-"$bin" db start
+# The server's shared memory on 2 MiB pages (db start --huge-pages), a
+# cluster already running on 4 KiB pages restarted for it; or, with
+# BENCH_HUGE=0, on 4 KiB pages. The table's header says which it was.
+if [ "${BENCH_HUGE:-1}" = 0 ]; then
+	"$bin" db start
+	if "$bin" db status | grep -q 'huge pages'; then
+		echo "bench: BENCH_HUGE=0, but the running server is on huge pages: stop it, or lower vm.nr_hugepages" >&2
+		exit 1
+	fi
+else
+	if "$bin" db status >/dev/null 2>&1 && ! "$bin" db status | grep -q 'huge pages'; then
+		"$bin" db stop
+	fi
+	"$bin" db start --huge-pages
+fi
 home=${DIDKPI_HOME:-$(if [ "$(id -u)" -eq 0 ]; then echo /var/lib/didkpi; else echo "${XDG_DATA_HOME:-$HOME/.local/share}/didkpi"; fi)}
 sock=$home/run
 conn() { echo "host=$sock user=didkpi dbname=$1"; }
@@ -310,6 +328,11 @@ echo "machine: $cpu, $(nproc) cores, $ram RAM, load average $(cut -d' ' -f1-3 /p
 # backend, parallel worker, sort and array pays it): bench/faults.c.
 if cc -O2 -o "$tmp/faults" bench/faults.c 2>/dev/null && f=$("$tmp/faults"); then
 	echo "memory: first touch of a 4 KiB page ${f% *} us; warm writes ${f#* } GB/s"
+fi
+if "$bin" db status | grep -q 'huge pages'; then
+	echo "server: shared memory on 2 MiB huge pages (db start --huge-pages; vm.nr_hugepages $(cat /proc/sys/vm/nr_hugepages))"
+else
+	echo "server: shared memory on 4 KiB pages"
 fi
 echo "datasets (demo --until $until):"
 echo "  $(sizes "$small")"

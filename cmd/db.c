@@ -11,7 +11,7 @@
 #include "suggest.h"
 
 static const char usage[] =
-	"Usage: didkpi db start|stop|status [--dir DIR]\n"
+	"Usage: didkpi db start|stop|status [--dir DIR] [--huge-pages]\n"
 	"Run a private PostgreSQL cluster for didkpi: initdb + pg_ctl, listening on a\n"
 	"Unix socket in DIR/run only (no TCP). Commands given no -d/--dbname,\n"
 	"DIDKPI_DB, PGHOST, PGDATABASE or PGSERVICE connect to it.\n"
@@ -21,6 +21,9 @@ static const char usage[] =
 	"Options:\n"
 	"      --dir=DIR   the cluster's directory (default: $DIDKPI_HOME, else\n"
 	"                  /var/lib/didkpi for root, else ~/.local/share/didkpi)\n"
+	"      --huge-pages  start: put the server's shared memory on 2 MiB pages,\n"
+	"                  reserving them (vm.nr_hugepages) when run as root; a\n"
+	"                  warning, not a failure, when they cannot be had\n"
 	"  -v, --verbose   say more on stderr\n"
 	"  -h, --help      show this help\n\n"
 	"Exit status of 'status': 0 running, 69 not running.\n";
@@ -29,13 +32,14 @@ int cmd_db(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'D' },
+		{ "huge-pages", no_argument, NULL, 'H' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	char *dir = NULL;
 	const char *action;
-	int ch, st;
+	int ch, st, huge = 0;
 
 	while ((ch = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (ch) {
@@ -43,6 +47,7 @@ int cmd_db(int argc, char **argv, struct cmd_ctx *ctx)
 			free(dir);
 			dir = strdup(optarg);
 			break;
+		case 'H': huge = 1; break;
 		case 'v': log_verbose = 1; break;
 		case 'h': free(dir); fputs(usage, stdout); return DK_OK;
 		default: free(dir); return cmd_bad_option(ctx);
@@ -53,6 +58,10 @@ int cmd_db(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_usage_error(ctx, "db needs one action: start, stop or status");
 	}
 	action = argv[optind];
+	if (huge && strcmp(action, "start")) {
+		free(dir);
+		return cmd_usage_error(ctx, "--huge-pages goes with db start");
+	}
 	if (!dir)
 		dir = cluster_dir();
 	if (!dir) {
@@ -60,7 +69,7 @@ int cmd_db(int argc, char **argv, struct cmd_ctx *ctx)
 		return DK_SOFTWARE;
 	}
 	if (!strcmp(action, "start"))
-		st = cluster_start(dir);
+		st = cluster_start(dir, huge);
 	else if (!strcmp(action, "stop"))
 		st = cluster_stop(dir);
 	else if (!strcmp(action, "status"))

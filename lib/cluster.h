@@ -28,7 +28,18 @@ int cluster_is_running(const char *dir);
  * when already running), DK_UNAVAILABLE when PostgreSQL is not installed or
  * will not start (the log is named), DK_CANTCREAT when dir cannot be made.
  */
-int cluster_start(const char *dir);
+int cluster_start(const char *dir, int huge_pages);
+
+/*
+ * With huge_pages, cluster_start() first makes sure the kernel has enough
+ * huge pages free for the server's shared memory (postgres -C
+ * shared_memory_size_in_huge_pages), raising vm.nr_hugepages when run as
+ * root; PostgreSQL's huge_pages = try then puts it on them. When they
+ * cannot be had it warns and starts on 4 KiB pages. cluster_on_huge_pages()
+ * says whether the running server's shared memory is on huge pages: 1 yes,
+ * 0 no, -1 when it cannot be told.
+ */
+int cluster_on_huge_pages(const char *dir);
 
 /* cluster_stop() stops it (fast shutdown); DK_OK also when not running. */
 int cluster_stop(const char *dir);

@@ -163,4 +163,37 @@ run 0 "db stop" "$BIN" db stop --dir "$D2"
 run 69 "db status after stop" "$BIN" db status --dir "$D2"
 run 69 "init with the cluster stopped" env DIDKPI_HOME="$D2" "$BIN" init
 
+# Huge pages (db start --huge-pages): as root the kernel's reservation is
+# raised to what the server's shared memory needs and the server is on
+# 2 MiB pages (db status says so, and the postmaster's mappings show it);
+# where they cannot be had, a warning and a server on 4 KiB pages. The
+# reservation is put back afterwards.
+run 64 "--huge-pages goes with start only" "$BIN" db status --huge-pages --dir "$D2"
+has "says so" "goes with db start" "$W/err"
+D3=$W/c3
+hp0=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo none)
+run 0 "db start --huge-pages" env DIDKPI_HOME="$D3" "$BIN" db start --huge-pages -v
+cp "$W/err" "$W/hp.err"
+if grep -q "shared memory is on huge pages" "$W/hp.err"; then
+	has "it says how many pages it found or reserved" \
+		"(reserved [0-9]+ huge pages for the server|[0-9]+ huge pages free for the server's [0-9]+)" "$W/hp.err"
+	run 0 "db status" "$BIN" db status --dir "$D3"
+	has "db status says the shared memory is on huge pages" "^running: .*, shared memory on huge pages$" "$W/out"
+	pm=$(head -1 "$D3/data/postmaster.pid")
+	has "the postmaster maps 2 MiB pages" "^KernelPageSize: +2048 kB" "/proc/$pm/smaps"
+	run 0 "db start --huge-pages again, running on them: no warning" \
+		env DIDKPI_HOME="$D3" "$BIN" db start --huge-pages
+	lacks "no warning" "warning" "$W/err"
+	[ "$(id -u)" = 0 ] && [ "$hp0" = 0 ] &&
+		has "as root on a kernel with none reserved, it reserved them" "reserved [0-9]+ huge pages" "$W/hp.err"
+else
+	has "no huge pages: a warning saying why" "warning: .*(huge pages|4 KiB pages)" "$W/hp.err"
+	run 0 "db status" "$BIN" db status --dir "$D3"
+	lacks "db status does not claim huge pages" "huge pages" "$W/out"
+fi
+run 0 "db stop of the huge-pages cluster" "$BIN" db stop --dir "$D3"
+if [ "$(id -u)" = 0 ] && [ "$hp0" != none ]; then
+	echo "$hp0" >/proc/sys/vm/nr_hugepages 2>/dev/null
+fi
+
 finish
