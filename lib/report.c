@@ -150,18 +150,23 @@ static int gather_reasons(struct db *db, const struct report_request *req, int t
 
 /*
  * The rows of periods at[0..np-1] of t, renumbered 0..np-1, as a result for
- * periods ps[0..np-1]; it borrows t's strings (no store of its own), so it
- * is freed before t. NULL when memory runs out.
+ * periods ps[0..np-1]; with last, the final period's rows are instead the
+ * "all" rows of last's period 0. It borrows the strings of t and last (no
+ * store of its own), so it is freed before them. NULL when memory runs
+ * out.
  */
 static struct kpi_result *kpi_slice(const struct kpi_result *t, const size_t *at,
-				    const struct period *ps, size_t np)
+				    const struct period *ps, size_t np,
+				    const struct kpi_result *last)
 {
+	size_t nt = last ? np - 1 : np, n = 0, i, p;
 	struct kpi_result *r;
-	size_t n = 0, i, p;
 
 	for (i = 0; i < t->nrows; i++)
-		for (p = 0; p < np; p++)
+		for (p = 0; p < nt; p++)
 			n += t->rows[i].period == at[p];
+	for (i = 0; last && i < last->nrows; i++)
+		n += last->rows[i].period == 0 && last->rows[i].bd == BD_ALL;
 	if (!(r = calloc(1, sizeof(*r))) || !(r->periods = calloc(np ? np : 1, sizeof(*r->periods))) ||
 	    !(r->rows = calloc(n ? n : 1, sizeof(*r->rows)))) {
 		kpi_result_free(r);
@@ -169,52 +174,88 @@ static struct kpi_result *kpi_slice(const struct kpi_result *t, const size_t *at
 	}
 	memcpy(r->periods, ps, np * sizeof(*ps));
 	r->nperiods = np;
-	for (p = 0; p < np; p++)
+	for (p = 0; p < nt; p++)
 		for (i = 0; i < t->nrows; i++)
 			if (t->rows[i].period == at[p]) {
 				r->rows[r->nrows] = t->rows[i];
 				r->rows[r->nrows++].period = p;
 			}
+	for (i = 0; last && i < last->nrows; i++)
+		if (last->rows[i].period == 0 && last->rows[i].bd == BD_ALL) {
+			r->rows[r->nrows] = last->rows[i];
+			r->rows[r->nrows++].period = np - 1;
+		}
 	return r;
 }
 
 /*
- * The trend's months and the previous period and the one a year before
- * (np of them, all without breakdown) in one kpi_compute(): the day
- * rollups and raw rows of a month are read once even when it is both in
- * the trend and the previous month, and the month a year before usually
- * adjoins the trend. d->trend and d->past are slices of d->kpi_all.
+ * Whether the trend's last month is the report's period itself: its
+ * KPIs then come from the period's (d->cur, computed on the other
+ * connection in the same snapshot, so the same numbers) instead of being
+ * computed twice. At 10 M events that month's share of the trend is
+ * about 0.25 s of server time.
+ */
+static int trend_ends_with_period(const struct report_data *d)
+{
+	const struct period *m = d->nmonths >= 2 ? &d->months[d->nmonths - 1] : NULL;
+
+	return m && !date_cmp(m->start, d->period.start) && !date_cmp(m->end, d->period.end);
+}
+
+/* d->trend: the slices of d->kpi_all, the last month from d->cur when
+ * trend_ends_with_period(). */
+static int trend_slice(struct report_data *d)
+{
+	const struct kpi_result *last = trend_ends_with_period(d) ? d->cur : NULL;
+	size_t *idx = malloc((d->nmonths ? d->nmonths : 1) * sizeof(*idx)), i;
+
+	if (idx) {
+		for (i = 0; i < d->nmonths; i++)
+			idx[i] = i;
+		d->trend = kpi_slice(d->kpi_all, idx, d->months, d->nmonths, last);
+	}
+	free(idx);
+	if (!d->trend) {
+		log_error("out of memory");
+		return DK_SOFTWARE;
+	}
+	return DK_OK;
+}
+
+/*
+ * The trend's months (but a last one that is the period, above) and the
+ * previous period and the one a year before (np of them, all without
+ * breakdown) in one kpi_compute(): the day rollups and raw rows of a month
+ * are read once even when it is both in the trend and the previous month,
+ * and the month a year before usually adjoins the trend. d->past is a
+ * slice of d->kpi_all; d->trend is sliced by trend_slice() once the
+ * period's KPIs are there too.
  */
 static int trend_and_past(struct db *db, struct kpi_request *kr, struct report_data *d,
 			  const struct period *past, size_t np)
 {
-	size_t n = d->nmonths + np, i, at[2];
+	size_t nm = d->nmonths - (size_t)trend_ends_with_period(d), n = nm + np, i, at[2];
 	struct period *ps = malloc((n ? n : 1) * sizeof(*ps));
-	size_t *idx = malloc((n ? n : 1) * sizeof(*idx));
 	int st = DK_SOFTWARE;
 
-	if (!ps || !idx)
+	if (!ps)
 		goto out;
-	memcpy(ps, d->months, d->nmonths * sizeof(*ps));
-	memcpy(ps + d->nmonths, past, np * sizeof(*ps));
-	for (i = 0; i < n; i++)
-		idx[i] = i;
+	memcpy(ps, d->months, nm * sizeof(*ps));
+	memcpy(ps + nm, past, np * sizeof(*ps));
 	for (i = 0; i < np; i++)
-		at[i] = d->nmonths + i;
+		at[i] = nm + i;
 	kr->periods = ps;
 	kr->nperiods = n;
 	if ((st = kpi_compute(db, kr, &d->kpi_all)))
 		goto out;
 	st = DK_SOFTWARE;
-	if (!(d->trend = kpi_slice(d->kpi_all, idx, d->months, d->nmonths)) ||
-	    (np && !(d->past = kpi_slice(d->kpi_all, at, past, np))))
+	if (np && !(d->past = kpi_slice(d->kpi_all, at, past, np, NULL)))
 		goto out;
 	st = DK_OK;
 out:
 	if (st == DK_SOFTWARE)
 		log_error("out of memory");
 	free(ps);
-	free(idx);
 	return st;
 }
 
@@ -558,6 +599,8 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 	if (sib)
 		st = sibling_finish(db, sib, st);
 	if (st)
+		goto out;
+	if (d->kpi_all && (st = trend_slice(d)))
 		goto out;
 	if (need_effects && (st = gather_effects(db, req, d)))
 		goto out;

@@ -201,11 +201,12 @@ jobs_check() {
 }
 jobs_check "--jobs 1 = --jobs 2" same "$O/j1.xlsx" "$O/j2.xlsx"
 
-# One snapshot for both: a writer commits a request into the period every
-# few milliseconds while workbooks are written; the summary's period column
-# (the second connection) and the trend's last month (the first) still
-# agree on every KPI. Without the shared snapshot the second connection,
-# which starts later, sees more requests.
+# One snapshot for both: a writer commits two requests at a time, one into
+# the period and one into the month before, every few milliseconds while
+# workbooks are written; the summary's period column (the second
+# connection) counts as many of them as its previous-month column (the
+# first). Without the shared snapshot the second connection, which starts
+# later, sees more.
 svc=$(q "$DBNAME" -c "SELECT service_code FROM didkpi.services ORDER BY 1 LIMIT 1")
 ch=$(q "$DBNAME" -c "SELECT channel FROM didkpi.channels WHERE is_digital ORDER BY 1 LIMIT 1")
 before=$(q "$DBNAME" -c "SELECT count(*) FROM didkpi.service_requests")
@@ -215,7 +216,9 @@ q "$DBNAME" -c "DO \$\$ BEGIN
 		INSERT INTO didkpi.service_requests (request_id, service_code, user_key, channel,
 			via_single_window, submitted_at, status)
 		VALUES ('jobs-' || i, '$svc', 'jobs-user-' || (i % 97), '$ch', false,
-			timestamptz '2025-03-15 10:00+07' + i * interval '1 s', 'pending');
+			timestamptz '2025-03-15 10:00+07' + i * interval '1 s', 'pending'),
+		       ('jobs-p-' || i, '$svc', 'jobs-user-' || (i % 89), '$ch', false,
+			timestamptz '2025-02-15 10:00+07' + i * interval '1 s', 'pending');
 		COMMIT;
 	END LOOP; END \$\$" >/dev/null 2>"$W/writer.err" &
 writer=$!
@@ -229,7 +232,7 @@ for k in 1 2 3; do
 	n1=$(q "$DBNAME" -c "SELECT count(*) FROM didkpi.service_requests")
 	[ "$n1" -gt "$n0" ] && ok "requests were committed during the run ($k: $n0 -> $n1)" ||
 		not_ok "requests were committed during the run ($k: $n0 -> $n1)"
-	jobs_check "one snapshot ($k)" consistent "$O/busy$k.xlsx"
+	jobs_check "one snapshot ($k)" consistent "$O/j2.xlsx" "$O/busy$k.xlsx"
 done
 q "$DBNAME" -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity
 	WHERE query LIKE '%jobs-user-%' AND pid <> pg_backend_pid()" >/dev/null
