@@ -500,6 +500,11 @@ static int reserve_huge_pages(long need)
 		log_warning("the kernel reserved only %ld of the %ld huge pages asked for "
 			    "(memory too fragmented?); the server's shared memory stays on 4 KiB pages",
 			    avail < 0 ? 0 : avail, need);
+		/* a share of them is of no use to the server: give them back */
+		if ((f = fopen("/proc/sys/vm/nr_hugepages", "we"))) {
+			fprintf(f, "%ld\n", total);
+			fclose(f);
+		}
 		return -1;
 	}
 	log_info("reserved %ld huge pages for the server (vm.nr_hugepages %ld -> %ld, until the "
