@@ -518,16 +518,23 @@ static int reserve_huge_pages(long need)
 int cluster_on_huge_pages(const char *dir)
 {
 	char *pidf = path_join(dir, "data/postmaster.pid"), line[512], path[64];
-	int shared = 0, on = -1;
+	int shared = 0, on = -1, fd;
+	struct stat sb;
 	long pid = 0;
 	FILE *f;
 
 	if (!pidf)
 		return -1;
-	f = fopen(pidf, "re");
+	/* the server's user owns data/: a link or a FIFO planted there must
+	 * neither send us elsewhere nor hold us (db status as root) */
+	fd = open(pidf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	free(pidf);
-	if (!f)
+	if (fd < 0)
 		return -1;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || !(f = fdopen(fd, "r"))) {
+		close(fd);
+		return -1;
+	}
 	if (fgets(line, sizeof(line), f))
 		pid = strtol(line, NULL, 10);
 	fclose(f);

@@ -191,6 +191,18 @@ else
 	run 0 "db status" "$BIN" db status --dir "$D3"
 	lacks "db status does not claim huge pages" "huge pages" "$W/out"
 fi
+# The server's user owns data/: a FIFO or a link planted at its
+# postmaster.pid must not hold or misdirect db status (run as root).
+mv "$D3/data/postmaster.pid" "$D3/pid.keep"
+mkfifo "$D3/data/postmaster.pid"
+run 0 "db status with a FIFO at postmaster.pid does not hang" timeout 20 "$BIN" db status --dir "$D3"
+lacks "nor claims huge pages" "huge pages" "$W/out"
+rm -f "$D3/data/postmaster.pid"
+ln -s "$D3/pid.keep" "$D3/data/postmaster.pid"
+run 0 "db status with a link at postmaster.pid" timeout 20 "$BIN" db status --dir "$D3"
+lacks "does not follow it" "huge pages" "$W/out"
+rm -f "$D3/data/postmaster.pid"
+mv "$D3/pid.keep" "$D3/data/postmaster.pid"
 run 0 "db stop of the huge-pages cluster" "$BIN" db stop --dir "$D3"
 if [ "$(id -u)" = 0 ] && [ "$hp0" != none ]; then
 	echo "$hp0" >/proc/sys/vm/nr_hugepages 2>/dev/null
