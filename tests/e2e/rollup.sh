@@ -146,7 +146,11 @@ run 0 "kpi -v says nothing about stale rollups" K -v --period 2025-03
 lacks "no stale warning" "rollup" "$W/err"
 
 # ---- random writes through psql keep the rollups exact ----
+# From a session in another time zone (Los Angeles: its days are not
+# Bangkok's): the triggers count Bangkok days whatever the writer's zone
+# (schema version 13 sets the zone on the trigger function).
 q "$DBNAME" -c "
+	SET TimeZone = 'America/Los_Angeles';
 	DELETE FROM didkpi.auth_events WHERE event_id IN
 	  (SELECT event_id FROM didkpi.auth_events ORDER BY md5(event_id) LIMIT 500);
 	UPDATE didkpi.service_requests SET channel = 'kiosk', via_single_window = NOT via_single_window
@@ -247,6 +251,9 @@ has "the raw path counts the row" "2025-03: 1 row of auth_events has an unknown"
 q "$DBNAME" -c "DELETE FROM didkpi.auth_events WHERE event_id = 'unk3'" >/dev/null
 run 0 "refresh --since" "$BIN" -d "$DB" refresh --since 2025-03-01
 exact "refresh --since rebuilt the rollups"
+q "$DBNAME" -c "SET TimeZone = 'Pacific/Auckland'; SELECT didkpi.rollup_refresh('2025-02-01')" \
+	>/dev/null 2>"$W/err" || not_ok "rollup_refresh from another zone" "$(cat "$W/err")"
+exact "rollup_refresh() from a session in Auckland time: Bangkok days"
 run 0 "kpi after a partial refresh" K -v --period 2025-03
 has "a partial refresh does not clear the stale mark" "rollup of auth_events is stale" "$W/err"
 run 0 "full refresh" "$BIN" -d "$DB" refresh
