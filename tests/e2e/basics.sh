@@ -25,7 +25,11 @@ has "status says not running" "^not running" "$W/out"
 
 # With no database named at all, commands use the private cluster.
 run 0 "init on the private cluster (no -d)" "$BIN" init
-eq "schema version recorded" "12" "$(q didkpi -c 'SELECT max(version) FROM didkpi.schema_version')"
+# the newest migration in sql/schema/ (NNN_name.sql), every one applied
+newest=$(find "$TOP/sql/schema" -name '[0-9][0-9][0-9]_*.sql' -printf '%f\n' | sort | tail -1)
+newest=$((10#${newest%%_*}))
+eq "schema version recorded" "$newest" "$(q didkpi -c 'SELECT max(version) FROM didkpi.schema_version')"
+eq "every version from 1 recorded" "$newest" "$(q didkpi -c 'SELECT count(DISTINCT version) FROM didkpi.schema_version')"
 
 # init is idempotent and keeps data.
 newdb t_basics
