@@ -83,8 +83,11 @@ WHEN 'satisfaction' THEN
 END
 $f$;
 
--- The functions that run rollup_sql()'s statements, in the rollup zone (a
--- later version that changes rollup_zone() sets them again).
+-- The functions that run rollup_sql()'s statements, in the rollup zone. A
+-- later version that changes rollup_zone() must set them again, and one
+-- that redefines either function must give it the same SET clause
+-- (CREATE OR REPLACE FUNCTION replaces a function's settings with its
+-- own): tests/e2e/rollup.sh writes from sessions in other zones.
 DO $$
 BEGIN
 	EXECUTE pg_catalog.format('ALTER FUNCTION didkpi.rollup_trigger() SET TimeZone = %L',
