@@ -184,6 +184,25 @@ static int make_dirs(const char *path, mode_t mode)
 	return rc;
 }
 
+/* Opens path (a file in a directory the server's user owns) as a stream
+ * without following a link nor waiting on a FIFO: a regular file only.
+ * NULL with errno (EINVAL for another kind of file). */
+static FILE *open_regular(const char *path, int flags, const char *mode)
+{
+	struct stat sb;
+	FILE *f;
+	int fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || !(f = fdopen(fd, mode))) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	return f;
+}
+
 /*
  * Write the settings of a private cluster: socket only, in dir/run.
  * Durability is PostgreSQL's default (fsync, full_page_writes and
@@ -194,22 +213,16 @@ static int make_dirs(const char *path, mode_t mode)
 static int write_settings(const char *data, const char *sock)
 {
 	char *conf = path_join(data, "postgresql.auto.conf");
-	struct stat sb;
-	FILE *f = NULL;
 	const char *c;
-	int fd, rc;
+	FILE *f;
+	int rc;
 
 	if (!conf)
 		return -1;
-	fd = open(conf, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	f = open_regular(conf, O_WRONLY | O_APPEND, "a");
 	free(conf);
-	if (fd < 0)
+	if (!f)
 		return -1;
-	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || !(f = fdopen(fd, "a"))) {
-		close(fd);
-		errno = EINVAL;
-		return -1;
-	}
 	fputs("# didkpi private cluster: Unix socket only; durable commits\n"
 	      "listen_addresses = ''\n"
 	      "unix_socket_permissions = 0700\n"
@@ -518,8 +531,7 @@ static int reserve_huge_pages(long need)
 int cluster_on_huge_pages(const char *dir)
 {
 	char *pidf = path_join(dir, "data/postmaster.pid"), line[512], path[64];
-	int shared = 0, on = -1, fd;
-	struct stat sb;
+	int shared = 0, on = -1;
 	long pid = 0;
 	FILE *f;
 
@@ -527,14 +539,10 @@ int cluster_on_huge_pages(const char *dir)
 		return -1;
 	/* the server's user owns data/: a link or a FIFO planted there must
 	 * neither send us elsewhere nor hold us (db status as root) */
-	fd = open(pidf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	f = open_regular(pidf, O_RDONLY, "r");
 	free(pidf);
-	if (fd < 0)
+	if (!f)
 		return -1;
-	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || !(f = fdopen(fd, "r"))) {
-		close(fd);
-		return -1;
-	}
 	if (fgets(line, sizeof(line), f))
 		pid = strtol(line, NULL, 10);
 	fclose(f);
