@@ -588,7 +588,7 @@ int db_query_each(struct db *db, const char *label, const char *sql,
 	ExecStatusType est;
 	char buf[256];
 	long n = 0;
-	int st = DK_OK, i;
+	int st = DK_OK, i, deadline_set = 1;
 
 	if (nrows)
 		*nrows = 0;
@@ -604,8 +604,14 @@ int db_query_each(struct db *db, const char *label, const char *sql,
 	if (db_flush(db, deadline))
 		return db_lost(db, label);
 	for (;;) {
-		/* each row (or the end) must come within the timeout */
+		/* each row (or the end) must come within the timeout of the
+		 * wait for it: the clock is read when a wait begins, not for
+		 * each of a result's rows that are already here */
 		while (PQisBusy(db->conn)) {
+			if (!deadline_set) {
+				deadline = db_deadline(db);
+				deadline_set = 1;
+			}
 			if (db_wait(db, 0, deadline) || !PQconsumeInput(db->conn)) {
 				if (errno != ETIMEDOUT)
 					errno = 0;
@@ -614,7 +620,7 @@ int db_query_each(struct db *db, const char *label, const char *sql,
 		}
 		if (!(r = PQgetResult(db->conn)))
 			break;
-		deadline = db_deadline(db);
+		deadline_set = 0;
 		est = PQresultStatus(r);
 		if (est != PGRES_SINGLE_TUPLE && est != PGRES_TUPLES_OK && est != PGRES_COMMAND_OK) {
 			/* after our own cancel the error is expected: ours wins */

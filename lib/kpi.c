@@ -2,12 +2,14 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kpi.h"
 #include "log.h"
+#include "order.h"
 #include "sibling.h"
 #include "sqlres.h"
 #include "status.h"
@@ -456,62 +458,6 @@ static unsigned part_fields(const struct part *pt)
 	return fields;
 }
 
-/* The k-th smallest of a[0..n-1] (k < n), moving it to a[k] with nothing
- * larger before it and nothing smaller after it (Hoare's selection). */
-static double select_kth(double *a, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n - 1;
-
-	while (lo < hi) {
-		size_t i = lo, j = hi, mid = lo + (hi - lo) / 2;
-		double x, t;
-
-		/* median of three as the pivot */
-		if (a[mid] < a[lo]) { t = a[mid]; a[mid] = a[lo]; a[lo] = t; }
-		if (a[hi] < a[lo]) { t = a[hi]; a[hi] = a[lo]; a[lo] = t; }
-		if (a[hi] < a[mid]) { t = a[hi]; a[hi] = a[mid]; a[mid] = t; }
-		x = a[mid];
-		while (i <= j) {
-			while (a[i] < x)
-				i++;
-			while (x < a[j])
-				j--;
-			if (i <= j) {
-				t = a[i]; a[i] = a[j]; a[j] = t;
-				i++;
-				if (j == 0)
-					break;
-				j--;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			break;
-	}
-	return a[k];
-}
-
-/* percentile_cont(p) of a[0..n-1] (n > 0, reordered) to PostgreSQL's
- * bits: rows floor and ceil of p * (n - 1) of the sorted values,
- * interpolated as lo + (frac * (hi - lo)) (orderedsetaggs.c). */
-static double percentile_cont(double *a, size_t n, double p)
-{
-	double pos = p * (double)(n - 1), first = floor(pos), lo, hi;
-	size_t k = (size_t)first, i;
-
-	lo = select_kth(a, n, k);
-	if (ceil(pos) == first)
-		return lo;
-	/* the next order statistic: the smallest of what follows a[k] */
-	for (hi = a[k + 1], i = k + 2; i < n; i++)
-		if (a[i] < hi)
-			hi = a[i];
-	return lo + ((pos - first) * (hi - lo));
-}
-
 /* The cell of a fine row (columns 1..4: service_code, owner_unit, channel,
  * method) in the grid of breakdown b, or -1 when the row has no key there
  * (it counts in 'all' only) or a key outside the grid. */
@@ -648,8 +594,9 @@ static int run_fine(struct db *db, const struct kpi_request *req, const struct a
 				  halve ? at->halves[1][0] : "{}",
 				  halve ? at->halves[1][1] : "{}" };
 	const char *key = pt->all && mask == 1u << BD_ALL ? pt->all : pt->key;
-	double *vals = NULL, *buf = NULL;
-	size_t *off = NULL, *cnt = NULL, nvals = 0, nplaced = 0, maxcells = 0, i, a, q;
+	double *vals = NULL, *buf = NULL, *tmp = NULL;
+	uint32_t *digits = NULL;
+	size_t *off = NULL, *cnt = NULL, nvals = 0, nplaced = 0, maxcells = 0, ntmp = 0, i, a, q;
 	PGresult *res;
 	long pi, m;
 
@@ -733,6 +680,16 @@ static int run_fine(struct db *db, const struct kpi_request *req, const struct a
 			n = cnt[i];
 			cnt[i] = pos;
 			pos += n;
+			if (n >= ORDER_RADIX_MIN && n > ntmp) {   /* radix_kth's room */
+				double *t = realloc(tmp, n * sizeof(*tmp));
+
+				if (!t)
+					goto oom;
+				tmp = t;
+				ntmp = n;
+				if (!digits && !(digits = malloc(ORDER_RADIX_DIGITS * sizeof(*digits))))
+					goto oom;
+			}
 		}
 		cnt[ncells] = pos;
 		for (r = 0; r < nr; r++) {
@@ -755,9 +712,9 @@ static int run_fine(struct db *db, const struct kpi_request *req, const struct a
 			if (!n)
 				continue;
 			if (pt->p50 >= 0)
-				cell[pt->p50] = percentile_cont(buf + pos, n, 0.5);
+				cell[pt->p50] = order_percentile(buf + pos, n, 0.5, tmp, digits);
 			if (pt->p90 >= 0)
-				cell[pt->p90] = percentile_cont(buf + pos, n, 0.9);
+				cell[pt->p90] = order_percentile(buf + pos, n, 0.9, tmp, digits);
 		}
 	}
 	st = DK_OK;
@@ -774,6 +731,8 @@ out:
 	free(off);
 	free(vals);
 	free(buf);
+	free(tmp);
+	free(digits);
 	free(cnt);
 	return st;
 }
@@ -801,6 +760,13 @@ struct users {
 	size_t user_size;
 	int has_first;
 	long long first;          /* their first successful identification */
+	/* each service code seen, with its cells of the service and unit
+	 * breakdowns: a request's unit is its service's, looked up in a list
+	 * (fine_cell), so each row cost some 20 string comparisons */
+	struct svc_memo {
+		char code[48];
+		int set, j[BD_COUNT];
+	} memo[64];
 };
 
 /* A count of a cell that has a row (NAN until then) grows by yes. */
@@ -833,6 +799,33 @@ static void users_flush(struct users *u)
 		count_in(&v[u->pt->map[3]], u->ndigital[g] >= 1);
 	}
 	u->ntouched = 0;
+}
+
+/* Row r's cell of breakdown b: fine_cell(), remembered per service code
+ * for the service and unit breakdowns (owner_unit is NULL in these rows,
+ * so both follow from the service alone). */
+static int users_cell(struct users *u, const PGresult *res, int r, enum breakdown b)
+{
+	const char *svc = PQgetvalue(res, r, 1);
+	struct svc_memo *m;
+	size_t len = strlen(svc);
+	unsigned h = 2166136261u;
+
+	if ((b != BD_SERVICE && b != BD_UNIT) || PQgetisnull(res, r, 1) ||
+	    !PQgetisnull(res, r, 2) || len >= sizeof(m->code))
+		return fine_cell(res, r, b, u->grids[b]);
+	for (size_t i = 0; i < len; i++)   /* FNV-1a */
+		h = (h ^ (unsigned char)svc[i]) * 16777619u;
+	m = &u->memo[h % (sizeof(u->memo) / sizeof(*u->memo))];
+	if (!m->set || strcmp(m->code, svc)) {
+		memcpy(m->code, svc, len + 1);
+		m->set = 1;
+		m->j[BD_SERVICE] = (u->mask & (1u << BD_SERVICE)) ?
+				   fine_cell(res, r, BD_SERVICE, u->grids[BD_SERVICE]) : -1;
+		m->j[BD_UNIT] = (u->mask & (1u << BD_UNIT)) ?
+				fine_cell(res, r, BD_UNIT, u->grids[BD_UNIT]) : -1;
+	}
+	return m->j[b];
 }
 
 /* One request of rollup.sql#request_users: (atom, service_code,
@@ -869,7 +862,7 @@ static int users_row(const PGresult *res, int r, void *arg)
 		if (!(u->mask & (1u << b)))
 			continue;
 		/* the breakdown's key: columns 1..4 as in a fine row */
-		if ((j = fine_cell(res, r, b, u->grids[b])) < 0)
+		if ((j = users_cell(u, res, r, (enum breakdown)b)) < 0)
 			continue;
 		for (q = u->at->off[pi]; q < u->at->off[pi + 1]; q++) {
 			g = u->base[b] + u->at->per[q] * u->grids[b]->n + j;
