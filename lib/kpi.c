@@ -1307,13 +1307,14 @@ static int warn_cost_missing(struct db *db, const struct kpi_request *req,
 }
 
 /*
- * The families a second connection computes when kpi_request.jobs > 1
- * (lib/sibling.h: same snapshot, own thread): authentication (counts and
- * latencies), satisfaction, enrolments, coverage, training and cost, while
- * the first computes the requests' additive part, their people and the
- * service times (whose halves gate reads the requests' counts). Measured
- * on a fiscal year by month at 10 M events, both shares take about as
- * long (bench/README.md). Each share writes only its families' aggs.
+ * The families a second connection may compute (lib/sibling.h: same
+ * snapshot, own thread): authentication (counts and latencies),
+ * satisfaction, enrolments, coverage, training and cost, while the first
+ * computes the requests' additive part, their people and the service
+ * times (whose halves gate reads the requests' counts). They are offered
+ * in a pool (struct kpi_share): the second connection takes them from the
+ * last, the first from the first once its own are done, so neither waits
+ * while the other has families left. Each writes only its families' aggs.
  */
 #define FAM_SECOND ((1u << FAM_SATISFACTION) | (1u << FAM_AUTH) | (1u << FAM_ENROLMENTS) | \
 		    (1u << FAM_COVERAGE) | (1u << FAM_TRAINING) | (1u << FAM_COST))
@@ -1350,29 +1351,148 @@ struct fam_job {
 	const unsigned *fam_bds;
 	struct agg (*aggs)[BD_COUNT];
 	unsigned usable;
-	unsigned fams;             /* 1 << family: the families to run */
 };
 
-static int run_families(struct db *db, void *arg)
+/* Family f of job jb on db. */
+static int run_one(struct db *db, const struct fam_job *jb, enum family f)
 {
-	const struct fam_job *jb = arg;
-	enum family f;
-	int st, b;
+	const struct grid *grids[BD_COUNT];
+	int fast = !jb->req->raw && fast_source[f].parts[0].key &&
+		   (fast_source[f].needs & ~jb->usable) == 0;
 
-	for (f = 0; f < FAM_COUNT; f++) {
-		const struct grid *grids[BD_COUNT];
-		int fast = !jb->req->raw && fast_source[f].parts[0].key &&
-			   (fast_source[f].needs & ~jb->usable) == 0;
+	for (int b = 0; b < BD_COUNT; b++)
+		grids[b] = fam_grid(jb->s, f, b);
+	return run_family(db, jb->req, jb->dates, jb->at, f, jb->fam_bds[f], grids, jb->aggs, fast,
+			  jb->usable);
+}
 
-		if (!(jb->fams & (1u << f)) || !jb->fam_bds[f])
-			continue;
-		for (b = 0; b < BD_COUNT; b++)
-			grids[b] = fam_grid(jb->s, f, b);
-		if ((st = run_family(db, jb->req, jb->dates, jb->at, f, jb->fam_bds[f], grids,
-				     jb->aggs, fast, jb->usable)))
-			return st;
+struct kpi_share {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const struct fam_job *job; /* the computation offering families, or NULL */
+	unsigned left;             /* 1 << family: offered and not yet taken */
+	int busy;                  /* families a helper is computing */
+	int st;                    /* the first failure of a helper's family */
+	int closed;                /* kpi_share_close(): no more offers */
+};
+
+struct kpi_share *kpi_share_new(void)
+{
+	struct kpi_share *sh = calloc(1, sizeof(*sh));
+
+	if (!sh)
+		return NULL;
+	if (pthread_mutex_init(&sh->mu, NULL)) {
+		free(sh);
+		return NULL;
 	}
-	return DK_OK;
+	if (pthread_cond_init(&sh->cv, NULL)) {
+		pthread_mutex_destroy(&sh->mu);
+		free(sh);
+		return NULL;
+	}
+	return sh;
+}
+
+void kpi_share_close(struct kpi_share *sh)
+{
+	if (!sh)
+		return;
+	pthread_mutex_lock(&sh->mu);
+	sh->closed = 1;
+	pthread_cond_broadcast(&sh->cv);
+	pthread_mutex_unlock(&sh->mu);
+}
+
+void kpi_share_free(struct kpi_share *sh)
+{
+	if (!sh)
+		return;
+	pthread_cond_destroy(&sh->cv);
+	pthread_mutex_destroy(&sh->mu);
+	free(sh);
+}
+
+int kpi_share_help(struct db *db, struct kpi_share *sh)
+{
+	int st = DK_OK;
+
+	pthread_mutex_lock(&sh->mu);
+	while (st == DK_OK) {
+		const struct fam_job *jb;
+		enum family f;
+
+		while (!sh->closed && !(sh->job && sh->left))
+			pthread_cond_wait(&sh->cv, &sh->mu);
+		if (sh->closed)
+			break;
+		for (f = FAM_COUNT - 1; !(sh->left & (1u << f)); f--)   /* the last */
+			;
+		sh->left &= ~(1u << f);
+		sh->busy++;
+		jb = sh->job;
+		pthread_mutex_unlock(&sh->mu);
+		st = run_one(db, jb, f);
+		pthread_mutex_lock(&sh->mu);
+		if (st && !sh->st)
+			sh->st = st;
+		sh->busy--;
+		pthread_cond_broadcast(&sh->cv);
+	}
+	pthread_mutex_unlock(&sh->mu);
+	return st;
+}
+
+/* Offers families fams of jb in sh (none without sh). */
+static void share_offer(struct kpi_share *sh, const struct fam_job *jb, unsigned fams)
+{
+	if (!sh)
+		return;
+	pthread_mutex_lock(&sh->mu);
+	sh->job = jb;
+	sh->left = fams;
+	sh->st = DK_OK;
+	pthread_cond_broadcast(&sh->cv);
+	pthread_mutex_unlock(&sh->mu);
+}
+
+/* Whether family f is still to be computed here (taken from sh's offer;
+ * always without sh, or when it was not offered). */
+static int share_take(struct kpi_share *sh, unsigned offered, enum family f)
+{
+	int mine;
+
+	if (!sh || !(offered & (1u << f)))
+		return 1;
+	pthread_mutex_lock(&sh->mu);
+	mine = (sh->left & (1u << f)) != 0;
+	sh->left &= ~(1u << f);
+	pthread_mutex_unlock(&sh->mu);
+	return mine;
+}
+
+/* Ends the offer once the helper's families are computed; returns the
+ * first failure among them. */
+static int share_withdraw(struct kpi_share *sh)
+{
+	int st;
+
+	if (!sh)
+		return DK_OK;
+	pthread_mutex_lock(&sh->mu);
+	sh->left = 0;
+	while (sh->busy)
+		pthread_cond_wait(&sh->cv, &sh->mu);
+	sh->job = NULL;
+	st = sh->st;
+	pthread_mutex_unlock(&sh->mu);
+	return st;
+}
+
+/* The second connection of kpi_compute(): a helper of its pool. */
+static int help(struct db *db, void *arg)
+{
+	return kpi_share_help(db, arg);
 }
 
 int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result **out)
@@ -1388,12 +1508,13 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	size_t nrows = 0, p;
 	int st = DK_SOFTWARE, k, b, nb, j, by_service = 0, by_unit = 0;
 	unsigned usable = 0, fam_bds[FAM_COUNT] = { 0 };
-	struct fam_job jobs[2];
+	struct fam_job job;
+	struct kpi_share *share, *own = NULL;
+	unsigned offered = 0, own_fams = 0;
 	struct sibling *sib = NULL;
 	enum family f;
 
 	memset(aggs, 0, sizeof(aggs));
-	memset(jobs, 0, sizeof(jobs));
 	memset(&atoms, 0, sizeof(atoms));
 	*out = NULL;
 	if (!res || !s)
@@ -1454,27 +1575,16 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 			fam_bds[kpi_source[k].fam] |= 1u << b;
 		}
 	}
-	/* Run each family once (per breakdown on the raw path), the
-	 * requests' on this connection, the others' on a second one when
-	 * asked for (req->jobs). */
-	for (f = 0; f < FAM_COUNT; f++) {
-		if (!fam_bds[f])
-			continue;
-		if (FAM_SECOND & (1u << f))
-			jobs[1].fams |= 1u << f;
-		else
-			jobs[0].fams |= 1u << f;
-	}
-	for (j = 0; j < 2; j++) {
-		jobs[j].req = req;
-		jobs[j].dates = (const char *const *)dates;
-		jobs[j].at = &atoms;
-		jobs[j].s = s;
-		jobs[j].fam_bds = fam_bds;
-		jobs[j].aggs = aggs;
-		jobs[j].usable = usable;
-	}
-	if (req->jobs > 1 && jobs[0].fams && jobs[1].fams) {
+	/* Run each family once (per breakdown on the raw path): the
+	 * requests' on this connection, the others offered to a second one
+	 * (req->jobs) or to the caller's (req->share), which takes them from
+	 * the last while this one takes what is left from the first. */
+	for (f = 0; f < FAM_COUNT; f++)
+		if (fam_bds[f])
+			*(FAM_SECOND & (1u << f) ? &offered : &own_fams) |= 1u << f;
+	job = (struct fam_job){ req, (const char *const *)dates, &atoms, s, fam_bds, aggs, usable };
+	share = req->share;
+	if (!share && req->jobs > 1 && offered && own_fams) {
 		double rows = 0;
 
 		if (second_min() > 0 && (st = volume(db, req, &rows)))
@@ -1482,16 +1592,32 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 		if (second_min() > 0 && rows < second_min())
 			log_info("computing on one connection: %.0f rows, fewer than %.0f", rows,
 				 second_min());
-		else if ((st = sibling_start(db, req->tz, run_families, &jobs[1], &sib)))
+		else if (!(own = kpi_share_new()))
+			goto oom;
+		else if ((st = sibling_start(db, req->tz, help, own, &sib)))
 			goto out;
+		if (!sib) {
+			kpi_share_free(own);
+			own = NULL;
+		}
+		share = own;
 	}
-	if (!sib) {
-		jobs[0].fams |= jobs[1].fams;
-		jobs[1].fams = 0;
+	share_offer(share, &job, offered);
+	st = DK_OK;
+	for (f = 0; f < FAM_COUNT && st == DK_OK; f++)
+		if (fam_bds[f] && share_take(share, offered, f))
+			st = run_one(db, &job, f);
+	{
+		int hst = share_withdraw(share);
+
+		if (st == DK_OK)
+			st = hst;
 	}
-	st = run_families(db, &jobs[0]);
-	if (sib)
+	if (sib) {
+		kpi_share_close(own);
 		st = sibling_finish(db, sib, st);
+		sib = NULL;
+	}
 	if (st)
 		goto out;
 	if (fam_bds[FAM_COST] && cost_gap(req, &aggs[FAM_COST][BD_ALL]) &&
@@ -1559,6 +1685,7 @@ out:
 	}
 	if (s)
 		s->grids[BD_UNIT].units = NULL;
+	kpi_share_free(own);
 	units_free(&units);
 	atoms_free(&atoms);
 	free(targets);

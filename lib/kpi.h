@@ -97,8 +97,9 @@ struct kpi_request {
 	long min_cell;             /* small-cell threshold; 0 turns it off */
 	int raw;                   /* 1: never read the day rollups (--raw) */
 	int jobs;                  /* 2: the families other than the requests'
-				    * on a second connection in the same
-				    * snapshot (lib/sibling.h); 0 or 1: one */
+				    * offered to a second connection in the
+				    * same snapshot (lib/sibling.h); 0 or 1: one */
+	struct kpi_share *share;   /* instead, the caller's pool (below) */
 };
 
 struct kpi_result {
@@ -123,6 +124,23 @@ struct kpi_result {
 int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result **out);
 
 void kpi_result_free(struct kpi_result *r);
+
+/*
+ * A pool in which kpi_compute() offers the families other than the
+ * requests' (authentication, satisfaction, enrolments, coverage, training,
+ * cost) to another thread with its own connection in the same snapshot:
+ * kpi_share_help(db2, sh) computes offered families on db2, the last
+ * first, until kpi_share_close(); the computation takes the rest itself
+ * from the first, once its own are done, and returns when every family is
+ * computed. A helper that fails stops and returns its status, which the
+ * computation returns too. The owner closes the pool before waiting for
+ * the helper's thread, on every path, and frees it after.
+ */
+struct kpi_share;
+struct kpi_share *kpi_share_new(void);
+int kpi_share_help(struct db *db, struct kpi_share *sh);
+void kpi_share_close(struct kpi_share *sh);
+void kpi_share_free(struct kpi_share *sh);
 
 /*
  * kpi_today() sets *today to the current local date in tz, read from the

@@ -494,6 +494,8 @@ struct side {
 	struct compare_request cr;
 	int need_compare;
 	struct report_data *d;     /* the side sets d->cur and d->compare only */
+	struct kpi_share *share;   /* then helps the trend's kpi_compute() */
+	int helps;                 /* 0 when run on the first connection */
 };
 
 static int side_work(struct db *db, void *arg)
@@ -506,9 +508,12 @@ static int side_work(struct db *db, void *arg)
 		return st;
 	if (s->need_compare) {
 		log_info("computing before and after Digital ID");
-		st = compare_compute(db, &s->cr, &s->d->compare);
+		if ((st = compare_compute(db, &s->cr, &s->d->compare)))
+			return st;
 	}
-	return st;
+	/* done first (at 1 M events the trend is most of the work): the
+	 * trend's families that are left, from the last (kpi.h) */
+	return s->helps && s->share ? kpi_share_help(db, s->share) : DK_OK;
 }
 
 int report_gather(struct db *db, const struct report_request *req, struct report_data **out)
@@ -517,6 +522,7 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 	struct kpi_request kr = { .tz = req->tz, .min_cell = req->min_cell };
 	struct side side = { 0 };
 	struct sibling *sib = NULL;
+	struct kpi_share *share = NULL;
 	struct report_data *d;
 	int st, need_trend = 0, need_compare = 0, need_methods = 0, top = 0;
 	int need_effects = 0, need_its = 0;
@@ -590,14 +596,28 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 	side.need_compare = need_compare;
 	side.cr.tz = req->tz;
 	side.cr.window_months = req->window_months;
-	if (req->jobs > 1 && (need_compare || need_trend) &&
-	    (st = sibling_start(db, req->tz, side_work, &side, &sib)))
-		goto out;
-	if (!sib && (st = side_work(db, &side)))
-		goto out;
+	if (req->jobs > 1 && (need_compare || need_trend)) {
+		if (need_trend && !(share = kpi_share_new())) {
+			st = DK_SOFTWARE;
+			goto out;
+		}
+		side.share = share;
+		side.helps = 1;
+		if ((st = sibling_start(db, req->tz, side_work, &side, &sib)))
+			goto out;
+	}
+	if (!sib) {
+		side.helps = 0;   /* here, before the trend: nothing to help */
+		if ((st = side_work(db, &side)))
+			goto out;
+	}
+	kr.share = sib ? share : NULL;
 	st = gather_trend(db, req, &kr, d, need_trend, need_methods, top);
-	if (sib)
+	kr.share = NULL;
+	if (sib) {
+		kpi_share_close(share);   /* before the wait, on every path */
 		st = sibling_finish(db, sib, st);
+	}
 	if (st)
 		goto out;
 	if (d->kpi_all && (st = trend_slice(d)))
@@ -620,6 +640,7 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 	*out = d;
 	d = NULL;
 out:
+	kpi_share_free(share);
 	if (st == DK_SOFTWARE && d)
 		log_error("cannot gather the report's data");
 	report_data_free(d);

@@ -207,9 +207,9 @@ for pe in "2025-03 --by service,unit,channel,method --min-cell 0" "FY2568 -i mon
 	if [ -s "$W/jobs1.csv" ] && cmp -s "$W/jobs1.csv" "$W/out"; then ok "kpi $pe: -j 1 = -j 2"; else
 		not_ok "kpi $pe: -j 1 = -j 2" "$(diff "$W/jobs1.csv" "$W/out" | head -5)"; fi
 done
-# The second connection gone mid-run: 69 at once and one error. Without
-# --by, didkpi.staff is read by the second connection only (training);
-# locked, the second waits and is terminated. (The first connection
+# A connection gone mid-run: 69 at once and one error. Without --by,
+# didkpi.staff is read by one connection only (training, offered to the
+# second; either may take it); locked, that one waits and is terminated. (The first connection
 # failing while the second waits: tests/e2e/report.sh.)
 for rels in staff; do
 	nrel=$(echo $rels | wc -w)
