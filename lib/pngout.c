@@ -162,7 +162,7 @@ static const uint32_t *strip_row(int y, void *arg)
 
 		if (s->sf)
 			cairo_surface_destroy(s->sf);
-		s->sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, s->width, h);
+		s->sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, s->width, h);
 		s->y0 = y;
 		if (cairo_surface_status(s->sf) != CAIRO_STATUS_SUCCESS)
 			return NULL;
@@ -192,7 +192,7 @@ cairo_status_t pngout_render(int width, int height, double scale, pngout_draw_fn
 	s.rows = (int)(PNGOUT_STRIP_BYTES / ((size_t)(width > 0 ? width : 1) * 4));
 	if (s.rows < 1)
 		s.rows = 1;
-	st = write_png(width, height, 1, strip_row, &s, write, closure);
+	st = write_png(width, height, 0, strip_row, &s, write, closure);
 	if (s.sf)
 		cairo_surface_destroy(s.sf);
 	return st;

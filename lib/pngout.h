@@ -19,12 +19,14 @@
 cairo_status_t pngout_write(cairo_surface_t *sf, cairo_write_func_t write, void *closure);
 
 /*
- * pngout_render() writes a width x height ARGB32 picture that draw(cr,
- * arg) paints (in user units scaled by scale) as pngout_write() would
- * write one surface of it, without ever holding that surface: the picture
- * is drawn once per horizontal strip of at most PNGOUT_STRIP_BYTES, each
- * translated by whole device pixels, so that every strip's pixels are the
- * whole picture's. A tall chart at twice its size (10 MB of pixels for a
+ * pngout_render() writes a width x height opaque picture (RGB24: a pixel
+ * draw does not paint is black; the charts paint a white background
+ * first) that draw(cr, arg) paints (in user units scaled by scale) as
+ * pngout_write() would write one surface of it, an RGB PNG, without ever
+ * holding that surface: the picture is drawn once per horizontal strip
+ * of at most PNGOUT_STRIP_BYTES, each translated by whole device pixels,
+ * so that every strip's pixels are the whole picture's (RGB rather than
+ * RGBA: a quarter less to filter and compress, the same pixels). A tall chart at twice its size (10 MB of pixels for a
  * report's before/after chart of 18 services) then costs 2 MB of memory,
  * for drawing it a few times. draw returns 0 or a status: a nonzero one
  * stops the picture, is left in *draw_status, and the result is

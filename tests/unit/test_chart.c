@@ -1319,7 +1319,7 @@ static int strip_draw(cairo_t *cr, void *arg)
 static void test_png_strips(void **state)
 {
 	struct mem whole = { NULL, 0 }, strips = { NULL, 0 };
-	cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1200, 1500);
+	cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1200, 1500);
 	cairo_t *cr = cairo_create(sf);
 	int st = -1;
 
@@ -1333,6 +1333,8 @@ static void test_png_strips(void **state)
 	assert_int_equal(pngout_render(1200, 1500, 2, strip_draw, NULL, &st, mem_write, &strips),
 			 CAIRO_STATUS_SUCCESS);
 	assert_int_equal(st, 0);
+	/* an RGB PNG: colour type 2 in the header (byte 25) */
+	assert_true(strips.n > 26 && strips.p[25] == 2);
 	/* 1500 rows of 4800 bytes in strips of 2 MiB: 4 strips */
 	assert_int_equal(strip_calls, (1500 + (int)(PNGOUT_STRIP_BYTES / 4800) - 1) /
 				      (int)(PNGOUT_STRIP_BYTES / 4800));
