@@ -209,8 +209,7 @@ WITH w AS (
 	SELECT CASE WHEN $7 THEN 0 ELSE w.i END AS g, w.side,
 	       -- exact microseconds, then one correctly rounded division (as
 	       -- kpi.sql, so medians agree with didkpi kpi to the last bit)
-	       ((extract(epoch FROM r.closed_at) - extract(epoch FROM r.submitted_at))
-	        * 1000000)::bigint::float8 / 3600000000 AS hours
+	       didkpi.span_us(r.submitted_at, r.closed_at)::float8 / 3600000000 AS hours
 	  FROM w
 	  JOIN didkpi.service_requests r
 	    ON r.closed_at >= w.ts AND r.closed_at < w.te AND r.status = 'completed'
@@ -271,8 +270,7 @@ WITH w AS (
 	    ON r.closed_at >= span.ts AND r.closed_at < span.te AND r.status = 'completed'
 )
 SELECT w.i, w.side,
-       ((extract(epoch FROM r.closed_at) - extract(epoch FROM r.submitted_at))
-        * 1000000)::bigint AS us
+       didkpi.span_us(r.submitted_at, r.closed_at) AS us
   FROM r
   JOIN w ON w.svc = r.service_code AND r.closed_at >= w.ts AND r.closed_at < w.te;
 

@@ -49,10 +49,8 @@ WITH req AS (
 	       sum(x.us)::float8 / count(*) / 3600000000 AS st_mean
 	  FROM (SELECT r.service_code,
 		       date_trunc('month', r.closed_at AT TIME ZONE $1::text)::date AS month,
-		       ((extract(epoch FROM r.closed_at) - extract(epoch FROM r.submitted_at))
-		        * 1000000)::bigint::float8 / 3600000000 AS hours,
-		       ((extract(epoch FROM r.closed_at) - extract(epoch FROM r.submitted_at))
-		        * 1000000)::bigint AS us
+		       didkpi.span_us(r.submitted_at, r.closed_at)::float8 / 3600000000 AS hours,
+		       didkpi.span_us(r.submitted_at, r.closed_at) AS us
 		  FROM didkpi.service_requests r
 		 WHERE r.status = 'completed') x
 	 GROUP BY 1, 2

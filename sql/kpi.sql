@@ -75,8 +75,7 @@ WITH p AS (
 	SELECT p.i,
 	       -- exact microseconds (an integer, exact in float8), then one
 	       -- correctly rounded division
-	       ((extract(epoch FROM r.closed_at) - extract(epoch FROM r.submitted_at))
-	        * 1000000)::bigint::float8 / 3600000000 AS hours,
+	       didkpi.span_us(r.submitted_at, r.closed_at)::float8 / 3600000000 AS hours,
 	       CASE $4 WHEN 'service' THEN r.service_code
 	               WHEN 'unit' THEN s.owner_unit
 	               WHEN 'channel' THEN r.channel

@@ -214,8 +214,7 @@ WITH p AS (
 )
 SELECT p.i, r.service_code COLLATE "C", min(s.owner_unit), r.channel COLLATE "C",
        r.auth_method COLLATE "C",
-       array_agg(((extract(epoch FROM r.closed_at) - extract(epoch FROM r.submitted_at))
-                  * 1000000)::bigint)
+       array_agg(didkpi.span_us(r.submitted_at, r.closed_at))
   FROM p
   JOIN didkpi.service_requests r
     ON r.closed_at >= p.ts AND r.closed_at < p.te AND r.status = 'completed'
@@ -224,8 +223,7 @@ SELECT p.i, r.service_code COLLATE "C", min(s.owner_unit), r.channel COLLATE "C"
 UNION ALL
 SELECT q.i, r.service_code COLLATE "C", min(s.owner_unit), r.channel COLLATE "C",
        r.auth_method COLLATE "C",
-       array_agg(((extract(epoch FROM r.closed_at) - extract(epoch FROM r.submitted_at))
-                  * 1000000)::bigint)
+       array_agg(didkpi.span_us(r.submitted_at, r.closed_at))
   FROM q
   JOIN didkpi.service_requests r
     ON r.closed_at >= q.ts AND r.closed_at < q.te AND r.status = 'completed'
@@ -241,8 +239,7 @@ WITH p AS (
 	 WHERE cardinality($4::date[]) > 0
 )
 SELECT p.i, NULL::text, NULL::text, NULL::text, NULL::text,
-       array_agg(((extract(epoch FROM r.closed_at) - extract(epoch FROM r.submitted_at))
-                  * 1000000)::bigint)
+       array_agg(didkpi.span_us(r.submitted_at, r.closed_at))
   FROM p
   JOIN didkpi.service_requests r
     ON r.closed_at >= p.ts AND r.closed_at < p.te AND r.status = 'completed'
@@ -250,8 +247,7 @@ SELECT p.i, NULL::text, NULL::text, NULL::text, NULL::text,
  GROUP BY 1
 UNION ALL
 SELECT q.i, NULL::text, NULL::text, NULL::text, NULL::text,
-       array_agg(((extract(epoch FROM r.closed_at) - extract(epoch FROM r.submitted_at))
-                  * 1000000)::bigint)
+       array_agg(didkpi.span_us(r.submitted_at, r.closed_at))
   FROM q
   JOIN didkpi.service_requests r
     ON r.closed_at >= q.ts AND r.closed_at < q.te AND r.status = 'completed'
