@@ -1579,9 +1579,14 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	 * requests' on this connection, the others offered to a second one
 	 * (req->jobs) or to the caller's (req->share), which takes them from
 	 * the last while this one takes what is left from the first. */
-	for (f = 0; f < FAM_COUNT; f++)
-		if (fam_bds[f])
-			*(FAM_SECOND & (1u << f) ? &offered : &own_fams) |= 1u << f;
+	for (f = 0; f < FAM_COUNT; f++) {
+		if (!fam_bds[f])
+			continue;
+		if (FAM_SECOND & (1u << f))
+			offered |= 1u << f;
+		else
+			own_fams |= 1u << f;
+	}
 	job = (struct fam_job){ req, (const char *const *)dates, &atoms, s, fam_bds, aggs, usable };
 	share = req->share;
 	if (!share && req->jobs > 1 && offered && own_fams) {

@@ -494,8 +494,8 @@ struct side {
 	struct compare_request cr;
 	int need_compare;
 	struct report_data *d;     /* the side sets d->cur and d->compare only */
-	struct kpi_share *share;   /* then helps the trend's kpi_compute() */
-	int helps;                 /* 0 when run on the first connection */
+	struct kpi_share *share;   /* the trend's pool, NULL when run on the
+				      first connection */
 };
 
 static int side_work(struct db *db, void *arg)
@@ -511,9 +511,9 @@ static int side_work(struct db *db, void *arg)
 		if ((st = compare_compute(db, &s->cr, &s->d->compare)))
 			return st;
 	}
-	/* done first (at 1 M events the trend is most of the work): the
-	 * trend's families that are left, from the last (kpi.h) */
-	return s->helps && s->share ? kpi_share_help(db, s->share) : DK_OK;
+	/* its own work done, the trend's families that the first connection
+	 * has not begun, from the last (kpi.h) */
+	return s->share ? kpi_share_help(db, s->share) : DK_OK;
 }
 
 int report_gather(struct db *db, const struct report_request *req, struct report_data **out)
@@ -602,12 +602,11 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 			goto out;
 		}
 		side.share = share;
-		side.helps = 1;
 		if ((st = sibling_start(db, req->tz, side_work, &side, &sib)))
 			goto out;
 	}
 	if (!sib) {
-		side.helps = 0;   /* here, before the trend: nothing to help */
+		side.share = NULL;   /* here, before the trend: nothing to help */
 		if ((st = side_work(db, &side)))
 			goto out;
 	}
