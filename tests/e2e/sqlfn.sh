@@ -511,4 +511,16 @@ case "$plan" in
 *date_part*) ok "span_us is inlined (its expression in the plan)" ;;
 *) not_ok "span_us is inlined" "$plan" ;;
 esac
+
+# The people identified before an instant are one range of an index that
+# holds only the instant and the person (schema version 15): the planner
+# can read them from it alone, without the table (rollup.sql#request_users
+# hashes them for a dense month).
+plan=$(q "$DBNAME" -c "SET enable_seqscan = off; SET enable_bitmapscan = off;
+	EXPLAIN (COSTS OFF) SELECT user_key, occurred_at FROM didkpi.first_identification
+	 WHERE occurred_at < timestamptz '2025-03-01 00:00+07'")
+case "$plan" in
+*"Index Only Scan using first_identification_people"*) ok "the identified people before an instant: an index-only scan" ;;
+*) not_ok "the identified people before an instant: an index-only scan" "$plan" ;;
+esac
 finish
