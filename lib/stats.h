@@ -276,13 +276,21 @@ struct stats_stratum {
  *             then with the ties within each sample, as for one stratum in
  *             stats_hodges_lehmann()), each a pairwise difference of some
  *             stratum, clamped to the smallest and largest difference.
- * Found by bisection on d (each step an O(N) count) snapped to the exact
- * pairwise difference. Strata with an empty side are left out; NAN
- * everywhere when none is left. DK_DATAERR when a sample is not sorted or
- * not finite.
+ * Found by bisection on d (each step an O(N) count) until a few thousand
+ * pairwise differences lie in the bracket, which are then sorted and taken
+ * in order: the exact pairwise difference. Strata with an empty side are
+ * left out; NAN everywhere when none is left. DK_DATAERR when a sample is
+ * not sorted or not finite; DK_SOFTWARE without memory.
  */
 enum dk_status stats_van_elteren(const struct stats_stratum *s, size_t k,
 				 double level, struct stats_result *res);
+
+/* The same with at most enum_max differences listed (0: bisection to the
+ * last bit, then a step per difference). The result does not depend on
+ * it: tests/unit/test_stats.c checks that bit for bit. */
+enum dk_status stats_van_elteren_enum(const struct stats_stratum *s, size_t k,
+				      double level, size_t enum_max,
+				      struct stats_result *res);
 
 /* ---- mean score: Welch's t -------------------------------------------- */
 
