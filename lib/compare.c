@@ -7,6 +7,7 @@
 #include "compare.h"
 #include "kpiout.h"
 #include "log.h"
+#include "order.h"
 #include "sqlres.h"
 #include "stats.h"
 #include "status.h"
@@ -493,13 +494,13 @@ static int duration_row(const PGresult *res, int row, void *arg)
 	return 0;
 }
 
-static int double_cmp(const void *a, const void *b);
-
 /*
  * Puts the fetched values in window order, in place (a count per window,
  * then each value swapped straight to its window's next free slot), and
- * sorts each window: 375 000 values sorted here in 0.04 s, where the
- * server's ORDER BY took 0.4 s (every service's windows at 10 M events).
+ * sorts each window: 375 000 values sorted here by qsort() in 0.04 s,
+ * where the server's ORDER BY took 0.4 s (every service's windows at 10 M
+ * events). order_sort()'s radix, here and for the pooled samples: the
+ * client's CPU for that compare 0.65 s -> 0.49 s (median of 7).
  */
 static int durations_place(struct durations *d)
 {
@@ -536,7 +537,7 @@ static int durations_place(struct durations *d)
 	free(d->win);
 	d->win = NULL;
 	for (w = 0; w < nw; w++)
-		qsort(d->vals + d->off[w], d->off[w + 1] - d->off[w], sizeof(double), double_cmp);
+		order_sort(d->vals + d->off[w], d->off[w + 1] - d->off[w]);
 	return 0;
 }
 
@@ -685,14 +686,6 @@ static double side_n(enum compare_metric m, const struct side *s)
 	}
 }
 
-/* Ascending doubles, for qsort(). */
-static int double_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * Mann-Whitney p-value and Hodges-Lehmann interval of the units with
  * use[i] set (one, or the pooled set) from the sorted service times into
@@ -736,8 +729,8 @@ static int shift_stats(const struct durations *dur, size_t n,
 			memcpy(after + k2, dur->vals + dur->off[2 * i + 1], c * sizeof(double));
 			k2 += c;
 		}
-		qsort(before, n1, sizeof(double), double_cmp);
-		qsort(after, n2, sizeof(double), double_cmp);
+		order_sort(before, n1);
+		order_sort(after, n2);
 	}
 	if (pooled) {
 		pooled[0].st_n = (double)n1;

@@ -1,6 +1,7 @@
-/* Exact order statistics by selection (see order.h). */
+/* Exact order statistics by selection, and sorting (see order.h). */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "order.h"
@@ -125,4 +126,66 @@ double order_percentile(double *a, size_t n, double p, double *tmp, uint32_t *cn
 	if (at_most > k + 1)
 		hi = lo;
 	return lo + ((pos - first) * (hi - lo));
+}
+
+static int order_cmp(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * Least significant digit first: all six digits' counts in one pass, then
+ * one stable pass per digit on which the values differ (durations of one
+ * magnitude share their sign and exponent: usually four passes, not six).
+ * compare's service times at 10 M events, 375 000 values in 36 windows,
+ * were sorted by qsort() in about 40 ms.
+ */
+void order_sort(double *a, size_t n)
+{
+	enum { BITS = 11, DIGITS = 1 << BITS, PASSES = (64 + BITS - 1) / BITS };
+	size_t (*cnt)[DIGITS];
+	double *tmp, *src = a, *dst;
+
+	if (n < 2)
+		return;
+	if (n < ORDER_SORT_RADIX || !(tmp = malloc(n * sizeof(*tmp)))) {
+		qsort(a, n, sizeof(*a), order_cmp);
+		return;
+	}
+	if (!(cnt = calloc(PASSES, sizeof(*cnt)))) {
+		free(tmp);
+		qsort(a, n, sizeof(*a), order_cmp);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = order_key(a[i]);
+
+		for (int p = 0; p < PASSES; p++)
+			cnt[p][(k >> (p * BITS)) & (DIGITS - 1)]++;
+	}
+	dst = tmp;
+	for (int p = 0; p < PASSES; p++) {
+		size_t *c = cnt[p], pos = 0, m;
+		int sh = p * BITS, same = 0;
+
+		for (size_t d = 0; d < DIGITS && !same; d++)
+			same = c[d] == n;
+		if (same)
+			continue;
+		for (size_t d = 0; d < DIGITS; d++) {   /* counts -> starts */
+			m = c[d];
+			c[d] = pos;
+			pos += m;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[c[(order_key(src[i]) >> sh) & (DIGITS - 1)]++] = src[i];
+		dst = src;
+		src = src == a ? tmp : a;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+	free(cnt);
+	free(tmp);
 }

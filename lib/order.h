@@ -23,4 +23,14 @@
  */
 double order_percentile(double *a, size_t n, double p, double *tmp, uint32_t *cnt);
 
+/*
+ * Sorts a[0..n-1] (no NaN) ascending, as qsort() with a comparison of the
+ * values would (equal values are interchangeable; -0 comes before +0).
+ * From ORDER_SORT_RADIX values by the keys' 11-bit digits from the
+ * lowest, a pass only for each digit where the values differ, through a
+ * copy; below, or without memory for the copy, by qsort().
+ */
+#define ORDER_SORT_RADIX 2048
+void order_sort(double *a, size_t n);
+
 #endif

@@ -2,7 +2,9 @@
  * Unit tests for lib/order.c: order_percentile() against the definition
  * (sort, then PostgreSQL's interpolation between rows floor and ceil of
  * p * (n - 1)), bit for bit, on both sides of ORDER_RADIX_MIN: ties, one
- * value repeated, negatives, sorted and reversed input, magnitudes apart.
+ * value repeated, negatives, sorted and reversed input, magnitudes apart;
+ * and order_sort() against qsort(), value for value, on both sides of
+ * ORDER_SORT_RADIX, the same shapes and infinities, and signed zeros.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -127,11 +129,50 @@ static void test_ties_at_the_median(void **state)
 	free(cnt);
 }
 
+/* order_sort() gives qsort()'s order: each position the same value (a
+ * -0 and a +0 are equal values, in either order). */
+static void test_sort_is_qsort(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 2, 3, 100, ORDER_SORT_RADIX - 1, ORDER_SORT_RADIX,
+					ORDER_SORT_RADIX + 1, 70001 };
+	size_t radix_cases = 0;
+
+	(void)state;
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
+		size_t n = sizes[z];
+		double *a = malloc((n ? n : 1) * sizeof(*a)), *w = malloc((n ? n : 1) * sizeof(*w));
+
+		assert_true(a && w);
+		for (int s = 0; s <= SHAPES; s++) {
+			if (s < SHAPES)
+				fill(a, n, (enum shape)s);
+			else   /* infinities and zeros of both signs among negatives */
+				for (size_t i = 0; i < n; i++) {
+					static const double odd[] = { -0.0, 0.0, INFINITY, -INFINITY, -1e-300 };
+
+					a[i] = i % 3 ? odd[next() % 5] : (double)(int64_t)(next() % 201) - 100;
+				}
+			memcpy(w, a, n * sizeof(*w));
+			qsort(a, n, sizeof(*a), cmp_double);
+			order_sort(w, n);
+			for (size_t i = 0; i < n; i++)
+				if (!(w[i] == a[i]))
+					fail_msg("n %zu shape %d at %zu: %.17g, qsort %.17g", n, s, i,
+						 w[i], a[i]);
+			radix_cases += n >= ORDER_SORT_RADIX;
+		}
+		free(a);
+		free(w);
+	}
+	assert_int_equal(radix_cases, 3 * (SHAPES + 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_percentile_is_definition),
 		cmocka_unit_test(test_ties_at_the_median),
+		cmocka_unit_test(test_sort_is_qsort),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
