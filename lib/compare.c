@@ -457,8 +457,8 @@ static void durations_free(struct durations *d)
 static int duration_row(const PGresult *res, int row, void *arg)
 {
 	struct durations *d = arg;
-	long i = strtol(PQgetvalue(res, row, 0), NULL, 10);
-	long side = strtol(PQgetvalue(res, row, 1), NULL, 10);
+	long long i = db_int(PQgetvalue(res, row, 0));
+	long long side = db_int(PQgetvalue(res, row, 1));
 
 	if (i < 1 || (size_t)i > d->nunits || (side != 0 && side != 1)) {
 		d->bad = 1;
@@ -489,7 +489,7 @@ static int duration_row(const PGresult *res, int row, void *arg)
 	}
 	/* exact microseconds, then one correctly rounded division: the very
 	 * double of "us::float8 / 3600000000" in SQL (and of kpi.sql) */
-	d->vals[d->n] = (double)strtoll(PQgetvalue(res, row, 2), NULL, 10) / 3600000000.0;
+	d->vals[d->n] = (double)db_int(PQgetvalue(res, row, 2)) / 3600000000.0;
 	d->win[d->n++] = (unsigned)(2 * ((size_t)i - 1) + (size_t)side);
 	return 0;
 }

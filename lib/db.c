@@ -994,6 +994,18 @@ int db_set_timezone(struct db *db, const char *tz)
 	return DK_OK;
 }
 
+long long db_int(const char *s)
+{
+	const char *d = s + (*s == '-'), *e;
+	long long v = 0;
+
+	for (e = d; *e >= '0' && *e <= '9' && e - d < 18; e++)
+		v = v * 10 + (*e - '0');
+	if (e > d && !*e)
+		return *s == '-' ? -v : v;
+	return strtoll(s, NULL, 10);
+}
+
 const char *db_get(const PGresult *res, int row, int col)
 {
 	if (PQgetisnull(res, row, col))

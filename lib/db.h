@@ -159,6 +159,11 @@ int db_copy_end_tolerant(struct db *db, const char *sqlclass, int *hit, long *ro
  * DK_USAGE for an unknown zone. */
 int db_set_timezone(struct db *db, const char *tz);
 
+/* An integer cell's text (an optional '-' and digits, as the server
+ * writes int4 and int8) as strtoll(s, NULL, 10) reads it, without its
+ * locale and base handling: a report reads millions of them. */
+long long db_int(const char *s);
+
 /* Values of one result cell: db_get() returns NULL for SQL NULL. */
 const char *db_get(const PGresult *res, int row, int col);
 

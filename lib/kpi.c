@@ -851,7 +851,7 @@ static int users_row(const PGresult *res, int r, void *arg)
 {
 	struct users *u = arg;
 	const char *user = PQgetvalue(res, r, 6);
-	long pi = (long)u->run + strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
+	long pi = (long)u->run + (long)db_int(PQgetvalue(res, r, 0)) - 1;
 	int digital = PQgetvalue(res, r, 5)[0] == 't', b, j;
 	size_t len = strlen(user), q, g;
 
@@ -871,7 +871,7 @@ static int users_row(const PGresult *res, int r, void *arg)
 		u->seq++;
 		u->started = 1;
 		u->has_first = !PQgetisnull(res, r, 7);
-		u->first = u->has_first ? strtoll(PQgetvalue(res, r, 7), NULL, 10) : 0;
+		u->first = u->has_first ? db_int(PQgetvalue(res, r, 7)) : 0;
 	}
 	if (pi < 0 || (size_t)pi >= u->at->n)
 		return DK_OK;
