@@ -435,6 +435,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		xo.tz = o.tz;
 		xo.min_cell = o.min_cell;
 		xo.window_months = o.window;
+		xo.jobs = o.jobs;
 		st = write_atomically(of, tpl, data, &xo);
 		break;
 	}

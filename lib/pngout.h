@@ -26,13 +26,17 @@ cairo_status_t pngout_write(cairo_surface_t *sf, cairo_write_func_t write, void 
  * holding that surface: the picture is drawn once per horizontal strip
  * of at most PNGOUT_STRIP_BYTES, each translated by whole device pixels,
  * so that every strip's pixels are the whole picture's (RGB rather than
- * RGBA: a quarter less to filter and compress, the same pixels). A tall chart at twice its size (10 MB of pixels for a
- * report's before/after chart of 18 services) then costs 2 MB of memory,
- * for drawing it a few times. draw returns 0 or a status: a nonzero one
+ * RGBA: a quarter less to filter and compress, the same pixels). A tall
+ * chart at twice its size (10 MB of pixels for a report's before/after
+ * chart of 18 services) then costs 1 MB of memory, for drawing it ten
+ * times. The workbook draws two pictures at once (lib/xlsx.c) in the
+ * memory one took with strips of 2 MB; drawing each picture twice as
+ * often costs the monthly workbook about 20 ms of CPU (-j 1, median of 9).
+ * draw returns 0 or a status: a nonzero one
  * stops the picture, is left in *draw_status, and the result is
  * CAIRO_STATUS_NO_MEMORY as for a strip that cannot be allocated.
  */
-#define PNGOUT_STRIP_BYTES (2u << 20)
+#define PNGOUT_STRIP_BYTES (1u << 20)
 typedef int (*pngout_draw_fn)(cairo_t *cr, void *arg);
 cairo_status_t pngout_render(int width, int height, double scale, pngout_draw_fn draw, void *arg,
 			     int *draw_status, cairo_write_func_t write, void *closure);

@@ -1,5 +1,6 @@
 /* The XLSX workbook of didkpi report, over libxlsxwriter: the core (see xlsx.h, xlsx_int.h). */
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1064,28 +1065,219 @@ static int picture_draw(cairo_t *cr, void *arg)
 	return chart_render(p->c, cr, p->width, p->height);
 }
 
-/* Draws c at twice tc's size (sharp on screens and in print) and inserts
- * it shown at tc's size; drawn in strips (pngout_render), so that a tall
- * chart never holds all its pixels. */
-int xw_insert_picture(struct xw *x, struct sheet *s, const struct chart *c,
-			  const struct tpl_chart *tc)
+/* Draws c at twice tc's size (sharp on screens and in print) into *png, in
+ * strips (pngout_render), so that a tall chart never holds all its
+ * pixels. Any thread; DK_OK, or a status after log_error(). */
+static int picture_png(const struct chart *c, const struct tpl_chart *tc, struct png *png)
 {
 	struct picture pic = { c, tc->width, tc->height };
+	int st = DK_OK;
+
+	if (pngout_render(tc->width * 2, tc->height * 2, 2, picture_draw, &pic, &st, png_write,
+			  png) != CAIRO_STATUS_SUCCESS && st == DK_OK) {
+		log_error("cannot draw chart '%s': %s", tc->id,
+			  png->oom ? "out of memory" : "cairo cannot write a PNG");
+		st = DK_SOFTWARE;
+	}
+	return st;
+}
+
+int xw_picture_spec(struct xw *x, enum tpl_sheet_type type, const struct tpl_chart *tc,
+		    struct chartspec **cs)
+{
+	struct chartspec_ctx ctx = xw_picture_ctx(x, tc);
+
+	if (type == TPL_SHEET_COMPARE)
+		return chartspec_report_compare(&ctx, x->d, (enum compare_metric)tc->metric,
+						x->o->window_months, cs);
+	return chartspec_report_trend(&ctx, x->d, (enum kpi_id)tc->kpis[0], cs);
+}
+
+/*
+ * Pictures drawn ahead. Drawing and deflating a picture is most of the
+ * writing's time (each of the monthly workbook's two: 45-75 ms at 1 M
+ * events), while the queries are done and one core would wait. So before
+ * the sheets are written, every picture's chart is built, and a second
+ * thread draws them from the last; the sheet writer draws from the first
+ * each one it reaches that the thread has not taken, and waits for one
+ * that it has. Two pictures are drawn at once at most (two strips).
+ */
+enum { AHEAD_WAITING, AHEAD_DRAWING, AHEAD_DONE };
+
+struct ahead_job {
+	const struct tpl_chart *tc;
+	struct chartspec *cs;
+	struct png png;
+	int st;
+	int state;
+};
+
+struct ahead {
+	pthread_mutex_t mu;
+	pthread_cond_t done;
+	pthread_t thread;
+	int running;               /* the thread was started and not joined */
+	int stop;                  /* take no more pictures */
+	struct ahead_job *jobs;
+	size_t n;
+};
+
+static void *ahead_main(void *arg)
+{
+	struct ahead *a = arg;
+
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		struct ahead_job *j = NULL;
+
+		for (size_t i = a->n; i-- > 0 && !a->stop;)
+			if (a->jobs[i].state == AHEAD_WAITING) {
+				j = &a->jobs[i];
+				break;
+			}
+		if (!j)
+			break;
+		j->state = AHEAD_DRAWING;
+		pthread_mutex_unlock(&a->mu);
+		j->st = picture_png(&j->cs->chart, j->tc, &j->png);
+		pthread_mutex_lock(&a->mu);
+		j->state = AHEAD_DONE;
+		pthread_cond_broadcast(&a->done);
+	}
+	pthread_mutex_unlock(&a->mu);
+	/* this thread's own Pango font map goes with it */
+	chart_fonts_release();
+	return NULL;
+}
+
+/* Builds the chart of every picture the sheets will insert (the trend's
+ * only when there are months, as xlsx_write_trend()) and starts the thread
+ * when there are two or more. Without memory or a thread every picture is
+ * simply drawn where it is inserted. */
+static int ahead_start(struct xw *x)
+{
+	struct ahead *a;
+	size_t n = 0;
+	int st = DK_OK;
+
+	if (x->o->jobs < 2)
+		return DK_OK;
+	for (size_t i = 0; i < x->t->nsheets; i++) {
+		const struct tpl_sheet *sh = &x->t->sheets[i];
+
+		if (sh->type != TPL_SHEET_COMPARE && (sh->type != TPL_SHEET_TREND || !x->d->nmonths))
+			continue;
+		for (size_t k = 0; k < sh->ncharts; k++)
+			n += sh->charts[k]->type == TPL_CHART_IMAGE;
+	}
+	if (n < 2 || !(a = calloc(1, sizeof(*a))))
+		return DK_OK;
+	if (!(a->jobs = calloc(n, sizeof(*a->jobs)))) {
+		free(a);
+		return DK_OK;
+	}
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->done, NULL);
+	x->ahead = a;
+	for (size_t i = 0; i < x->t->nsheets && st == DK_OK; i++) {
+		const struct tpl_sheet *sh = &x->t->sheets[i];
+
+		if (sh->type != TPL_SHEET_COMPARE && (sh->type != TPL_SHEET_TREND || !x->d->nmonths))
+			continue;
+		for (size_t k = 0; k < sh->ncharts && st == DK_OK; k++) {
+			struct ahead_job *j = &a->jobs[a->n];
+
+			if (sh->charts[k]->type != TPL_CHART_IMAGE)
+				continue;
+			j->tc = sh->charts[k];
+			if ((st = xw_picture_spec(x, sh->type, j->tc, &j->cs)) == DK_OK)
+				a->n++;
+		}
+	}
+	if (st == DK_OK && pthread_create(&a->thread, NULL, ahead_main, a) == 0) {
+		a->running = 1;
+		log_info("drawing %zu pictures two at a time", a->n);
+	}
+	return st;
+}
+
+/* Stops the thread (it finishes the picture it is drawing) and frees what
+ * was not inserted. */
+static void ahead_end(struct xw *x)
+{
+	struct ahead *a = x->ahead;
+
+	if (!a)
+		return;
+	if (a->running) {
+		pthread_mutex_lock(&a->mu);
+		a->stop = 1;
+		pthread_mutex_unlock(&a->mu);
+		pthread_join(a->thread, NULL);
+	}
+	for (size_t i = 0; i < a->n; i++) {
+		chartspec_free(a->jobs[i].cs);
+		free(a->jobs[i].png.p);
+	}
+	pthread_cond_destroy(&a->done);
+	pthread_mutex_destroy(&a->mu);
+	free(a->jobs);
+	free(a);
+	x->ahead = NULL;
+}
+
+/* Picture tc's PNG into *png and its chart's title into *title: the one
+ * drawn ahead (waited for, or drawn here if the thread has not taken it),
+ * else drawn here from its chart. */
+static int picture_take(struct xw *x, enum tpl_sheet_type type, const struct tpl_chart *tc,
+			struct png *png, const char **title)
+{
+	struct ahead *a = x->ahead;
+	struct chartspec *cs;
+	int st;
+
+	for (size_t i = 0; a && i < a->n; i++) {
+		struct ahead_job *j = &a->jobs[i];
+
+		if (j->tc != tc)
+			continue;
+		pthread_mutex_lock(&a->mu);
+		if (j->state == AHEAD_WAITING) {
+			j->state = AHEAD_DRAWING;
+			pthread_mutex_unlock(&a->mu);
+			j->st = picture_png(&j->cs->chart, tc, &j->png);
+			pthread_mutex_lock(&a->mu);
+			j->state = AHEAD_DONE;
+		}
+		while (j->state != AHEAD_DONE)
+			pthread_cond_wait(&a->done, &a->mu);
+		pthread_mutex_unlock(&a->mu);
+		*png = j->png;
+		j->png = (struct png){ 0 };
+		*title = xw_pf(x, "%s", j->cs->chart.title ? j->cs->chart.title : "");
+		return j->st;
+	}
+	if ((st = xw_picture_spec(x, type, tc, &cs)))
+		return st;
+	st = picture_png(&cs->chart, tc, png);
+	*title = xw_pf(x, "%s", cs->chart.title ? cs->chart.title : "");
+	chartspec_free(cs);
+	return st;
+}
+
+/* Draws picture tc of a sheet of that type at twice its size and inserts
+ * it shown at tc's size. */
+int xw_insert_picture(struct xw *x, struct sheet *s, enum tpl_sheet_type type,
+		      const struct tpl_chart *tc)
+{
+	const char *title = "";
 	struct png png = { 0 };
 	unsigned char **grown;
 	lxw_image_options opt = { 0 };
 	lxw_row_t row;
-	int st = DK_OK, xo;
+	int st, xo;
 
-	if (pngout_render(tc->width * 2, tc->height * 2, 2, picture_draw, &pic, &st, png_write,
-			  &png) != CAIRO_STATUS_SUCCESS) {
-		if (st == DK_OK) {
-			log_error("cannot draw chart '%s': %s", tc->id,
-				  png.oom ? "out of memory" : "cairo cannot write a PNG");
-			st = DK_SOFTWARE;
-		}
-	}
-	if (st != DK_OK) {
+	if ((st = picture_take(x, type, tc, &png, &title)) != DK_OK) {
 		free(png.p);
 		return st;
 	}
@@ -1100,7 +1292,7 @@ int xw_insert_picture(struct xw *x, struct sheet *s, const struct chart *c,
 	opt.x_offset = xo;
 	opt.x_scale = 0.5;
 	opt.y_scale = 0.5;
-	opt.description = (char *)(c->title ? c->title : "");
+	opt.description = (char *)title;
 	xw_check(x, worksheet_insert_image_buffer_opt(s->ws, row, 0, png.p, png.n, &opt),
 	      "a picture");
 	return DK_OK;
@@ -1178,6 +1370,8 @@ int xlsx_write_report(const char *path, const struct template *t,
 	props.author = "didkpi";
 	props.comments = (char *)xw_pf(&x, "didkpi report %s", xw_params_text(&x));
 	xw_check(&x, workbook_set_properties(x.wb, &props), "the document properties");
+	if ((st = ahead_start(&x)))
+		goto fail;
 	for (i = 0; i < t->nsheets && !x.failed; i++) {
 		struct sheet *s = &sheets[i];
 
@@ -1215,6 +1409,7 @@ int xlsx_write_report(const char *path, const struct template *t,
 		st = x.failed && io_error(x.err) ? DK_CANTCREAT : DK_SOFTWARE;
 		goto fail;
 	}
+	ahead_end(&x);
 	if (t->nsheets)
 		worksheet_activate(sheets[0].ws);
 	e = workbook_close(x.wb);
@@ -1231,6 +1426,7 @@ fail:
 	lxw_workbook_free(x.wb);
 	x.wb = NULL;
 out:
+	ahead_end(&x);
 	for (i = 0; sheets && i < t->nsheets; i++)
 		free(sheets[i].wraps);
 	for (i = 0; i < x.nimages; i++)

@@ -28,6 +28,7 @@ struct xlsx_options {
 	const char *tz;            /* the report's time zone */
 	long min_cell;
 	int window_months;         /* the before/after window W */
+	int jobs;                  /* 2: pictures drawn two at a time, 1: one */
 };
 
 /*

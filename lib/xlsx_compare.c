@@ -62,16 +62,7 @@ static enum nf metric_nf(enum compare_metric m)
  * interval of the change drawn from the before level (lib/chartspec.c). */
 static int compare_picture(struct xw *x, struct sheet *s, const struct tpl_chart *tc)
 {
-	struct chartspec_ctx ctx = xw_picture_ctx(x, tc);
-	struct chartspec *cs;
-	int st;
-
-	if ((st = chartspec_report_compare(&ctx, x->d, (enum compare_metric)tc->metric,
-					   x->o->window_months, &cs)))
-		return st;
-	st = xw_insert_picture(x, s, &cs->chart, tc);
-	chartspec_free(cs);
-	return st;
+	return xw_insert_picture(x, s, TPL_SHEET_COMPARE, tc);
 }
 
 /* The before/after sheet's columns; the brief layout stops after CC_COVER. */

@@ -107,6 +107,7 @@ struct xw {
 	struct pool pool;
 	unsigned char **images;    /* PNG buffers, kept until the file is closed */
 	size_t nimages;
+	struct ahead *ahead;       /* pictures drawn ahead (lib/xlsx.c), or NULL */
 	struct {
 		lxw_format *title, *big_title, *subtitle, *heading, *header, *header_left;
 		lxw_format *text, *wrap, *label, *note, *suppressed, *total_text;
@@ -256,10 +257,18 @@ void xw_series_colour(lxw_chart_series *se, lxw_color_t colour, int line, int da
 
 const char *xw_axis_format(enum kpi_unit u);
 
-/* Draws c at twice tc's size (sharp on screens and in print) and inserts
- * it shown at tc's size. */
-int xw_insert_picture(struct xw *x, struct sheet *s, const struct chart *c,
-			  const struct tpl_chart *tc);
+struct chartspec;
+
+/* The chart of picture tc on a sheet of that type (TPL_SHEET_TREND or
+ * TPL_SHEET_COMPARE): lib/chartspec.c's for the report. */
+int xw_picture_spec(struct xw *x, enum tpl_sheet_type type, const struct tpl_chart *tc,
+		    struct chartspec **cs);
+
+/* Draws picture tc of a sheet of that type at twice its size (sharp on
+ * screens and in print), or takes it drawn ahead by a second thread, and
+ * inserts it shown at tc's size. */
+int xw_insert_picture(struct xw *x, struct sheet *s, enum tpl_sheet_type type,
+		      const struct tpl_chart *tc);
 
 /* The newest record of the log relations (the snapshot's time when they
  * are all empty): what the data is as of. */

@@ -32,15 +32,7 @@ static int trend_has_target(const struct report_data *d, enum kpi_id k)
  * each day a service began accepting Digital ID (lib/chartspec.c). */
 static int trend_picture(struct xw *x, struct sheet *s, const struct tpl_chart *tc)
 {
-	struct chartspec_ctx ctx = xw_picture_ctx(x, tc);
-	struct chartspec *cs;
-	int st;
-
-	if ((st = chartspec_report_trend(&ctx, x->d, (enum kpi_id)tc->kpis[0], &cs)))
-		return st;
-	st = xw_insert_picture(x, s, &cs->chart, tc);
-	chartspec_free(cs);
-	return st;
+	return xw_insert_picture(x, s, TPL_SHEET_TREND, tc);
 }
 
 /* The sheet's title with the months it shows: "แนวโน้มรายเดือน ต.ค. 2569 –

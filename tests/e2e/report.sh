@@ -189,6 +189,8 @@ run 0 "one connection (--jobs 1)" R -p $P --jobs 1 -o "$O/j1.xlsx"
 run 0 "two connections (the default), verbose" R -p $P -v -o "$O/j2.xlsx"
 lacks "two connections: nothing falls back to one" "computing on one|second connection" "$W/err"
 has "two connections: the comparison ran" "computing before and after" "$W/err"
+has "two connections: the pictures drawn two at a time (the same bytes as one at a time, below)" \
+	"drawing 2 pictures two at a time" "$W/err"
 # jobs_check WHAT ARGS...: the PASS/FAIL lines of tests/report/jobs_check.py
 jobs_check() {
 	local what=$1 n=0 st line
