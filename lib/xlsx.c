@@ -1100,7 +1100,11 @@ int xw_picture_spec(struct xw *x, enum tpl_sheet_type type, const struct tpl_cha
  * the sheets are written, every picture's chart is built, and a second
  * thread draws them from the last; the sheet writer draws from the first
  * each one it reaches that the thread has not taken, and waits for one
- * that it has. Two pictures are drawn at once at most (two strips).
+ * that it has. Two pictures are drawn at once at most (two strips). Each
+ * thread draws with its own Pango font map (Pango's default is one per
+ * thread); what Pango shares between them (a cached HarfBuzz buffer) it
+ * guards with a GLib lock. ThreadSanitizer, which does not see GLib's
+ * futex locks, reports that buffer, and nothing of ours.
  */
 enum { AHEAD_WAITING, AHEAD_DRAWING, AHEAD_DONE };
 
