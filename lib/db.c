@@ -237,8 +237,8 @@ lost:
  * multi-statement script) and collect its result: DK_OK and *out, or
  * DK_UNAVAILABLE after printing why.
  */
-static int db_exec(struct db *db, const char *label, const char *sql, int nparams,
-		   const char *const *params, PGresult **out)
+static int db_exec_as(struct db *db, const char *label, const char *sql, int nparams,
+		      const char *const *params, int binary, PGresult **out)
 {
 	double deadline = db_deadline(db);
 	int sent;
@@ -249,7 +249,7 @@ static int db_exec(struct db *db, const char *label, const char *sql, int nparam
 		return db_lost(db, label);
 	}
 	if (nparams >= 0)
-		sent = PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+		sent = PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, binary);
 	else
 		sent = PQsendQuery(db->conn, sql);
 	if (!sent) {
@@ -257,6 +257,12 @@ static int db_exec(struct db *db, const char *label, const char *sql, int nparam
 		return db_lost(db, label);
 	}
 	return db_collect(db, label, deadline, out);
+}
+
+static int db_exec(struct db *db, const char *label, const char *sql, int nparams,
+		   const char *const *params, PGresult **out)
+{
+	return db_exec_as(db, label, sql, nparams, params, 0, out);
 }
 
 /* One connection attempt. Returns the connection, or NULL with *why (a
@@ -528,8 +534,8 @@ static int db_fail(struct db *db, const char *label, PGresult *res)
 	return st;
 }
 
-int db_query_text(struct db *db, const char *label, const char *sql,
-		  int nparams, const char *const *params, PGresult **res)
+static int db_query_as(struct db *db, const char *label, const char *sql, int nparams,
+		       const char *const *params, int binary, PGresult **res)
 {
 	PGresult *r;
 	ExecStatusType est;
@@ -537,7 +543,7 @@ int db_query_text(struct db *db, const char *label, const char *sql,
 
 	if (res)
 		*res = NULL;
-	if ((st = db_exec(db, label, sql, nparams, params, &r)))
+	if ((st = db_exec_as(db, label, sql, nparams, params, binary, &r)))
 		return st;
 	est = PQresultStatus(r);
 	if (est != PGRES_TUPLES_OK && est != PGRES_COMMAND_OK)
@@ -547,6 +553,12 @@ int db_query_text(struct db *db, const char *label, const char *sql,
 	else
 		PQclear(r);
 	return DK_OK;
+}
+
+int db_query_text(struct db *db, const char *label, const char *sql,
+		  int nparams, const char *const *params, PGresult **res)
+{
+	return db_query_as(db, label, sql, nparams, params, 0, res);
 }
 
 int db_query_tolerant(struct db *db, const char *label, const char *sql,
@@ -655,6 +667,20 @@ int db_query(struct db *db, const char *key, int nparams,
 		return DK_SOFTWARE;
 	}
 	return db_query_text(db, key, sql, nparams, params, res);
+}
+
+int db_query_binary(struct db *db, const char *key, int nparams,
+		    const char *const *params, PGresult **res)
+{
+	const char *sql = sqlres_get(key);
+
+	if (res)
+		*res = NULL;
+	if (!sql) {
+		log_error("internal error: no SQL named '%s'", key);
+		return DK_SOFTWARE;
+	}
+	return db_query_as(db, key, sql, nparams, params, 1, res);
 }
 
 int db_script(struct db *db, const char *key)

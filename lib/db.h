@@ -98,6 +98,13 @@ void db_close(struct db *db);
 int db_query(struct db *db, const char *key, int nparams,
 	     const char *const *params, PGresult **res);
 
+/* db_query_binary() is db_query() with every column of the result in
+ * PostgreSQL's binary format (PQgetvalue() then gives the type's send
+ * representation, PQgetlength() its size): for arrays of numbers, whose
+ * text the server takes longer to write than to compute. */
+int db_query_binary(struct db *db, const char *key, int nparams,
+		    const char *const *params, PGresult **res);
+
 /* db_query_text() is db_query() for SQL text built by the caller; label
  * names it in messages. */
 int db_query_text(struct db *db, const char *label, const char *sql,

@@ -475,53 +475,61 @@ static int fine_cell(const PGresult *res, int r, enum breakdown b, const struct 
 	return k ? grid_find(g, k) : -1;
 }
 
-/* Parses a one-dimensional array of numbers ("{1,2,3}") into v[] (each
- * divided by div); returns how many, or -1 on a malformed array. */
-/* How many values array text t holds, an upper bound for parse_array:
- * its commas plus one, found with memchr (a tenth of the parse's time). */
-static size_t array_count(const char *t, size_t len)
+static uint32_t be32(const unsigned char *b)
 {
-	const char *e = t + len, *c = t;
-	size_t n = 0;
-
-	if (len <= 2)
-		return 0;
-	while ((c = memchr(c, ',', (size_t)(e - c))))
-		n++, c++;
-	return n + 1;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
-static long parse_array(const char *t, double div, double *v)
+/* A binary integer cell (int2, int4 or int8) as a long; -1 for a NULL or
+ * anything else. */
+static long bin_long(const PGresult *res, int r, int c)
 {
-	long n = 0;
-	char *end;
+	const unsigned char *b = (const unsigned char *)PQgetvalue(res, r, c);
 
-	if (*t++ != '{')
-		return -1;
-	if (*t == '}')
-		return 0;
-	for (;;) {
-		double x;
-		long long w = 0;
-		const char *d = t + (*t == '-');
-
-		/* the values are integers (milliseconds, microseconds): read
-		 * them as such, strtod only for anything else (twice as slow) */
-		for (end = (char *)d; *end >= '0' && *end <= '9' && end - d < 18; end++)
-			w = w * 10 + (*end - '0');
-		if (end > d && (*end == ',' || *end == '}'))
-			x = (double)(*t == '-' ? -w : w);
-		else if ((x = strtod(t, &end)), end == t)
-			return -1;
-		if (v)
-			v[n] = div == 1 ? x : x / div;
-		n++;
-		if (*end == '}')
-			return n;
-		if (*end != ',')
-			return -1;
-		t = end + 1;
+	switch (PQgetlength(res, r, c)) {
+	case 2: return (int16_t)(uint16_t)(b[0] << 8 | b[1]);
+	case 4: return (int32_t)be32(b);
+	case 8: return (long)(int64_t)((uint64_t)be32(b) << 32 | be32(b + 4));
+	default: return -1;
 	}
+}
+
+/*
+ * A one-dimensional int4[] or int8[] without NULLs in PostgreSQL's binary
+ * format (array_send: dimensions, flags, element type, the dimension's
+ * size and lower bound, then each element's length and bytes), len bytes
+ * at p: how many values it holds, each divided by div into v[] when v is
+ * not NULL; -1 for anything else. Every length is checked against len.
+ * The arrays come in binary: for a fiscal year's 3.3 million latencies at
+ * 10 M events (psql, one process, backend CPU) array_send costs the
+ * server 0.15 s where the text cost 0.32 s, over 0.45 s to gather them;
+ * and the client reads a value without parsing digits.
+ */
+static long array_values(const char *p, int len, double div, double *v)
+{
+	const unsigned char *b = (const unsigned char *)p;
+	uint32_t n, w;
+
+	if (len < 12)
+		return -1;
+	if (be32(b) == 0)   /* no dimension: empty */
+		return 0;
+	if (be32(b) != 1 || be32(b + 4) != 0 || len < 20)
+		return -1;
+	w = be32(b + 8) == 23 ? 4 : be32(b + 8) == 20 ? 8 : 0;   /* int4, int8 */
+	n = be32(b + 12);
+	if (!w || (size_t)len != 20 + (size_t)n * (4 + w))
+		return -1;
+	for (size_t i = 0, at = 20; v && i < n; i++, at += 4 + w) {
+		int64_t x;
+
+		if (be32(b + at) != w)
+			return -1;
+		x = w == 4 ? (int32_t)be32(b + at + 4)
+			   : (int64_t)((uint64_t)be32(b + at + 4) << 32 | be32(b + at + 8));
+		v[i] = div == 1 ? (double)x : (double)x / div;
+	}
+	return (long)n;
 }
 
 /*
@@ -614,7 +622,8 @@ static int run_fine(struct db *db, const struct kpi_request *req, const struct a
 	PGresult *res;
 	long pi, m;
 
-	if ((st = db_query(db, key, pt->arr ? 5 : 3, params, &res)))
+	if ((st = pt->arr ? db_query_binary(db, key, 5, params, &res)
+			  : db_query(db, key, 3, params, &res)))
 		return st;
 	nr = PQntuples(res);
 	if (PQnfields(res) != FINE_COLS + pt->ncols) {
@@ -651,16 +660,17 @@ static int run_fine(struct db *db, const struct kpi_request *req, const struct a
 		return DK_OK;
 	}
 
-	/* Arrays: every value once in vals, row r's from off[r]; the text is
-	 * parsed once, into room counted from its commas. */
+	/* Arrays (binary, the other columns too: texts are their bytes, the
+	 * atom an integer): every value once in vals, row r's from off[r]. */
 	if (!(off = malloc((nr + 1) * sizeof(size_t))))
 		goto oom;
 	for (r = 0; r < nr; r++) {
-		m = (long)array_count(PQgetvalue(res, r, FINE_COLS),
-				      (size_t)PQgetlength(res, r, FINE_COLS));
+		if ((m = array_values(PQgetvalue(res, r, FINE_COLS),
+				      PQgetlength(res, r, FINE_COLS), pt->div, NULL)) < 0)
+			goto bad;
 		off[r] = nvals;
 		nvals += (size_t)m;
-		pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
+		pi = bin_long(res, r, 0) - 1;
 		if (pi >= 0 && (size_t)pi < at->n)
 			nplaced += (size_t)m * (at->off[pi + 1] - at->off[pi]);
 	}
@@ -669,9 +679,8 @@ static int run_fine(struct db *db, const struct kpi_request *req, const struct a
 	    !(buf = malloc((nplaced ? nplaced : 1) * sizeof(double))))
 		goto oom;
 	for (r = 0; r < nr; r++)
-		if (parse_array(PQgetvalue(res, r, FINE_COLS), pt->div, vals + off[r]) !=
-		    (long)(off[r + 1] - off[r]))
-			goto bad;
+		array_values(PQgetvalue(res, r, FINE_COLS), PQgetlength(res, r, FINE_COLS),
+			     pt->div, vals + off[r]);
 	for (int b = 0; b < BD_COUNT; b++)
 		if ((mask & (1u << b)) && req->nperiods * grids[b]->n > maxcells)
 			maxcells = req->nperiods * grids[b]->n;
@@ -688,7 +697,7 @@ static int run_fine(struct db *db, const struct kpi_request *req, const struct a
 			continue;
 		memset(cnt, 0, (ncells + 1) * sizeof(size_t));
 		for (r = 0; r < nr; r++) {
-			pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
+			pi = bin_long(res, r, 0) - 1;
 			if (pi >= 0 && (size_t)pi < at->n && (j = fine_cell(res, r, b, grids[b])) >= 0)
 				for (q = at->off[pi]; q < at->off[pi + 1]; q++)
 					cnt[at->per[q] * grids[b]->n + j] += off[r + 1] - off[r];
@@ -710,7 +719,7 @@ static int run_fine(struct db *db, const struct kpi_request *req, const struct a
 		}
 		cnt[ncells] = pos;
 		for (r = 0; r < nr; r++) {
-			pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
+			pi = bin_long(res, r, 0) - 1;
 			if (pi < 0 || (size_t)pi >= at->n || (j = fine_cell(res, r, b, grids[b])) < 0)
 				continue;
 			for (q = at->off[pi]; q < at->off[pi + 1]; q++) {
