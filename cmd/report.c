@@ -315,7 +315,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	struct freshness fresh;
 	char err[512], date[DATE_ISO_LEN], *tpath = NULL, *tname = NULL, *path = NULL;
 	struct outfile *of = NULL;
-	int st, done, fonts = 0;
+	int st, done, fst, fonts = 0;
 
 	if ((st = parse_opts(argc, argv, ctx, &o, &done)) || done)
 		return st;
@@ -364,10 +364,10 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	free(path);
 	path = NULL;
+	/* a font for Thai (70 without one) is checked while the database works */
 	if (o.format != REPORT_XLSX || has_pictures(tpl)) {
 		fonts = 1;
-		if ((st = chart_font_check(o.thai)))
-			goto out;
+		chart_font_check_begin(o.thai);
 	}
 
 	if ((st = cmd_open(ctx)) || (st = db_set_timezone(ctx->db, o.tz)) ||
@@ -411,6 +411,11 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		}
 	if ((st = report_gather(ctx->db, &rq, &data)))
 		goto out;
+	if (fonts == 1) {
+		fonts = 2;
+		if ((st = chart_font_check_end()))
+			goto out;
+	}
 
 	switch ((enum report_format)o.format) {
 	case REPORT_HTML:
@@ -450,6 +455,9 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	if (o.print_path)
 		printf("%s\n", path);
 out:
+	/* a missing font is the error, as when it was checked first */
+	if (fonts == 1 && (fst = chart_font_check_end()))
+		st = fst;
 	outfile_abort(of);
 	if (fonts)
 		chart_fonts_release();

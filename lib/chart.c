@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1974,6 +1975,37 @@ int chart_font_check(int thai)
 		return DK_SOFTWARE;
 	}
 	return DK_OK;
+}
+
+/* chart_font_check() on a thread of its own (chart.h): one at a time. */
+static struct {
+	pthread_t thread;
+	int thai, st, running;
+} font_check;
+
+static void *font_check_main(void *arg)
+{
+	(void)arg;
+	font_check.st = chart_font_check(font_check.thai);
+	chart_fonts_release();   /* this thread's font map */
+	return NULL;
+}
+
+void chart_font_check_begin(int thai)
+{
+	font_check.thai = thai;
+	font_check.running = pthread_create(&font_check.thread, NULL, font_check_main, NULL) == 0;
+	if (!font_check.running)
+		font_check.st = chart_font_check(thai);
+}
+
+int chart_font_check_end(void)
+{
+	if (font_check.running) {
+		pthread_join(font_check.thread, NULL);
+		font_check.running = 0;
+	}
+	return font_check.st;
 }
 
 /* Output: the file is built in a private directory beside its destination

@@ -171,6 +171,17 @@ int chart_path_supported(const char *path);
 int chart_font_check(int thai);
 
 /*
+ * chart_font_check_begin() runs chart_font_check() on a thread of its own,
+ * so that fontconfig's start (13 ms here, most of the check) overlaps the
+ * database work of a report; chart_font_check_end() waits for it and
+ * returns its status. Call end once after every begin, on every path,
+ * before drawing or releasing the fonts. Without a thread the check runs
+ * in begin.
+ */
+void chart_font_check_begin(int thai);
+int chart_font_check_end(void);
+
+/*
  * chart_font_family() returns the Pango family list used for all text,
  * e.g. "Sarabun, Noto Sans Thai, Loma, Garuda, Norasi, sans" for Thai.
  * Static storage.

@@ -298,6 +298,24 @@ eq "database gone: no temporary or lock file left" "" "$(ls -A "$O" | grep '^\.'
 # A database that is not there at all.
 run 69 "no database: exit 69" "$BIN" -d "host=$W/nosocket dbname=x" report -p $P -o "$O/x.xlsx"
 
+# No font for Thai: 70 and the font's message, checked while the database
+# works (lib/chart.c, chart_font_check_begin), and the workbook there
+# before is left as it was; with the database gone too, the font is still
+# the error.
+mkdir -p "$W/nofonts"
+printf '%s\n' '<?xml version="1.0"?>' '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">' \
+	"<fontconfig><dir>$W/nofonts</dir><cachedir>$W/nofonts</cachedir></fontconfig>" >"$W/nofonts.conf"
+cp "$O/j1.xlsx" "$O/keep.xlsx"
+cp "$O/keep.xlsx" "$O/keep.before"
+FONTCONFIG_FILE=$W/nofonts.conf run 70 "no Thai-capable font: exit 70" R -p $P -o "$O/keep.xlsx"
+has "no font says so" "no Thai-capable font installed" "$W/err"
+if cmp -s "$O/keep.xlsx" "$O/keep.before"; then ok "no font: the workbook there before is unchanged"
+else not_ok "no font: the workbook there before is unchanged"; fi
+eq "no font: no temporary or lock file left" "" "$(ls -A "$O" | grep '^\.')"
+FONTCONFIG_FILE=$W/nofonts.conf run 70 "no font and no database: the font's 70" \
+	"$BIN" -d "host=$W/nosocket dbname=x" report -p $P -o "$O/x.xlsx"
+has "no font and no database: the font's message" "no Thai-capable font installed" "$W/err"
+
 # The shipped templates are compiled in: a didkpi copied on its own (no
 # reports/ beside it, no installed templates) still writes the workbook.
 mkdir -p "$W/alone"
