@@ -1114,6 +1114,7 @@ struct ahead_job {
 	struct png png;
 	int st;
 	int state;
+	int taken;                 /* handed to the sheet writer */
 };
 
 struct ahead {
@@ -1154,10 +1155,16 @@ static void *ahead_main(void *arg)
 	return NULL;
 }
 
-/* Builds the chart of every picture the sheets will insert (the trend's
- * only when there are months, as xlsx_write_trend()) and starts the thread
- * when there are two or more. Without memory or a thread every picture is
- * simply drawn where it is inserted. */
+/* Whether the writer of sheet sh inserts its pictures: a comparison's
+ * always, a trend's when there are months (as xlsx_write_trend()). */
+static int ahead_sheet(const struct xw *x, const struct tpl_sheet *sh)
+{
+	return sh->type == TPL_SHEET_COMPARE || (sh->type == TPL_SHEET_TREND && x->d->nmonths);
+}
+
+/* Builds the chart of every picture the sheets will insert and starts the
+ * thread when there are two or more. Without memory or a thread every
+ * picture is simply drawn where it is inserted. */
 static int ahead_start(struct xw *x)
 {
 	struct ahead *a;
@@ -1169,9 +1176,7 @@ static int ahead_start(struct xw *x)
 	for (size_t i = 0; i < x->t->nsheets; i++) {
 		const struct tpl_sheet *sh = &x->t->sheets[i];
 
-		if (sh->type != TPL_SHEET_COMPARE && (sh->type != TPL_SHEET_TREND || !x->d->nmonths))
-			continue;
-		for (size_t k = 0; k < sh->ncharts; k++)
+		for (size_t k = 0; ahead_sheet(x, sh) && k < sh->ncharts; k++)
 			n += sh->charts[k]->type == TPL_CHART_IMAGE;
 	}
 	if (n < 2 || !(a = calloc(1, sizeof(*a))))
@@ -1186,9 +1191,7 @@ static int ahead_start(struct xw *x)
 	for (size_t i = 0; i < x->t->nsheets && st == DK_OK; i++) {
 		const struct tpl_sheet *sh = &x->t->sheets[i];
 
-		if (sh->type != TPL_SHEET_COMPARE && (sh->type != TPL_SHEET_TREND || !x->d->nmonths))
-			continue;
-		for (size_t k = 0; k < sh->ncharts && st == DK_OK; k++) {
+		for (size_t k = 0; ahead_sheet(x, sh) && k < sh->ncharts && st == DK_OK; k++) {
 			struct ahead_job *j = &a->jobs[a->n];
 
 			if (sh->charts[k]->type != TPL_CHART_IMAGE)
@@ -1243,8 +1246,9 @@ static int picture_take(struct xw *x, enum tpl_sheet_type type, const struct tpl
 	for (size_t i = 0; a && i < a->n; i++) {
 		struct ahead_job *j = &a->jobs[i];
 
-		if (j->tc != tc)
+		if (j->tc != tc || j->taken)
 			continue;
+		j->taken = 1;
 		pthread_mutex_lock(&a->mu);
 		if (j->state == AHEAD_WAITING) {
 			j->state = AHEAD_DRAWING;
