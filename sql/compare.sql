@@ -249,11 +249,12 @@ SELECT m.g AS i, m.side, m.n, m.median, ranks.rank_sum1, ranks.tie_sum
 -- sorts them in a tenth of that) and computes the size, the median (as
 -- percentile_cont), the Mann-Whitney rank sum and tie term and the
 -- Hodges-Lehmann interval of every service and of the pooled rows from
--- that one stream. The rows of
--- the span of all windows are read once (one range scan of the partial
--- index on closed_at), and each row is matched to the windows of its own
--- service by a hash join, instead of one index scan per window.
--- Parameters $1-$6 only (always the services' own rows).
+-- that one stream. Each window is one range of the partial index
+-- service_requests_windows (schema version 16: service, then closing
+-- time), read alone; before that index, the rows of the span of all
+-- windows were read once through the index on closed_at and matched to
+-- each service's windows by a hash join (three times the rows at 1 M
+-- events). Parameters $1-$6 only (always the services' own rows).
 WITH w AS (
 	SELECT x.i::integer AS i, x.svc, s.side,
 	       (s.ws::timestamp AT TIME ZONE $6) AS ts,

@@ -523,4 +523,16 @@ case "$plan" in
 *"Index Only Scan using first_identification_people"*) ok "the identified people before an instant: an index-only scan" ;;
 *) not_ok "the identified people before an instant: an index-only scan" "$plan" ;;
 esac
+
+# A service's completed requests in a window of closing times are one
+# range of an index keyed by service and closing time (schema version 16),
+# read alone: compare.sql#durations reads each window so.
+plan=$(q "$DBNAME" -c "SET enable_seqscan = off; SET enable_bitmapscan = off;
+	EXPLAIN (COSTS OFF) SELECT submitted_at, closed_at FROM didkpi.service_requests
+	 WHERE service_code = 'x' AND status = 'completed'
+	   AND closed_at >= timestamptz '2025-01-01 00:00+07' AND closed_at < timestamptz '2025-07-01 00:00+07'")
+case "$plan" in
+*"Index Only Scan using service_requests_windows"*) ok "a service's window of completed requests: an index-only scan" ;;
+*) not_ok "a service's window of completed requests: an index-only scan" "$plan" ;;
+esac
 finish
