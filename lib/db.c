@@ -655,8 +655,9 @@ int db_query_each(struct db *db, const char *label, const char *sql,
 	return st;
 }
 
-int db_query(struct db *db, const char *key, int nparams,
-	     const char *const *params, PGresult **res)
+/* The SQL named key (sql/), its result in text or binary format. */
+static int db_query_named(struct db *db, const char *key, int nparams,
+			  const char *const *params, int binary, PGresult **res)
 {
 	const char *sql = sqlres_get(key);
 
@@ -666,21 +667,19 @@ int db_query(struct db *db, const char *key, int nparams,
 		log_error("internal error: no SQL named '%s'", key);
 		return DK_SOFTWARE;
 	}
-	return db_query_text(db, key, sql, nparams, params, res);
+	return db_query_as(db, key, sql, nparams, params, binary, res);
+}
+
+int db_query(struct db *db, const char *key, int nparams,
+	     const char *const *params, PGresult **res)
+{
+	return db_query_named(db, key, nparams, params, 0, res);
 }
 
 int db_query_binary(struct db *db, const char *key, int nparams,
 		    const char *const *params, PGresult **res)
 {
-	const char *sql = sqlres_get(key);
-
-	if (res)
-		*res = NULL;
-	if (!sql) {
-		log_error("internal error: no SQL named '%s'", key);
-		return DK_SOFTWARE;
-	}
-	return db_query_as(db, key, sql, nparams, params, 1, res);
+	return db_query_named(db, key, nparams, params, 1, res);
 }
 
 int db_script(struct db *db, const char *key)

@@ -9,7 +9,6 @@
 #include <xlsxwriter.h>
 
 #include "chart.h"
-#include "chartspec.h"
 #include "format.h"
 #include "log.h"
 #include "pngout.h"
@@ -56,13 +55,6 @@ static enum nf metric_nf(enum compare_metric m)
 	case UNIT_SCORE: return NF_SCORE;
 	default: return NF_DEC1;
 	}
-}
-
-/* A cairo grouped-bar chart of one metric before and after, with the 95%
- * interval of the change drawn from the before level (lib/chartspec.c). */
-static int compare_picture(struct xw *x, struct sheet *s, const struct tpl_chart *tc)
-{
-	return xw_insert_picture(x, s, TPL_SHEET_COMPARE, tc);
 }
 
 /* The before/after sheet's columns; the brief layout stops after CC_COVER. */
@@ -345,7 +337,7 @@ int xlsx_write_compare(struct xw *x, struct sheet *s)
 		enum compare_metric m = (enum compare_metric)tc->metric;
 
 		if (tc->type == TPL_CHART_IMAGE)
-			st = compare_picture(x, s, tc);
+			st = xw_insert_picture(x, s, TPL_SHEET_COMPARE, tc);
 		else if (bshown[m])
 			st = compare_chart(x, s, tc, bfirst[m], bshown[m]);
 		if (st)

@@ -259,8 +259,11 @@ const char *xw_axis_format(enum kpi_unit u);
 
 struct chartspec;
 
-/* The chart of picture tc on a sheet of that type (TPL_SHEET_TREND or
- * TPL_SHEET_COMPARE): lib/chartspec.c's for the report. */
+/* The chart of picture tc on a sheet of that type (lib/chartspec.c's for
+ * the report): on a trend sheet a line chart of one KPI by month with its
+ * target and a marker on each day a service began accepting Digital ID;
+ * on a compare sheet a grouped-bar chart of one metric before and after,
+ * with the 95% interval of the change drawn from the before level. */
 int xw_picture_spec(struct xw *x, enum tpl_sheet_type type, const struct tpl_chart *tc,
 		    struct chartspec **cs);
 

@@ -9,7 +9,6 @@
 #include <xlsxwriter.h>
 
 #include "chart.h"
-#include "chartspec.h"
 #include "format.h"
 #include "log.h"
 #include "pngout.h"
@@ -26,13 +25,6 @@ static int trend_has_target(const struct report_data *d, enum kpi_id k)
 			return 1;
 	}
 	return 0;
-}
-
-/* A cairo line chart of one KPI by month with its target and a marker on
- * each day a service began accepting Digital ID (lib/chartspec.c). */
-static int trend_picture(struct xw *x, struct sheet *s, const struct tpl_chart *tc)
-{
-	return xw_insert_picture(x, s, TPL_SHEET_TREND, tc);
 }
 
 /* The sheet's title with the months it shows: "แนวโน้มรายเดือน ต.ค. 2569 –
@@ -135,7 +127,7 @@ int xlsx_write_trend(struct xw *x, struct sheet *s)
 		lxw_chart *ch;
 
 		if (tc->type == TPL_CHART_IMAGE) {
-			if ((st = trend_picture(x, s, tc)))
+			if ((st = xw_insert_picture(x, s, TPL_SHEET_TREND, tc)))
 				return st;
 			continue;
 		}
