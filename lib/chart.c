@@ -963,8 +963,15 @@ static void xlabels_draw(struct render *R)
 {
 	const struct chart *c = R->c;
 	double y = R->py + R->ph + 0.45 * R->fs_tick;
+	double cx0, cy0, cx1, cy1;
 	size_t i, shown = 0;
+	int say;
 
+	/* -v says which names did not fit on one line, once: a picture
+	 * drawn in strips (lib/pngout.c) is drawn once per strip, and only
+	 * the strip that holds the labels' top edge speaks */
+	cairo_clip_extents(R->cr, &cx0, &cy0, &cx1, &cy1);
+	say = log_verbose && y >= cy0 && y < cy1;
 	for (i = 0; i < c->ncategories; i++) {
 		PangoLayout *lay = R->xlab[i];
 		double x = xmap(R, (double)i), w, h;
@@ -972,10 +979,9 @@ static void xlabels_draw(struct render *R)
 		if (xlabel_empty(R, i) || shown++ % (size_t)R->xthin)
 			continue;
 		text_size(lay, &w, &h);
-		/* -v says which names did not fit on one line */
-		if (log_verbose && pango_layout_is_ellipsized(lay))
+		if (say && pango_layout_is_ellipsized(lay))
 			log_info("chart: category label cut with \"…\": %s", c->categories[i]);
-		else if (log_verbose && pango_layout_get_line_count(lay) > 1)
+		else if (say && pango_layout_get_line_count(lay) > 1)
 			log_info("chart: category label on %d lines: %s",
 				 pango_layout_get_line_count(lay), c->categories[i]);
 		if (R->xmode == X_ROTATED) {

@@ -1352,6 +1352,70 @@ static void test_png_strips(void **state)
 	free(whole.p);
 }
 
+/* A picture drawn in strips (as the workbook draws it) says on -v which
+ * labels it wrapped once each, not once per strip. */
+static int chart_draw(cairo_t *cr, void *arg)
+{
+	return chart_render(arg, cr, 1200, 700);
+}
+
+static void test_strips_say_once(void **state)
+{
+	static double before[19], after[19];
+	static const struct chart_series series[] = {
+		{ "ก่อนใช้ Digital ID (6 เดือน)", before, NULL, NULL, 0 },
+		{ "หลังใช้ Digital ID (6 เดือน)", after, NULL, NULL, 1 },
+	};
+	struct chart c = {
+		.kind = CHART_GROUPED_BAR, .thai = 1,
+		.title = "อัตราการใช้บริการดิจิทัล ก่อนและหลังใช้ Digital ID",
+		.categories = long_names, .ncategories = 19,
+		.series = series, .nseries = 2,
+		.format = CHART_FMT_PERCENT,
+	};
+	struct mem png = { NULL, 0 };
+	char *err = path_in(tmpdir, "stderr.txt"), want[1400], *msg, *at;
+	size_t len = 0;
+	int saved, fd, st = -1, said = 0;
+
+	(void)state;
+	for (int i = 0; i < 19; i++) {
+		before[i] = 0.2 + 0.02 * i;
+		after[i] = 0.5 + 0.02 * i;
+	}
+	/* 700 rows at twice the size, in strips of PNGOUT_STRIP_BYTES */
+	assert_true(1400 > (int)(PNGOUT_STRIP_BYTES / (2400 * 4)));
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+	log_verbose = 1;
+	assert_int_equal(pngout_render(2400, 1400, 2, chart_draw, &c, &st, mem_write, &png),
+			 CAIRO_STATUS_SUCCESS);
+	log_verbose = 0;
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	assert_int_equal(st, 0);
+	msg = (char *)slurp(err, &len);
+	assert_non_null(msg);
+	for (int i = 0; i < 19; i++) {
+		snprintf(want, sizeof want, "didkpi: chart: category label on 2 lines: %s\n",
+			 long_names[i]);
+		if (!(at = strstr(msg, want)))
+			continue;
+		said++;
+		if (strstr(at + 1, want))
+			fail_msg("said more than once: %s\n%s", long_names[i], msg);
+	}
+	assert_true(said >= 4);
+	free(msg);
+	free(png.p);
+	empty_dir(tmpdir);
+}
+
 int main(void)
 {
 	/* The re-executed child of test_font_check_missing: only the check. */
@@ -1381,6 +1445,7 @@ int main(void)
 		cmocka_unit_test(test_spec_mix),
 		cmocka_unit_test(test_spec_compare),
 		cmocka_unit_test(test_png_strips),
+		cmocka_unit_test(test_strips_say_once),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 
