@@ -109,6 +109,7 @@ static const struct {
 } fast_source[FAM_COUNT] = {
 	[FAM_REQUESTS] = { RU(RU_REQUESTS) | RU(RU_AUTH), {
 		{ .key = "rollup.sql#requests", .fine = 1, .ncols = 5,
+		  .all = "rollup.sql#requests_all",
 		  .map = { RQ_N, RQ_DIGITAL, RQ_DIGITAL_ID, RQ_SINGLE, RQ_COMPLETED } },
 		{ .key = "rollup.sql#request_users", .users = 1, .ncols = 4,
 		  .map = { RQ_ACTIVE, RQ_ENROLLED, RQ_REPEAT, RQ_DIGITAL_USERS } } } },
@@ -119,16 +120,19 @@ static const struct {
 		  .cfam = FAM_REQUESTS, .cfield = RQ_COMPLETED } } },
 	[FAM_SATISFACTION] = { RU(RU_SATISFACTION), {
 		{ .key = "rollup.sql#satisfaction", .fine = 1, .ncols = 3,
+		  .all = "rollup.sql#satisfaction_all",
 		  .map = { SA_N, SA_SUM, SA_SATISFIED } } } },
 	[FAM_AUTH] = { RU(RU_AUTH), {
 		{ .key = "rollup.sql#auth", .fine = 1, .ncols = 5,
+		  .all = "rollup.sql#auth_all",
 		  .map = { AU_N, AU_OK, ID_N, ID_OK, LAT_N } },
 		{ .key = "rollup.sql#auth_latency", .fine = 1, .arr = 1, .ncols = 1,
 		  .all = "rollup.sql#auth_latency_all",
 		  .n = -1, .p50 = LAT_MEDIAN, .p90 = -1, .div = 1,
 		  .cfam = FAM_AUTH, .cfield = LAT_N } } },
 	[FAM_ENROLMENTS] = { RU(RU_AUTH), {
-		{ .key = "rollup.sql#enrolments", .fine = 1, .ncols = 1, .map = { 0 } } } },
+		{ .key = "rollup.sql#enrolments", .fine = 1, .ncols = 1, .map = { 0 },
+		  .all = "rollup.sql#enrolments_all" } } },
 	[FAM_COVERAGE] = { 0, { { NULL } } },
 	[FAM_TRAINING] = { 0, { { NULL } } },
 	/* one query for every breakdown, counting completions by closing day

@@ -97,6 +97,12 @@ for p in 2025-03 FY2568-Q2 FY2568 2024 2024-11-15..2025-02-10; do
 	same "demo $p by $BD, default suppression" --period "$p" --by $BD
 done
 same "demo FY2568 -i month by $BD" --period FY2568 -i month --by $BD --min-cell 0
+# Totals only (no --by): the additive sections' _all queries add the days
+# up by period in the server (sql/rollup.sql#requests_all and the others).
+for p in 2025-03 FY2568-Q2 "FY2568 -i month" 2024 2024-11-15..2025-02-10 "2025-03 -i day" "2025 -i week"; do
+	# shellcheck disable=SC2086 # $p holds the period and its options
+	same "demo $p, totals only" --period $p --min-cell 0
+done
 # Raw values read in two halves of the atoms' days at once (lib/kpi.c,
 # DIDKPI_HALVES: from a million values; 0 here, so every array is read in
 # halves): the same bytes, for atoms cut at the middle day, atoms wholly on
@@ -211,7 +217,25 @@ q "$DBNAME" -c "
 	>/dev/null
 run 0 "kpi warns of unknown codes (rollups)" K --period 2025-03
 has "the rollup path counts both rows" "2025-03: 2 rows of auth_events have an unknown" "$W/err"
-q "$DBNAME" -c "DELETE FROM didkpi.auth_events WHERE event_id IN ('unk1', 'unk2')" >/dev/null
+# a request and an answer of an unknown service too: the totals count
+# them as the raw path does (the service's rows nowhere, the events'
+# everywhere), by breakdown and totals only
+q "$DBNAME" -c "
+	INSERT INTO didkpi.service_requests (request_id, service_code, user_key, channel,
+	       via_single_window, auth_method, submitted_at, closed_at, status)
+	VALUES ('unk3', 'no-such-service', 'uu', 'web', false, 'otp', '2025-03-07 10:00+07',
+	        '2025-03-08 10:00+07', 'completed');
+	INSERT INTO didkpi.satisfaction (response_id, request_id, service_code, channel, answered_at, score)
+	VALUES ('unk4', 'unk3', 'no-such-service', 'web', '2025-03-08 11:00+07', 5);" >/dev/null
+for p in 2025-03 "FY2568 -i month"; do
+	# shellcheck disable=SC2086 # $p holds the period and its options
+	same "unknown codes $p, totals only" --period $p --min-cell 0
+	# shellcheck disable=SC2086
+	same "unknown codes $p by $BD" --period $p --by $BD --min-cell 0
+done
+q "$DBNAME" -c "DELETE FROM didkpi.auth_events WHERE event_id IN ('unk1', 'unk2');
+	DELETE FROM didkpi.satisfaction WHERE response_id = 'unk4';
+	DELETE FROM didkpi.service_requests WHERE request_id = 'unk3'" >/dev/null
 for p in 2025-03 FY2568; do
 	same "random data $p by $BD --min-cell 0" --period "$p" --by $BD --min-cell 0
 done
