@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
 #include "cmd.h"
 #include "format.h"
 #include "freshness.h"
@@ -318,10 +317,10 @@ int cmd_kpi(int argc, char **argv, struct cmd_ctx *ctx)
 		       (st = outfile_open(path, &of))))
 		goto out;
 	/* no data: refused; an output file begun is removed, the old one kept */
-	if ((st = freshness_period(ctx->db, req.tz, &period, fresh, &fr)) ||
-	    (st = check_period_warn(ctx->db, req.tz, &period)))
+	if ((st = freshness_period(ctx->db, req.tz, &period, fresh, &fr)))
 		goto out;
 	req.periods = series;
+	req.warn = &period;   /* unknown codes: beside the first families */
 	st = kpi_compute(ctx->db, &req, &res);
 	/* what the JSON forms say about the data */
 	meta.fresh = &fr;

@@ -7,7 +7,6 @@
 
 #include "brief.h"
 #include "chart.h"
-#include "check.h"
 #include "cmd.h"
 #include "freshness.h"
 #include "html.h"
@@ -388,14 +387,14 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((st = outfile_open(path, &of)))
 		goto out;
 	/* no data: refused; the temporary file and lock go, the old file stays */
-	if ((st = freshness_period(ctx->db, o.tz, &period, o.fresh, &fresh)) ||
-	    (st = check_period_warn(ctx->db, o.tz, &period)))
+	if ((st = freshness_period(ctx->db, o.tz, &period, o.fresh, &fresh)))
 		goto out;
 
 	rq.tpl = tpl;
 	rq.period = period;
 	rq.today = today;
 	rq.fresh = &fresh;
+	rq.warn_unknown = 1;   /* unknown codes: beside the trend */
 	rq.tz = o.tz;
 	rq.min_cell = o.min_cell;
 	rq.window_months = o.window;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "kpi.h"
 #include "log.h"
 #include "order.h"
@@ -1519,10 +1520,22 @@ static int share_withdraw(struct kpi_share *sh)
 	return st;
 }
 
-/* The second connection of kpi_compute(): a helper of its pool. */
+/* The second connection of kpi_compute(): it warns of the unknown codes
+ * of req->warn, then helps with the pool. */
+struct helper {
+	struct kpi_share *share;
+	const struct kpi_request *req;
+};
+
 static int help(struct db *db, void *arg)
 {
-	return kpi_share_help(db, arg);
+	struct helper *h = arg;
+	int st;
+
+	/* on failure no offer is taken: the first connection computes them */
+	if (h->req->warn && (st = check_period_warn(db, h->req->tz, h->req->warn)))
+		return st;
+	return kpi_share_help(db, h->share);
 }
 
 int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result **out)
@@ -1540,6 +1553,7 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	unsigned usable = 0, fam_bds[FAM_COUNT] = { 0 };
 	struct fam_job job;
 	struct kpi_share *share, *own = NULL;
+	struct helper hp = { NULL, req };
 	unsigned offered = 0, own_fams = 0;
 	struct sibling *sib = NULL;
 	enum family f;
@@ -1627,9 +1641,9 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 		if (second_min() > 0 && rows < second_min())
 			log_info("computing on one connection: %.0f rows, fewer than %.0f", rows,
 				 second_min());
-		else if (!(own = kpi_share_new()))
+		else if (!(own = hp.share = kpi_share_new()))
 			goto oom;
-		else if ((st = sibling_start(db, req->tz, help, own, &sib)))
+		else if ((st = sibling_start(db, req->tz, help, &hp, &sib)))
 			goto out;
 		if (!sib) {
 			kpi_share_free(own);
@@ -1637,6 +1651,8 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 		}
 		share = own;
 	}
+	if (req->warn && !sib && (st = check_period_warn(db, req->tz, req->warn)))
+		goto out;
 	share_offer(share, &job, offered);
 	st = DK_OK;
 	for (f = 0; f < FAM_COUNT && st == DK_OK; f++)

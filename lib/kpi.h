@@ -100,6 +100,10 @@ struct kpi_request {
 				    * offered to a second connection in the
 				    * same snapshot (lib/sibling.h); 0 or 1: one */
 	struct kpi_share *share;   /* instead, the caller's pool (below) */
+	const struct period *warn; /* warn of its unknown codes
+				    * (check_period_warn()): on the second
+				    * connection while this one computes when
+				    * there is one, else here first; NULL: no */
 };
 
 struct kpi_result {

@@ -217,6 +217,15 @@ q "$DBNAME" -c "
 	>/dev/null
 run 0 "kpi warns of unknown codes (rollups)" K --period 2025-03
 has "the rollup path counts both rows" "2025-03: 2 rows of auth_events have an unknown" "$W/err"
+# the warning comes from the second connection while the first computes
+# (DIDKPI_SECOND_ROWS=0 above), once; on one connection, from the first
+eq "warned once (two connections)" 1 "$(grep -c 'rows of auth_events have an unknown' "$W/err")"
+DIDKPI_SECOND_ROWS=1000000000 run 0 "kpi on one connection warns of unknown codes" \
+	K --period 2025-03 -v
+has "one connection: the warning" "2025-03: 2 rows of auth_events have an unknown" "$W/err"
+has "one connection indeed" "computing on one connection" "$W/err"
+run 0 "report warns of unknown codes" "$BIN" -d "$DB" report --period 2025-03 -o "$W/unknown.xlsx"
+eq "the report warned once" 1 "$(grep -c '2025-03: 2 rows of auth_events have an unknown' "$W/err")"
 # a request and an answer of an unknown service too: the totals count
 # them as the raw path does (the service's rows nowhere, the events'
 # everywhere), by breakdown and totals only
