@@ -558,6 +558,8 @@ static int run(struct cmd_ctx *ctx, struct opts *o, struct outfile **of)
 		st = DK_DATAERR;
 		goto out;
 	}
+	if ((st = chart_font_check_end()))   /* begun by cmd_chart() */
+		goto out;
 	st = chart_write_outfile(&b.cs->chart, *of, o->width, o->height);
 	*of = NULL;
 	if (st == DK_OK)
@@ -596,10 +598,15 @@ int cmd_chart(int argc, char **argv, struct cmd_ctx *ctx)
 	 * the private temporary file are held (and removed on a signal)
 	 * until the chart is renamed into place. */
 	if (st == DK_OK && !done && (st = outfile_open(o.out, &of)) == DK_OK) {
-		/* Refuse before any query rather than draw boxes for Thai. */
-		st = chart_font_check(o.thai);
-		if (st == DK_OK)
-			st = run(ctx, &o, &of);
+		/* A font for Thai is checked while the database works (run()
+		 * waits for it before drawing); a missing one is the error,
+		 * whatever else failed, as when it was checked first. */
+		int fst;
+
+		chart_font_check_begin(o.thai);
+		st = run(ctx, &o, &of);
+		if ((fst = chart_font_check_end()))
+			st = fst;
 		outfile_abort(of);
 		chart_fonts_release();
 	}

@@ -517,7 +517,7 @@ int cmd_chart_event_study(int argc, char **argv, struct cmd_ctx *ctx)
 	struct chart_event ce;
 	struct outfile *of = NULL;
 	const char *tz = "Asia/Bangkok", *out = NULL;
-	int ch, st = DK_OK, thai = 1, o = EFF_DIGITAL_CHANNEL_RATE, reliable;
+	int ch, st = DK_OK, thai = 1, o = EFF_DIGITAL_CHANNEL_RATE, reliable, fst;
 	long width = 1200, height = 700;
 	char why[200] = "";
 	struct effects_panel p;
@@ -557,8 +557,11 @@ int cmd_chart_event_study(int argc, char **argv, struct cmd_ctx *ctx)
 				       ".png, .svg or .pdf", out);
 	if ((st = outfile_open(out, &of)))
 		return st;
-	if ((st = chart_font_check(thai)) || (st = cmd_open(ctx)) ||
-	    (st = db_set_timezone(ctx->db, tz)) || (st = effects_load(ctx->db, tz, &d)))
+	/* a font for Thai is checked while the database and the estimate
+	 * work, and waited for before drawing */
+	chart_font_check_begin(thai);
+	if ((st = cmd_open(ctx)) || (st = db_set_timezone(ctx->db, tz)) ||
+	    (st = effects_load(ctx->db, tz, &d)))
 		goto out;
 	warn_reliability(d, &eo, &reliable, why, sizeof(why));
 	effects_panel_of(d, o, &p);
@@ -575,12 +578,19 @@ int cmd_chart_event_study(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (log_verbose)
 		chart_event_log(&ce);
+	if ((st = chart_font_check_end())) {
+		chart_event_free(&ce);
+		goto out;
+	}
 	st = chart_write_outfile(&ce.chart, of, (int)width, (int)height);
 	of = NULL;
 	chart_event_free(&ce);
 	if (st == DK_OK)
 		log_info("wrote %s (%ldx%ld)", out, width, height);
 out:
+	/* a missing font is the error, as when it was checked first */
+	if ((fst = chart_font_check_end()))
+		st = fst;
 	outfile_abort(of);
 	effects_result_free(r);
 	effects_data_free(d);

@@ -768,14 +768,17 @@ int cmd_its_chart(int argc, char **argv, struct cmd_ctx *ctx)
 	char at[64], today[64], title[512], sub[1024], source[256];
 	const struct kpi_def *d;
 	size_t i, first_cf;
-	int st, done;
+	int st, fst, done;
 
 	opts_init(&o, 1);
 	if ((st = parse_opts(argc, argv, ctx, &o, &done)) || done)
 		return st;
 	if ((st = outfile_open(o.output, &of)))
 		return st;
-	if ((st = chart_font_check(o.thai)) || (st = analyse(ctx, &o, &r)))
+	/* a font for Thai is checked while the database and the fit work,
+	 * and waited for before drawing */
+	chart_font_check_begin(o.thai);
+	if ((st = analyse(ctx, &o, &r)))
 		goto out;
 	fitted = calloc(r.n, sizeof(*fitted));
 	cf = calloc(r.n, sizeof(*cf));
@@ -843,9 +846,14 @@ int cmd_its_chart(int argc, char **argv, struct cmd_ctx *ctx)
 	ci.source = source;
 	ci.thai = o.thai;
 	ci.unit = d->unit;
+	if ((st = chart_font_check_end()))
+		goto out;
 	st = chart_its_write(&ci, of, o.width, o.height);
 	of = NULL; /* consumed */
 out:
+	/* a missing font is the error, as when it was checked first */
+	if ((fst = chart_font_check_end()))
+		st = fst;
 	outfile_abort(of);
 	chart_fonts_release();
 	free(fitted);

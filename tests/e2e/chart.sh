@@ -276,5 +276,12 @@ run 70 "no Thai-capable font" env FONTCONFIG_FILE="$W/fonts.conf" "$BIN" -d "$NO
 has "no font says so" 'no Thai-capable font installed' "$W/err"
 has "no font names the package" 'fonts-thai-tlwg' "$W/err"
 eq "no file without a font" "no" "$([ -e "$O/nofont.png" ] && echo yes || echo no)"
+# with a database: the font is checked while the queries run, and waited
+# for before drawing; the chart there before is kept
+echo before >"$O/keep.png"
+run 70 "no Thai-capable font, with a database" env FONTCONFIG_FILE="$W/fonts.conf" \
+	"$BIN" -d "$DB" chart trend -p FY2568 -o "$O/keep.png"
+has "with a database: no font says so" 'no Thai-capable font installed' "$W/err"
+eq "with a database: the chart there before kept" before "$(cat "$O/keep.png")"
 
 finish

@@ -311,4 +311,20 @@ run 0 "chart event-study (English, SVG)" "$BIN" -d "$DB" chart event-study --lan
 	--kpi digital_channel_rate -o "$W/es.svg"
 has "the SVG is there" "<svg" "$W/es.svg"
 
+
+# ---- No Thai-capable font: 70, checked while the database and the
+# estimate work; no file, the one there before kept; also without a
+# database (the font's 70, as when it was checked first) ----
+mkdir -p "$W/nofonts"
+printf '%s\n' '<?xml version="1.0"?>' '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">' \
+	"<fontconfig><dir>$W/nofonts</dir><cachedir>$W/nofonts</cachedir></fontconfig>" >"$W/nofonts.conf"
+echo before >"$W/es-keep.png"
+FONTCONFIG_FILE=$W/nofonts.conf run 70 "chart event-study: no Thai-capable font" \
+	"$BIN" -d "$DB" chart event-study --kpi digital_channel_rate -o "$W/es-keep.png"
+has "chart event-study: no font says so" "no Thai-capable font installed" "$W/err"
+eq "chart event-study: no font, the file there before kept" before "$(cat "$W/es-keep.png")"
+FONTCONFIG_FILE=$W/nofonts.conf run 70 "chart event-study: no font and no database" \
+	"$BIN" -d "$NODB" chart event-study --kpi digital_channel_rate -o "$W/es-nodb.png"
+eq "chart event-study: no font, no database: no file" no "$([ -e "$W/es-nodb.png" ] && echo yes || echo no)"
+
 finish

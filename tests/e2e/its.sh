@@ -249,4 +249,19 @@ if [ -s "$W/its.png" ]; then ok "man example: the chart is written"; else not_ok
 run 0 "didkpi help lists its" "$BIN" help
 has "didkpi help: its" "^  its " "$W/out"
 
+
+# ---- No Thai-capable font: 70, checked while the database and the fit
+# work; no file, the one there before kept; also without a database ----
+mkdir -p "$W/nofonts"
+printf '%s\n' '<?xml version="1.0"?>' '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">' \
+	"<fontconfig><dir>$W/nofonts</dir><cachedir>$W/nofonts</cachedir></fontconfig>" >"$W/nofonts.conf"
+echo before >"$W/its-keep.png"
+FONTCONFIG_FILE=$W/nofonts.conf run 70 "chart its: no Thai-capable font" \
+	C its -o "$W/its-keep.png" --kpi requests --at 2024-10-01
+has "chart its: no font says so" "no Thai-capable font installed" "$W/err"
+eq "chart its: no font, the file there before kept" before "$(cat "$W/its-keep.png")"
+FONTCONFIG_FILE=$W/nofonts.conf run 70 "chart its: no font and no database" \
+	"$BIN" -d "$NODB" chart its -o "$W/its-nodb.png" --kpi requests --at 2024-10-01
+eq "chart its: no font, no database: no file" no "$([ -e "$W/its-nodb.png" ] && echo yes || echo no)"
+
 finish
