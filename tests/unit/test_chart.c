@@ -997,14 +997,49 @@ static const char *const long_names[19] = {
 	"การรับรองเป็นผู้ดำเนินการฝึกอบรม",
 };
 
-/* What chart_write_file() says on stderr with log_verbose, as a string
- * (the caller frees it). */
+/* The PNG bytes of pngout_render(). */
+struct mem {
+	unsigned char *p;
+	size_t n;
+};
+
+static cairo_status_t mem_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct mem *m = closure;
+	unsigned char *p = realloc(m->p, m->n + len);
+
+	if (!p)
+		return CAIRO_STATUS_NO_MEMORY;
+	memcpy(p + m->n, data, len);
+	m->p = p;
+	m->n += len;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* A chart drawn w x h through pngout_render() (struct strip_chart). */
+struct strip_chart {
+	const struct chart *c;
+	int w, h;
+};
+
+static int strip_chart_draw(cairo_t *cr, void *arg)
+{
+	const struct strip_chart *sc = arg;
+
+	return chart_render(sc->c, cr, sc->w, sc->h);
+}
+
+/* What drawing c says on stderr with log_verbose, as a string (the caller
+ * frees it): through chart_write_file() into path, or with path NULL in
+ * strips at twice the size, as a workbook's pictures are drawn. */
 static char *verbose_render(const struct chart *c, const char *path, int w, int h)
 {
 	char *err = path_in(tmpdir, "stderr.txt");
+	struct strip_chart sc = { c, w, h };
+	struct mem png = { NULL, 0 };
 	unsigned char *msg;
 	size_t len = 0;
-	int saved, fd;
+	int saved, fd, st = -1;
 
 	fflush(stderr);
 	saved = dup(2);
@@ -1013,17 +1048,24 @@ static char *verbose_render(const struct chart *c, const char *path, int w, int 
 	dup2(fd, 2);
 	close(fd);
 	log_verbose = 1;
-	assert_int_equal(chart_write_file(c, path, w, h), DK_OK);
+	if (path)
+		assert_int_equal(chart_write_file(c, path, w, h), DK_OK);
+	else
+		assert_int_equal(pngout_render(2 * w, 2 * h, 2, strip_chart_draw, &sc, &st,
+					       mem_write, &png), CAIRO_STATUS_SUCCESS);
 	log_verbose = 0;
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
+	assert_true(path || st == 0);
+	free(png.p);
 	msg = slurp(err, &len);
 	assert_non_null(msg);
 	return (char *)msg;
 }
 
-static void test_long_labels_wrap(void **state)
+/* The before/after chart of the 19 long service names. */
+static struct chart long_chart(void)
 {
 	static double before[19], after[19];
 	static const struct chart_series series[] = {
@@ -1037,14 +1079,21 @@ static void test_long_labels_wrap(void **state)
 		.series = series, .nseries = 2,
 		.format = CHART_FMT_PERCENT,
 	};
+
+	for (int i = 0; i < 19; i++) {
+		before[i] = 0.2 + 0.02 * i;
+		after[i] = 0.5 + 0.02 * i;
+	}
+	return c;
+}
+
+static void test_long_labels_wrap(void **state)
+{
+	struct chart c = long_chart();
 	char want[1400], *msg;
 	int i;
 
 	(void)state;
-	for (i = 0; i < 19; i++) {
-		before[i] = 0.2 + 0.02 * i;
-		after[i] = 0.5 + 0.02 * i;
-	}
 	msg = verbose_render(&c, path_in(tmpdir, "long.png"), 1200, 700);
 	assert_null(strstr(msg, "cut with"));
 	/* the longest names, at both ends of the axis, wrapped */
@@ -1267,24 +1316,6 @@ static void test_spec_compare(void **state)
 
 /* pngout_render(): a picture drawn in strips is, byte for byte, the PNG of
  * one surface of it; a drawing that fails stops it with its status. */
-struct mem {
-	unsigned char *p;
-	size_t n;
-};
-
-static cairo_status_t mem_write(void *closure, const unsigned char *data, unsigned int len)
-{
-	struct mem *m = closure;
-	unsigned char *p = realloc(m->p, m->n + len);
-
-	if (!p)
-		return CAIRO_STATUS_NO_MEMORY;
-	memcpy(p + m->n, data, len);
-	m->p = p;
-	m->n += len;
-	return CAIRO_STATUS_SUCCESS;
-}
-
 static int strip_calls;
 
 static int strip_draw(cairo_t *cr, void *arg)
@@ -1354,53 +1385,16 @@ static void test_png_strips(void **state)
 
 /* A picture drawn in strips (as the workbook draws it) says on -v which
  * labels it wrapped once each, not once per strip. */
-static int chart_draw(cairo_t *cr, void *arg)
-{
-	return chart_render(arg, cr, 1200, 700);
-}
-
 static void test_strips_say_once(void **state)
 {
-	static double before[19], after[19];
-	static const struct chart_series series[] = {
-		{ "ก่อนใช้ Digital ID (6 เดือน)", before, NULL, NULL, 0 },
-		{ "หลังใช้ Digital ID (6 เดือน)", after, NULL, NULL, 1 },
-	};
-	struct chart c = {
-		.kind = CHART_GROUPED_BAR, .thai = 1,
-		.title = "อัตราการใช้บริการดิจิทัล ก่อนและหลังใช้ Digital ID",
-		.categories = long_names, .ncategories = 19,
-		.series = series, .nseries = 2,
-		.format = CHART_FMT_PERCENT,
-	};
-	struct mem png = { NULL, 0 };
-	char *err = path_in(tmpdir, "stderr.txt"), want[1400], *msg, *at;
-	size_t len = 0;
-	int saved, fd, st = -1, said = 0;
+	struct chart c = long_chart();
+	char want[1400], *msg, *at;
+	int said = 0;
 
 	(void)state;
-	for (int i = 0; i < 19; i++) {
-		before[i] = 0.2 + 0.02 * i;
-		after[i] = 0.5 + 0.02 * i;
-	}
 	/* 700 rows at twice the size, in strips of PNGOUT_STRIP_BYTES */
 	assert_true(1400 > (int)(PNGOUT_STRIP_BYTES / (2400 * 4)));
-	fflush(stderr);
-	saved = dup(2);
-	fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(saved >= 0 && fd >= 0);
-	dup2(fd, 2);
-	close(fd);
-	log_verbose = 1;
-	assert_int_equal(pngout_render(2400, 1400, 2, chart_draw, &c, &st, mem_write, &png),
-			 CAIRO_STATUS_SUCCESS);
-	log_verbose = 0;
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	assert_int_equal(st, 0);
-	msg = (char *)slurp(err, &len);
-	assert_non_null(msg);
+	msg = verbose_render(&c, NULL, 1200, 700);
 	for (int i = 0; i < 19; i++) {
 		snprintf(want, sizeof want, "didkpi: chart: category label on 2 lines: %s\n",
 			 long_names[i]);
@@ -1412,7 +1406,6 @@ static void test_strips_say_once(void **state)
 	}
 	assert_true(said >= 4);
 	free(msg);
-	free(png.p);
 	empty_dir(tmpdir);
 }
 
