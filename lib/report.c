@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
 #include "log.h"
 #include "report.h"
 #include "sibling.h"
@@ -497,7 +496,6 @@ struct side {
 	struct report_data *d;     /* the side sets d->cur and d->compare only */
 	struct kpi_share *share;   /* the trend's pool, NULL when run on the
 				      first connection */
-	int warn;                  /* first warn of the period's unknown codes */
 };
 
 static int side_work(struct db *db, void *arg)
@@ -505,8 +503,6 @@ static int side_work(struct db *db, void *arg)
 	struct side *s = arg;
 	int st;
 
-	if (s->warn && (st = check_period_warn(db, s->kr.tz, &s->d->period)))
-		return st;
 	log_info("computing the KPIs of %s", s->d->period.label);
 	if ((st = kpi_compute(db, &s->kr, &s->d->cur)))
 		return st;
@@ -598,7 +594,8 @@ int report_gather(struct db *db, const struct report_request *req, struct report
 	side.kr = kr;
 	side.d = d;
 	side.need_compare = need_compare;
-	side.warn = req->warn_unknown;
+	/* the period's unknown codes: counted by its kpi_compute() first */
+	side.kr.warn = req->warn_unknown ? &d->period : NULL;
 	side.cr.tz = req->tz;
 	side.cr.window_months = req->window_months;
 	if (req->jobs > 1 && (need_compare || need_trend)) {

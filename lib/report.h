@@ -42,8 +42,8 @@ struct report_request {
 				    * the trend on one and the period and the
 				    * comparison on another (same snapshot) */
 	int warn_unknown;          /* warn of the period's unknown codes
-				    * (check_period_warn()) with the period's
-				    * KPIs, beside the trend when jobs is 2 */
+				    * (kpi_request.warn of the period's KPIs,
+				    * beside the trend when jobs is 2) */
 };
 
 struct report_service {
