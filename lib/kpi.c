@@ -1046,14 +1046,19 @@ static double part_values(const struct kpi_request *req, const struct part *pt,
 	return n;
 }
 
+struct kpi_share;
+static void share_release(struct kpi_share *sh);
+
 /* Computes family f for every breakdown of mask into fams[f]: by its fast
  * path (fast_source) when fast, running only the parts whose fields a
  * wanted KPI reads; else from the raw logs (sql/kpi.sql), once per
- * breakdown. usable: the rollups that are current. */
+ * breakdown. usable: the rollups that are current. The requests' family
+ * releases the families held in sh (share_release) as soon as its counts
+ * are in: after its first part, before the people. */
 static int run_family(struct db *db, const struct kpi_request *req, const char *const *dates,
 		      const struct atoms *at, enum family f, unsigned mask,
 		      const struct grid *const *grids, struct agg (*fams)[BD_COUNT], int fast,
-		      unsigned usable)
+		      unsigned usable, struct kpi_share *sh)
 {
 	struct agg *aggs = fams[f];
 	static const int identity[FIELDS_MAX] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
@@ -1082,6 +1087,8 @@ static int run_family(struct db *db, const struct kpi_request *req, const char *
 	for (n = 0; fast && n < PARTS_MAX && fast_source[f].parts[n].key; n++) {
 		const struct part *pt = &fast_source[f].parts[n];
 
+		if (n > 0 && f == FAM_REQUESTS)
+			share_release(sh);
 		if (!(part_fields(pt) & need))
 			continue;
 		if (pt->fine) {
@@ -1106,6 +1113,8 @@ static int run_family(struct db *db, const struct kpi_request *req, const char *
 					   grids[b], &aggs[b])))
 				return st;
 	}
+	if (f == FAM_REQUESTS)
+		share_release(sh);
 	return DK_OK;
 }
 
@@ -1339,16 +1348,23 @@ static int warn_cost_missing(struct db *db, const struct kpi_request *req,
 
 /*
  * The families a second connection may compute (lib/sibling.h: same
- * snapshot, own thread): authentication (counts and latencies),
- * satisfaction, enrolments, coverage, training and cost, while the first
- * computes the requests' additive part, their people and the service
- * times (whose halves gate reads the requests' counts). They are offered
- * in a pool (struct kpi_share): the second connection takes them from the
- * last, the first from the first once its own are done, so neither waits
- * while the other has families left. Each writes only its families' aggs.
+ * snapshot, own thread): service times, authentication (counts and
+ * latencies), satisfaction, enrolments, coverage, training and cost, while
+ * the first computes the requests' additive part and their people. They
+ * are offered in a pool (struct kpi_share): the second connection takes
+ * them from the last, the first from the first once its own are done, so
+ * neither waits while the other has families left. Each writes only its
+ * families' aggs. The service times are held until the requests' counts
+ * are in (their halves gate reads them, part_values), which the first
+ * connection releases before the people's query: the longest query of a
+ * month or a fiscal year no longer has the service times queued behind it
+ * on its connection while the other one idles.
  */
-#define FAM_SECOND ((1u << FAM_SATISFACTION) | (1u << FAM_AUTH) | (1u << FAM_ENROLMENTS) | \
-		    (1u << FAM_COVERAGE) | (1u << FAM_TRAINING) | (1u << FAM_COST))
+#define FAM_SECOND ((1u << FAM_TIME) | (1u << FAM_SATISFACTION) | (1u << FAM_AUTH) | \
+		    (1u << FAM_ENROLMENTS) | (1u << FAM_COVERAGE) | (1u << FAM_TRAINING) | \
+		    (1u << FAM_COST))
+/* Offered once the requests' family has its counts (share_release). */
+#define FAM_HELD (1u << FAM_TIME)
 
 /* The rows the periods' days hold, estimated from the day rollups. */
 static int volume(struct db *db, const struct kpi_request *req, double *rows)
@@ -1382,6 +1398,7 @@ struct fam_job {
 	const unsigned *fam_bds;
 	struct agg (*aggs)[BD_COUNT];
 	unsigned usable;
+	struct kpi_share *share;   /* the pool the requests' family releases */
 };
 
 /* Family f of job jb on db. */
@@ -1394,7 +1411,7 @@ static int run_one(struct db *db, const struct fam_job *jb, enum family f)
 	for (int b = 0; b < BD_COUNT; b++)
 		grids[b] = fam_grid(jb->s, f, b);
 	return run_family(db, jb->req, jb->dates, jb->at, f, jb->fam_bds[f], grids, jb->aggs, fast,
-			  jb->usable);
+			  jb->usable, f == FAM_REQUESTS ? jb->share : NULL);
 }
 
 struct kpi_share {
@@ -1402,6 +1419,7 @@ struct kpi_share {
 	pthread_cond_t cv;
 	const struct fam_job *job; /* the computation offering families, or NULL */
 	unsigned left;             /* 1 << family: offered and not yet taken */
+	unsigned held;             /* offered, not to be taken before release */
 	int busy;                  /* families a helper is computing */
 	int st;                    /* the first failure of a helper's family */
 	int closed;                /* kpi_share_close(): no more offers */
@@ -1474,14 +1492,17 @@ int kpi_share_help(struct db *db, struct kpi_share *sh)
 	return st;
 }
 
-/* Offers families fams of jb in sh (none without sh). */
-static void share_offer(struct kpi_share *sh, const struct fam_job *jb, unsigned fams)
+/* Offers families fams of jb in sh (none without sh), those of held only
+ * after share_release(). */
+static void share_offer(struct kpi_share *sh, const struct fam_job *jb, unsigned fams,
+			unsigned held)
 {
 	if (!sh)
 		return;
 	pthread_mutex_lock(&sh->mu);
 	sh->job = jb;
-	sh->left = fams;
+	sh->left = fams & ~held;
+	sh->held = fams & held;
 	sh->st = DK_OK;
 	pthread_cond_broadcast(&sh->cv);
 	pthread_mutex_unlock(&sh->mu);
@@ -1496,10 +1517,25 @@ static int share_take(struct kpi_share *sh, unsigned offered, enum family f)
 	if (!sh || !(offered & (1u << f)))
 		return 1;
 	pthread_mutex_lock(&sh->mu);
-	mine = (sh->left & (1u << f)) != 0;
+	mine = ((sh->left | sh->held) & (1u << f)) != 0;
 	sh->left &= ~(1u << f);
+	sh->held &= ~(1u << f);
 	pthread_mutex_unlock(&sh->mu);
 	return mine;
+}
+
+/* The held families of sh's offer may now be taken. */
+static void share_release(struct kpi_share *sh)
+{
+	if (!sh)
+		return;
+	pthread_mutex_lock(&sh->mu);
+	if (sh->held) {
+		sh->left |= sh->held;
+		sh->held = 0;
+		pthread_cond_broadcast(&sh->cv);
+	}
+	pthread_mutex_unlock(&sh->mu);
 }
 
 /* Ends the offer once the helper's families are computed; returns the
@@ -1512,6 +1548,7 @@ static int share_withdraw(struct kpi_share *sh)
 		return DK_OK;
 	pthread_mutex_lock(&sh->mu);
 	sh->left = 0;
+	sh->held = 0;
 	while (sh->busy)
 		pthread_cond_wait(&sh->cv, &sh->mu);
 	sh->job = NULL;
@@ -1631,9 +1668,11 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 		else
 			own_fams |= 1u << f;
 	}
-	job = (struct fam_job){ req, (const char *const *)dates, &atoms, s, fam_bds, aggs, usable };
+	job = (struct fam_job){ req, (const char *const *)dates, &atoms, s, fam_bds, aggs, usable,
+				NULL };
 	share = req->share;
-	if (!share && req->jobs > 1 && offered && own_fams) {
+	if (!share && req->jobs > 1 && offered &&
+	    (own_fams || __builtin_popcount(offered) > 1)) {
 		double rows = 0;
 
 		if (second_min() > 0 && (st = volume(db, req, &rows)))
@@ -1653,7 +1692,8 @@ int kpi_compute(struct db *db, const struct kpi_request *req, struct kpi_result 
 	}
 	if (req->warn && !sib && (st = check_period_warn(db, req->tz, req->warn)))
 		goto out;
-	share_offer(share, &job, offered);
+	job.share = share;
+	share_offer(share, &job, offered, fam_bds[FAM_REQUESTS] ? FAM_HELD : 0);
 	st = DK_OK;
 	for (f = 0; f < FAM_COUNT && st == DK_OK; f++)
 		if (fam_bds[f] && share_take(share, offered, f))
