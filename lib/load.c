@@ -920,6 +920,7 @@ int load_run(struct db *db, const struct load_options *o, struct load_stats *sta
 	p1[0] = L->rel->name;
 	if ((st = db_begin(db)) ||
 	    (st = db_query(db, "load.sql#synchronous_commit", 0, NULL, NULL)) ||
+	    (st = db_query(db, "load.sql#work_mem", 0, NULL, NULL)) ||
 	    (st = db_set_timezone(db, o->tz)) ||
 	    (st = db_query(db, "load.sql#lock", 1, p1, NULL)) ||
 	    (st = db_query(db, "load.sql#ref_lock", 0, NULL, NULL)) ||

@@ -80,4 +80,30 @@ eq "concurrent: both succeed" "0 0" "$r1 $r2"
 eq "concurrent: every key once" "10000 10000" "$(q "$DBNAME" -c "SELECT count(*), count(DISTINCT event_id) FROM didkpi.auth_events WHERE event_id LIKE 'c%'" | tr '|' ' ')"
 eq "concurrent: 2000 duplicates counted in all" "2000" "$(cat "$W/o1" "$W/o2" | sed -n 's/.*duplicate \([0-9]*\).*/\1/p' | awk '{s += $1} END {print s}')"
 
+# ---- the triggers' transition table in memory (load.sql#work_mem) ----
+# 20 000 events are a transition table of a few MB: past a work_mem of
+# 64 kB it spills to a temporary file, which log_temp_files = 0 logs. psql
+# spills (the check sees a spill); the loader raises work_mem for its
+# transaction (SET LOCAL: for it alone) and does not.
+{ echo "$hdr"; for i in $(seq 1 20000); do ev "w$i" $((1 + i % 28)) $((i % 900)); done; } >"$W/w.csv"
+log=$DIDKPI_HOME/server.log
+spills() { tail -c +"$(($1 + 1))" "$log" | grep -c "temporary file"; }
+newdb t_direct_mem
+"$BIN" -d "$DB" load services "$TOP/tests/fixtures/services.csv" >/dev/null || not_ok "fixture services"
+at=$(stat -c %s "$log")
+PGOPTIONS="-c work_mem=64kB -c log_temp_files=0" q "$DBNAME" \
+	-c "\\copy didkpi.auth_events FROM '$W/w.csv' CSV HEADER" >/dev/null
+sleep 0.3
+[ "$(spills "$at")" -ge 1 ] && ok "psql's COPY at 64 kB spills its transition table" ||
+	not_ok "psql's COPY at 64 kB spills its transition table" "no temporary file in $log"
+q "$DBNAME" -c "TRUNCATE didkpi.auth_events" >/dev/null
+at=$(stat -c %s "$log")
+PGOPTIONS="-c work_mem=64kB -c log_temp_files=0" run 0 "load at 64 kB of work_mem" \
+	"$BIN" -d "$DB" load -v auth_events "$W/w.csv"
+has "the load took the direct path" "direct COPY: every key was new" "$W/err"
+sleep 0.3
+eq "the load's transition table stayed in memory" 0 "$(spills "$at")"
+exact_rows=$(q "$DBNAME" -c "SELECT sum(events) FROM didkpi.rollup_auth")
+eq "its rollup counts every event" 20000 "$exact_rows"
+
 finish
