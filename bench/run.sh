@@ -210,7 +210,26 @@ ev_big=$(events "$big")
 d_small=$(conn "didkpi_bench$small")
 d_big=$(conn "didkpi_bench$big")
 
+# CPU time the hypervisor gave to other guests ("steal", /proc/stat) during
+# each part: on a shared virtual machine it can take half the cores for
+# minutes, and it slows didkpi's two connections and their parallel workers
+# more than the single-threaded peer. steal_mark NAME starts part NAME
+# (ending the one before); the header prints each part's share.
+steal_parts=""
+steal_prev=""
+steal_now() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t; exit }' /proc/stat; }
+steal_mark() {
+	local now
+	now=$(steal_now)
+	if [ -n "$steal_prev" ]; then
+		steal_parts="$steal_parts $(echo "${steal_prev#* } $now" |
+			awk -v n="${steal_prev%% *}" '{ d = $4 - $2; printf "%s %.0f%%", n, (d > 0 ? 100 * ($3 - $1) / d : 0) }'),"
+	fi
+	steal_prev="$1 $now"
+}
+
 # --- 1. load against \copy ----------------------------------------------
+steal_mark load
 echo "bench: load: $rows rows..." >&2
 psqlc -d postgres -c "DROP DATABASE IF EXISTS didkpi_bench_load WITH (FORCE)" -c "CREATE DATABASE didkpi_bench_load"
 d_load=$(conn didkpi_bench_load)
@@ -270,6 +289,7 @@ row "load peak RSS, whole file vs a tenth (flat)" "$(mib "$(peak load)")" "$(mib
 psqlc -d postgres -c "DROP DATABASE didkpi_bench_load WITH (FORCE)"
 
 # --- 2. kpi ---------------------------------------------------------------
+steal_mark kpi
 echo "bench: kpi..." >&2
 kpi_month_small() { tm "$1" "$bin" -d "$d_small" kpi --period "$month" --format csv; }
 kpi_month_big() { tm "$1" "$bin" -d "$d_big" kpi --period "$month" --format csv; }
@@ -295,6 +315,7 @@ rounds kpi_fy_by kpi_fy_by
 row "kpi FY2568 -i month --by service,unit,channel,method ($ev_big)" "$(med kpi_fy_by)" - max 5 s
 
 # --- 3. the monthly workbook against the analyst's script ----------------
+steal_mark report
 echo "bench: report..." >&2
 for s in $small $big; do
 	d=$(conn "didkpi_bench$s")
@@ -307,6 +328,7 @@ for s in $small $big; do
 done
 
 # --- 4. compare -------------------------------------------------------------
+steal_mark compare
 echo "bench: compare..." >&2
 compare_small() { tm "$1" "$bin" -d "$d_small" compare --format csv; }
 rounds compare_small compare_small
@@ -318,6 +340,7 @@ if [ "$demo_time" != - ]; then
 fi
 
 # --- the table ----------------------------------------------------------------
+steal_mark end
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 ram=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 pg=$(psqlv -d postgres -c "SHOW server_version")
@@ -329,6 +352,7 @@ echo "machine: $cpu, $(nproc) cores, $ram RAM, load average $(cut -d' ' -f1-3 /p
 if cc -O2 -o "$tmp/faults" bench/faults.c 2>/dev/null && f=$("$tmp/faults"); then
 	echo "memory: first touch of a 4 KiB page ${f% *} us; warm writes ${f#* } GB/s"
 fi
+echo "cpu steal (time the hypervisor gave other guests):${steal_parts%,}"
 if "$bin" db status | grep -q 'huge pages'; then
 	echo "server: shared memory on 2 MiB huge pages (db start --huge-pages; vm.nr_hugepages $(cat /proc/sys/vm/nr_hugepages))"
 else
