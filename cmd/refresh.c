@@ -14,10 +14,15 @@ static const char usage[] =
 	"from the raw logs, in one transaction (writers wait). Needed only after\n"
 	"writes that skipped the rollup triggers (session_replication_role =\n"
 	"replica, disabled triggers, pg_restore --disable-triggers): 'didkpi load'\n"
-	"and ordinary INSERT, UPDATE, DELETE and COPY keep the rollups exact.\n\n"
+	"and ordinary INSERT, UPDATE, DELETE and COPY keep the rollups exact.\n"
+	"With --pending, summarise again only the months whose authentication\n"
+	"latencies were written since (after each load, e.g. from cron): until\n"
+	"then their medians are read from the raw values, with the same result.\n\n"
 	"Options:\n"
 	"      --since=YYYY-MM-DD  rebuild only local days (Asia/Bangkok) from this\n"
 	"                          date on (default: everything)\n"
+	"      --pending          rebuild only the months' latency summaries that\n"
+	"                          writes marked (nothing else)\n"
 	CMD_DB_HELP
 	"  -h, --help             show this help\n";
 
@@ -25,12 +30,14 @@ int cmd_refresh(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	static const struct option opts[] = {
 		CMD_DB_OPTIONS, { "help", no_argument, NULL, 'h' },
-		{ "since", required_argument, NULL, 'S' }, { NULL, 0, NULL, 0 }
+		{ "since", required_argument, NULL, 'S' }, { "pending", no_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 }
 	};
 	char since[DATE_ISO_LEN] = "-infinity";
 	const char *params[1] = { since };
 	struct civil_date d;
-	int ch, st;
+	int ch, st, pending = 0, since_given = 0;
+	PGresult *res = NULL;
 
 	while ((ch = getopt_long(argc, argv, "d:vh", opts, NULL)) != -1) {
 		switch (ch) {
@@ -42,20 +49,35 @@ int cmd_refresh(int argc, char **argv, struct cmd_ctx *ctx)
 				return cmd_usage_error(ctx, "--since needs a date YYYY-MM-DD, not '%s'",
 						       optarg);
 			date_format_iso(d, since);
+			since_given = 1;
 			break;
+		case 'P': pending = 1; break;
 		default: return cmd_bad_option(ctx);
 		}
 	}
 	if (optind < argc)
 		return cmd_usage_error(ctx, "refresh takes no arguments");
+	if (pending && since_given)
+		return cmd_usage_error(ctx, "--pending and --since do not go together: "
+				       "--since rebuilds every rollup from that day");
 	if ((st = cmd_open(ctx)))
 		return st;
-	if ((st = db_begin(ctx->db)) || (st = db_query(ctx->db, "rollup.sql#lock", 0, NULL, NULL)) ||
-	    (st = db_query(ctx->db, "rollup.sql#refresh", 1, params, NULL)) ||
+	/* --pending: the function takes its own lock (the loading role may
+	 * run it, not lock the relations) */
+	if ((st = db_begin(ctx->db)) ||
+	    (!pending && (st = db_query(ctx->db, "rollup.sql#lock", 0, NULL, NULL))) ||
+	    (st = pending ? db_query(ctx->db, "rollup.sql#refresh_pending", 0, NULL, &res)
+			  : db_query(ctx->db, "rollup.sql#refresh", 1, params, NULL)) ||
 	    (st = db_commit(ctx->db))) {
+		PQclear(res);
 		db_rollback(ctx->db);
 		return st;
 	}
-	log_info("rollups rebuilt from %s", since);
+	if (pending)
+		log_info("latency summaries rebuilt for %s month(s)",
+			 PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "?");
+	else
+		log_info("rollups rebuilt from %s", since);
+	PQclear(res);
 	return DK_OK;
 }

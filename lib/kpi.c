@@ -1,5 +1,6 @@
 /* The KPIs of SPEC section 4, computed in PostgreSQL (sql/kpi.sql). */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -73,6 +74,8 @@ struct part {
 	int multi;
 	int arr;
 	const char *all;   /* the query when only 'all' is asked for */
+	const char *months; /* arr: the same from (value, count) pairs, for
+			       atoms that are whole months (atoms_months) */
 	int users;
 	int n, p50, p90;
 	double div;
@@ -129,6 +132,7 @@ static const struct {
 		  .map = { AU_N, AU_OK, ID_N, ID_OK, LAT_N } },
 		{ .key = "rollup.sql#auth_latency", .fine = 1, .arr = 1, .ncols = 1,
 		  .all = "rollup.sql#auth_latency_all",
+		  .months = "rollup.sql#auth_latency_months",
 		  .n = -1, .p50 = LAT_MEDIAN, .p90 = -1, .div = 1,
 		  .cfam = FAM_AUTH, .cfield = LAT_N } } },
 	[FAM_ENROLMENTS] = { RU(RU_AUTH), {
@@ -380,6 +384,18 @@ static int atoms_halve(struct atoms *at)
 	return 0;
 }
 
+/* Whether every atom starts and ends on the first day of a month: the
+ * atoms are then whole local months, which rollup.sql#auth_latency_months
+ * reads from pairs kept by month (schema version 18). The query's time
+ * zone is the rollup's: the caller has found the rollup current for it. */
+static int atoms_months(const struct atoms *at)
+{
+	for (size_t a = 0; a < at->n; a++)
+		if (at->span[a].start.day != 1 || at->span[a].end.day != 1)
+			return 0;
+	return at->n > 0;
+}
+
 static int atoms_build(const struct period *ps, size_t np, struct atoms *at)
 {
 	size_t p, a, *fill = NULL;
@@ -538,6 +554,52 @@ static long array_values(const char *p, int len, double div, double *v)
 }
 
 /*
+ * The values of row r of an array part: its array at column FINE_COLS,
+ * or when counted (rollup.sql#auth_latency_months) each value of that
+ * array repeated as many times as the count at the same position of the
+ * array at FINE_COLS + 1 (NULL there: each value once, an atom read from
+ * the raw values). Returns how many, written divided by div into v when v
+ * is not NULL; -1 when malformed (the arrays' sizes differ, a count below
+ * zero), -2 out of memory.
+ */
+static long row_values(const PGresult *res, int r, int counted, double div, double *v)
+{
+	const char *p = PQgetvalue(res, r, FINE_COLS);
+	int len = PQgetlength(res, r, FINE_COLS);
+	const char *cp;
+	int clen;
+	double *x = NULL, *k = NULL;
+	long n, total = 0;
+
+	if (!counted || PQgetisnull(res, r, FINE_COLS + 1))
+		return array_values(p, len, div, v);
+	cp = PQgetvalue(res, r, FINE_COLS + 1);
+	clen = PQgetlength(res, r, FINE_COLS + 1);
+	if ((n = array_values(p, len, div, NULL)) < 0 || array_values(cp, clen, 1, NULL) != n)
+		return -1;
+	if (!(x = malloc((n ? n : 1) * sizeof(*x))) || !(k = malloc((n ? n : 1) * sizeof(*k)))) {
+		free(x);
+		return -2;
+	}
+	array_values(p, len, div, x);
+	array_values(cp, clen, 1, k);
+	for (long i = 0; i < n; i++) {
+		if (!(k[i] >= 0 && k[i] == floor(k[i]) && k[i] <= (double)(LONG_MAX / 2 - total))) {
+			total = -1;
+			break;
+		}
+		if (v)
+			for (long c = (long)k[i]; c > 0; c--)
+				v[total++] = x[i];
+		else
+			total += (long)k[i];
+	}
+	free(x);
+	free(k);
+	return total;
+}
+
+/*
  * Raw values read at once in two halves of the atoms' days from this many
  * on (an estimate: the sum over the periods of the part's count field,
  * which counts a value twice where periods overlap). Two parallel workers
@@ -613,25 +675,27 @@ static int run_fine(struct db *db, const struct kpi_request *req, const struct a
 		    const struct grid *const *grids, struct agg *aggs, double nvalues)
 {
 	int nf = families[f].nfields, st, r, c, nr;
-	int halve = pt->arr && nvalues >= halves_min();
+	/* totals of whole months: the latencies' (value, count) pairs */
+	int counted = pt->months && mask == 1u << BD_ALL && atoms_months(at);
+	int halve = pt->arr && !counted && nvalues >= halves_min();
 	/* arrays: $1, $2 the first half (or the whole), $4, $5 the second
 	 * (or none) */
 	const char *params[5] = { halve ? at->halves[0][0] : at->dates[0],
 				  halve ? at->halves[0][1] : at->dates[1], req->tz,
 				  halve ? at->halves[1][0] : "{}",
 				  halve ? at->halves[1][1] : "{}" };
-	const char *key = pt->all && mask == 1u << BD_ALL ? pt->all : pt->key;
+	const char *key = counted ? pt->months : pt->all && mask == 1u << BD_ALL ? pt->all : pt->key;
 	double *vals = NULL, *buf = NULL, *tmp = NULL;
 	uint32_t *digits = NULL;
 	size_t *off = NULL, *cnt = NULL, nvals = 0, nplaced = 0, maxcells = 0, ntmp = 0, i, a, q;
 	PGresult *res;
 	long pi, m;
 
-	if ((st = pt->arr ? db_query_binary(db, key, 5, params, &res)
+	if ((st = pt->arr ? db_query_binary(db, key, counted ? 3 : 5, params, &res)
 			  : db_query(db, key, 3, params, &res)))
 		return st;
 	nr = PQntuples(res);
-	if (PQnfields(res) != FINE_COLS + pt->ncols) {
+	if (PQnfields(res) != FINE_COLS + pt->ncols + counted) {
 		PQclear(res);
 		log_error("internal error: %s has %d columns", pt->key, PQnfields(res));
 		return DK_SOFTWARE;
@@ -669,9 +733,19 @@ static int run_fine(struct db *db, const struct kpi_request *req, const struct a
 	 * atom an integer): every value once in vals, row r's from off[r]. */
 	if (!(off = malloc((nr + 1) * sizeof(size_t))))
 		goto oom;
+	if (counted) {
+		int raw = 0;
+
+		for (r = 0; r < nr; r++)
+			raw += PQgetisnull(res, r, FINE_COLS + 1);
+		if (raw)
+			log_info("the latencies of %d month(s) were read from the raw events: "
+				 "their summaries wait for 'didkpi refresh --pending'", raw);
+	}
 	for (r = 0; r < nr; r++) {
-		if ((m = array_values(PQgetvalue(res, r, FINE_COLS),
-				      PQgetlength(res, r, FINE_COLS), pt->div, NULL)) < 0)
+		if ((m = row_values(res, r, counted, pt->div, NULL)) == -2)
+			goto oom;
+		if (m < 0)
 			goto bad;
 		off[r] = nvals;
 		nvals += (size_t)m;
@@ -684,8 +758,8 @@ static int run_fine(struct db *db, const struct kpi_request *req, const struct a
 	    !(buf = malloc((nplaced ? nplaced : 1) * sizeof(double))))
 		goto oom;
 	for (r = 0; r < nr; r++)
-		array_values(PQgetvalue(res, r, FINE_COLS), PQgetlength(res, r, FINE_COLS),
-			     pt->div, vals + off[r]);
+		if (row_values(res, r, counted, pt->div, vals + off[r]) < 0)
+			goto oom;   /* checked above: only memory can fail */
 	for (int b = 0; b < BD_COUNT; b++)
 		if ((mask & (1u << b)) && req->nperiods * grids[b]->n > maxcells)
 			maxcells = req->nperiods * grids[b]->n;

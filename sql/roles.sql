@@ -4,7 +4,8 @@
 --                didkpi.kpi() and kpi_text() (man/didkpi-sql.7)
 --   didkpi_load  didkpi_read, and load: INSERT into the relations, a
 --                temporary staging table (TEMPORARY on the database); the
---                loader's lock is an advisory lock, which needs no grant
+--                loader's lock is an advisory lock, which needs no grant;
+--                and refresh --pending (rollup_latency_refresh())
 -- Both are NOLOGIN group roles: the site grants them to login roles of its
 -- choice, e.g.  CREATE ROLE alice LOGIN; GRANT didkpi_read TO alice;
 -- demo and init need the schema's owner. Run by a role that owns the
@@ -40,6 +41,12 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA didkpi GRANT EXECUTE ON FUNCTIONS TO didkpi_r
 GRANT EXECUTE ON FUNCTION didkpi.kpi(text, text, text, text[], integer, text, text),
 	didkpi.kpi_text(text, text, text, text[], integer, text, text),
 	didkpi.kpi_periods(text, text, text), didkpi.kpi_catalogue() TO didkpi_read;
+
+-- `didkpi refresh --pending` (schema version 18): the loading role
+-- summarises the months its loads marked; a reader may not (it locks the
+-- authentication events against writers while it runs)
+REVOKE EXECUTE ON FUNCTION didkpi.rollup_latency_refresh() FROM PUBLIC, didkpi_read;
+GRANT EXECUTE ON FUNCTION didkpi.rollup_latency_refresh() TO didkpi_load;
 
 -- the relations `didkpi load` accepts (SPEC section 2); not schema_version
 GRANT INSERT ON didkpi.services, didkpi.channels, didkpi.auth_methods,

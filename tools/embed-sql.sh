@@ -17,7 +17,7 @@ printf 'const struct sqlres_entry sqlres_entries[] = {\n'
 	f=$base$rel
 	[ "${rel#templates/}" = "$rel" ] || f=$base${rel#templates/}
 	LC_ALL=C awk -v rel="$rel" '
-	function lit(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\?/, "\\?", s); return s }
+	function lit(s) { gsub(/\\/, "&&", s); gsub(/"/, "\\\"", s); gsub(/\?/, "\\?", s); return s }
 	function flush() {
 		if (name != "") { printf "\t{ \"%s#%s\",\n%s\t},\n", rel, name, sec; }
 	}

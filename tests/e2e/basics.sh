@@ -90,6 +90,12 @@ for rel in services staff service_requests satisfaction auth_events; do
 	run 0 "the loading role loads $rel" "$BIN" -d "$LOADER" load "$rel" "$F/$rel.csv"
 done
 eq "the loader's rows are there" "18" "$(q t_roles -c 'SELECT count(*) FROM didkpi.service_requests')"
+run 0 "the loading role runs refresh --pending" "$BIN" -d "$LOADER" refresh --pending -v
+has "it rebuilt the months its loads marked" "latency summaries rebuilt for 4 month" "$W/err"
+eq "nothing left pending" "0" "$(q t_roles -c 'SELECT count(*) FROM didkpi.rollup_latency_pending')"
+run 77 "the reading role cannot refresh --pending: exit 77" "$BIN" -d "$READER" refresh --pending
+has "permission denied for the function" "permission denied for function rollup_latency_refresh" "$W/err"
+run 77 "nor the full refresh" "$BIN" -d "$LOADER" refresh
 run 0 "the reading role runs kpi" "$BIN" -d "$READER" kpi --period 2025-03
 has "kpi printed rows" "requests" "$W/out"
 run 0 "the reading role runs compare" "$BIN" -d "$READER" compare

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Day rollups (issue 9, item 2) and the first identifications (schema 6):
+# Day rollups (issue 9, item 2), the first identifications (schema 6) and
+# the months' latency pairs (schema 18, rebuilt by refresh --pending):
 # the KPIs from the rollups (sums, percentiles from the raw values, people
 # from first_identification) are byte-identical
 # to --raw on the demo and on random data, for every period form and
@@ -58,12 +59,22 @@ exact() {
 	     sa_raw AS (SELECT (answered_at AT TIME ZONE 'Asia/Bangkok')::date, service_code,
 	              channel, count(*), sum(score), count(*) FILTER (WHERE score >= 4)
 	              FROM didkpi.satisfaction GROUP BY 1, 2, 3)
+	     ,lh AS (SELECT month, latency_ms, n FROM didkpi.rollup_latency
+	              WHERE n <> 0 AND month NOT IN (SELECT month FROM didkpi.rollup_latency_pending)),
+	     lh_raw AS (SELECT * FROM (SELECT date_trunc('month', occurred_at AT TIME ZONE
+	                                                     'Asia/Bangkok')::date AS month,
+	              latency_ms, count(*) FROM didkpi.auth_events
+	              WHERE step = 'authentication' AND outcome = 'success'
+	                AND latency_ms IS NOT NULL GROUP BY 1, 2) x
+	              WHERE x.month NOT IN (SELECT month FROM didkpi.rollup_latency_pending))
 	     ,fi AS (SELECT * FROM didkpi.first_identification),
 	     fi_raw AS (SELECT DISTINCT ON (user_key) user_key, occurred_at, event_id, service_code,
 	              channel, method FROM didkpi.auth_events
 	              WHERE step = 'identification' AND outcome = 'success' AND user_key IS NOT NULL
 	              ORDER BY user_key, occurred_at, event_id COLLATE \"C\")
-	SELECT (SELECT count(*) FROM (TABLE fi EXCEPT TABLE fi_raw) a)
+	SELECT (SELECT count(*) FROM (TABLE lh EXCEPT TABLE lh_raw) a)
+	     + (SELECT count(*) FROM (TABLE lh_raw EXCEPT TABLE lh) a)
+	     + (SELECT count(*) FROM (TABLE fi EXCEPT TABLE fi_raw) a)
 	     + (SELECT count(*) FROM (TABLE fi_raw EXCEPT TABLE fi) a)
 	     + (SELECT count(*) FROM (TABLE rq EXCEPT TABLE rq_raw) a)
 	     + (SELECT count(*) FROM (TABLE rq_raw EXCEPT TABLE rq) a)
@@ -75,6 +86,9 @@ exact() {
 	     + (SELECT count(*) FROM (TABLE sa_raw EXCEPT TABLE sa) a)")
 	eq "$1" 0 "$bad"
 }
+# pending: the months whose latency pairs wait for refresh --pending.
+pending() { q "$DBNAME" -c "SELECT coalesce(string_agg(to_char(month, 'YYYY-MM'), ' ' ORDER BY month), '')
+                             FROM didkpi.rollup_latency_pending"; }
 
 # ---- didkpi load: rollups in the load's transaction; duplicates once ----
 newdb t_rollup_load
@@ -82,6 +96,24 @@ for rel in services service_requests auth_events satisfaction; do
 	"$BIN" -d "$DB" load -q "$rel" "$TOP/tests/fixtures/kpi/$rel.csv" || not_ok "fixture $rel loads"
 done
 exact "after didkpi load: rollups equal the raw aggregates"
+# the load marked the months it wrote; their medians come from the raw
+# values until refresh --pending summarises them
+eq "the load marked the fixture's months pending" "2025-01 2025-02 2025-03 2025-04" "$(pending)"
+same "fixture 2025-03, months pending: the raw values" --period 2025-03 --min-cell 0
+run 0 "kpi -v with months pending" K -v --period 2025-01-01..2025-05-01 --min-cell 0
+has "kpi -v says which read the raw values" "latencies of 3 month.s. were read from the raw events: their summaries wait for .didkpi refresh --pending." "$W/err"
+run 0 "refresh --pending" "$BIN" -d "$DB" refresh --pending -v
+has "refresh --pending says how many months" "latency summaries rebuilt for 4 month.s." "$W/err"
+eq "nothing pending after refresh --pending" "" "$(pending)"
+exact "refresh --pending: the pairs equal the raw values"
+run 0 "kpi -v with nothing pending" K -v --period 2025-01-01..2025-05-01 --min-cell 0
+lacks "nothing read from the raw values" "read from the raw events" "$W/err"
+same "fixture 2025-03 from the pairs" --period 2025-03 --min-cell 0
+same "fixture 2025-02..2025-05 -i month from the pairs" --period 2025-02-01..2025-05-01 -i month --min-cell 0
+run 0 "refresh --pending with nothing pending" "$BIN" -d "$DB" refresh --pending -v
+has "nothing to rebuild" "latency summaries rebuilt for 0 month.s." "$W/err"
+run 64 "refresh --pending --since: usage" "$BIN" -d "$DB" refresh --pending --since 2025-01-01
+has "--pending and --since named" "--pending and --since do not go together" "$W/err"
 for rel in service_requests auth_events satisfaction; do
 	"$BIN" -d "$DB" load -q "$rel" "$TOP/tests/fixtures/kpi/$rel.csv" || not_ok "fixture $rel loads again"
 done
@@ -91,6 +123,7 @@ same "fixture 2025-03 by $BD --min-cell 0" --period 2025-03 --by $BD --min-cell 
 # ---- the demo department ----
 newdb t_rollup
 run 0 "demo at scale 0.2" "$BIN" -d "$DB" demo --scale 0.2 --seed 3 --until 2025-09
+eq "demo: its months summarised, none pending" "" "$(pending)"
 exact "demo: rollups equal the raw aggregates"
 for p in 2025-03 FY2568-Q2 FY2568 2024 2024-11-15..2025-02-10; do
 	same "demo $p by $BD --min-cell 0" --period "$p" --by $BD --min-cell 0
@@ -353,6 +386,93 @@ run 0 "refresh after re-enabling" "$BIN" -d "$DB" refresh
 exact "upgrade, re-enable, refresh: rollups equal the raw aggregates"
 same "rollups used again after the upgrade" --period 2025-03 --by $BD --min-cell 0
 
+# ---- the latency pairs: written, marked, read only where whole ----
+# psql writes mark the months they touch: an insert its month, an update
+# the old and the new one, a delete its month
+q "$DBNAME" -c "INSERT INTO didkpi.auth_events (event_id, occurred_at, user_key, step, method,
+	       outcome, latency_ms, channel) VALUES
+	('lp1', '2025-01-10 10:00+07', 'ux', 'authentication', 'otp', 'success', 4321, 'web')" >/dev/null
+eq "an insert marks its month" "2025-01" "$(pending)"
+q "$DBNAME" -c "UPDATE didkpi.auth_events SET occurred_at = '2024-12-31 23:30+07'
+	 WHERE event_id = 'lp1'" >/dev/null
+eq "an update marks the old and the new month" "2024-12 2025-01" "$(pending)"
+exact "marked months: the other months' pairs still exact"
+same "2024-12..2025-02 -i month, two months pending" --period 2024-12-01..2025-03-01 -i month --min-cell 0
+run 0 "refresh --pending after the update" "$BIN" -d "$DB" refresh --pending
+exact "refresh --pending: exact again"
+q "$DBNAME" -c "DELETE FROM didkpi.auth_events WHERE event_id = 'lp1'" >/dev/null
+eq "a delete marks its month" "2024-12" "$(pending)"
+run 0 "refresh --pending after the delete" "$BIN" -d "$DB" refresh --pending
+exact "refresh --pending after the delete: exact"
+# A pair made wrong by hand shows where the pairs are read: a month, a
+# quarter and a trend by month (totals) move off --raw; a range not of
+# whole months, a week and a breakdown do not; and not a month marked
+# pending, whose raw values are read until refresh --pending.
+q "$DBNAME" -c "UPDATE didkpi.rollup_latency SET n = n + 100000
+	 WHERE (month, latency_ms) = (SELECT month, max(latency_ms) FROM didkpi.rollup_latency
+	                               WHERE month = '2025-03-01' GROUP BY 1)" >/dev/null
+for p in 2025-03 FY2568-Q2 "FY2568 -i month"; do
+	# shellcheck disable=SC2086 # $p holds the period and its options
+	K --period $p --min-cell 0 --kpi auth_latency_median_ms >"$W/roll" 2>"$W/err" &&
+		# shellcheck disable=SC2086
+		K --raw --period $p --min-cell 0 --kpi auth_latency_median_ms >"$W/raw" 2>>"$W/err" ||
+		not_ok "$p: kpi" "$(head -c 300 "$W/err")"
+	if [ ! -s "$W/raw" ] || cmp -s "$W/roll" "$W/raw"; then
+		not_ok "$p, totals: the median from the pairs"; else
+		ok "$p, totals: the median from the pairs"; fi
+done
+same "2025-03-02..2025-04-01: raw values" --period 2025-03-02..2025-04-01 --kpi auth_latency_median_ms
+same "2025-03-01..=2025-03-30: raw values" --period 2025-03-01..=2025-03-30 --kpi auth_latency_median_ms
+same "2025-W11: raw values" --period 2025-W11 --kpi auth_latency_median_ms
+same "2025-03 by method: raw values" --period 2025-03 --by method --kpi auth_latency_median_ms
+same "--raw is never the pairs" --period 2025-03 --raw --kpi auth_latency_median_ms
+q "$DBNAME" -c "INSERT INTO didkpi.auth_events (event_id, occurred_at, user_key, step, method,
+	       outcome, channel) VALUES ('lp2', '2025-03-10 10:00+07', 'ux', 'identification', 'otp',
+	       'failure', 'web')" >/dev/null
+eq "a write without a latency marks its month too" "2025-03" "$(pending)"
+same "2025-03 pending: the wrong pair is not read" --period 2025-03 --kpi auth_latency_median_ms
+same "FY2568 -i month, March pending: the wrong pair is not read" --period FY2568 -i month \
+	--kpi auth_latency_median_ms
+run 0 "refresh --pending rebuilds the wrong month" "$BIN" -d "$DB" refresh --pending
+exact "the wrong pair rebuilt"
+same "the pairs right again: 2025-03" --period 2025-03 --kpi auth_latency_median_ms
+# A writer in flight when refresh --pending starts: the refresh waits for
+# it (SHARE lock on auth_events), so its month is rebuilt with its value,
+# or, had the writer come after, marked again; never cleared and missing.
+q "$DBNAME" -c "INSERT INTO didkpi.rollup_latency_pending VALUES ('2025-02-01')" >/dev/null
+PGAPPNAME=didkpi_writer q "$DBNAME" -c "BEGIN;
+	INSERT INTO didkpi.auth_events (event_id, occurred_at, user_key, step, method, outcome,
+	       latency_ms, channel) VALUES
+	('lp3', '2025-02-11 10:00+07', 'ux', 'authentication', 'otp', 'success', 65432, 'web');
+	SELECT pg_sleep(2); COMMIT" >/dev/null &
+writer=$!
+for _ in $(seq 50); do
+	[ "$(q "$DBNAME" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'didkpi_writer'
+	                      AND query LIKE '%pg_sleep%'")" = 1 ] && break
+	sleep 0.1
+done
+run 0 "refresh --pending while a writer is in flight" "$BIN" -d "$DB" refresh --pending
+wait "$writer" || not_ok "the concurrent writer committed"
+eq "nothing pending: the refresh waited for the writer" "" "$(pending)"
+eq "the writer's value is in its month's pairs" "1" \
+	"$(q "$DBNAME" -c "SELECT n FROM didkpi.rollup_latency WHERE month = '2025-02-01' AND latency_ms = 65432")"
+exact "refresh --pending with a concurrent writer: exact"
+q "$DBNAME" -c "DELETE FROM didkpi.auth_events WHERE event_id = 'lp3'" >/dev/null
+run 0 "refresh --pending after removing it" "$BIN" -d "$DB" refresh --pending
+# refresh --since a day inside a month rebuilds that month's pairs whole
+# and clears its mark: a value written past the trigger on the 20th
+q "$DBNAME" -c "ALTER TABLE didkpi.auth_events DISABLE TRIGGER rollup_ins;
+	INSERT INTO didkpi.auth_events (event_id, occurred_at, user_key, step, method, outcome,
+	       latency_ms, channel) VALUES
+	('stale2', '2025-03-20 10:00+07', 'ux', 'authentication', 'otp', 'success', 77777, 'web');
+	ALTER TABLE didkpi.auth_events ENABLE ALWAYS TRIGGER rollup_ins;" >/dev/null
+q "$DBNAME" -c "INSERT INTO didkpi.rollup_latency_pending VALUES ('2025-04-01'), ('2024-10-01')" >/dev/null
+run 0 "refresh --since inside a month" "$BIN" -d "$DB" refresh --since 2025-03-15
+eq "refresh --since clears the marks from its month on" "2024-10" "$(pending)"
+exact "refresh --since 2025-03-15: the month's latency pairs whole again"
+run 0 "full refresh" "$BIN" -d "$DB" refresh
+eq "a full refresh clears every mark" "" "$(pending)"
+
 # ---- periods in another zone: the raw logs ----
 same "--tz UTC: same as raw" --period 2025-03 --tz UTC --by $BD --min-cell 0
 run 0 "--tz UTC -v" K -v --period 2025-03 --tz UTC
@@ -363,4 +483,6 @@ q "$DBNAME" -c "TRUNCATE didkpi.satisfaction" >/dev/null
 eq "truncate empties the satisfaction rollup" 0 "$(q "$DBNAME" -c 'SELECT count(*) FROM didkpi.rollup_satisfaction')"
 q "$DBNAME" -c "TRUNCATE didkpi.auth_events" >/dev/null
 eq "truncate empties the first identifications" 0 "$(q "$DBNAME" -c 'SELECT count(*) FROM didkpi.first_identification')"
+eq "truncate empties the latency pairs" 0 "$(q "$DBNAME" -c 'SELECT count(*) FROM didkpi.rollup_latency')"
+eq "truncate leaves nothing pending" "" "$(pending)"
 finish
