@@ -50,19 +50,21 @@ CREATE TABLE IF NOT EXISTS didkpi.rollup_latency_pending (
 	month date PRIMARY KEY        -- the first day of a local month
 );
 
--- The statement that adds to rollup_latency the successful
--- authentication steps of a source with a sign column, as rollup_sql();
--- run in the rollup zone (the callers' SET TimeZone).
+-- The statement that writes to rollup_latency the pairs of the
+-- successful authentication steps of a source (a relation of
+-- auth_events' columns) whose months the caller has just emptied: a plain
+-- INSERT (a month's pairs are only ever rebuilt whole; ON CONFLICT's
+-- speculative insertion cost 1.2 s for 99 000 pairs). Run in the rollup
+-- zone (the callers' SET TimeZone).
 CREATE OR REPLACE FUNCTION didkpi.rollup_latency_sql(source text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $f$
-SELECT 'INSERT INTO didkpi.rollup_latency AS r (month, latency_ms, n)
- SELECT date_trunc(''month'', t.occurred_at)::date, t.latency_ms, sum(t.sign)
+SELECT 'INSERT INTO didkpi.rollup_latency (month, latency_ms, n)
+ SELECT date_trunc(''month'', t.occurred_at)::date, t.latency_ms, count(*)
    FROM ' || source || ' t
   WHERE t.step = ''authentication'' AND t.outcome = ''success''
     AND t.latency_ms IS NOT NULL
-  GROUP BY 1, 2 ORDER BY 1, 2
- ON CONFLICT (month, latency_ms) DO UPDATE SET n = r.n + excluded.n'
+  GROUP BY 1, 2'
 $f$;
 
 -- The trigger of the log relations, as in version 10; for auth_events the
@@ -144,9 +146,10 @@ END $$;
 
 -- Rebuilds the pairs of the months marked pending and clears the marks;
 -- returns how many months. It first locks auth_events against writers
--- (SHARE: readers go on; a writer's transaction in flight is waited for),
--- so that no month is marked, nor a value written, between the read of
--- the raw values and the clearing of the marks. SECURITY DEFINER, as the
+-- and against another refresh (SHARE ROW EXCLUSIVE: readers go on; a
+-- writer's transaction in flight is waited for), so that no month is
+-- marked, nor a value written, between the read of the raw values and the
+-- clearing of the marks, and two refreshes never rebuild a month at once. SECURITY DEFINER, as the
 -- trigger that marks: the loading role (sql/roles.sql grants it EXECUTE,
 -- not PUBLIC nor didkpi_read) rebuilds the months its loads marked
 -- without writing the rollups itself. Each month is one range of the
@@ -155,20 +158,25 @@ CREATE OR REPLACE FUNCTION didkpi.rollup_latency_refresh() RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 DECLARE
 	months date[];
+	m date;
 BEGIN
-	LOCK TABLE didkpi.auth_events IN SHARE MODE;
+	LOCK TABLE didkpi.auth_events IN SHARE ROW EXCLUSIVE MODE;
 	months := ARRAY(SELECT p.month FROM didkpi.rollup_latency_pending p ORDER BY 1);
 	IF cardinality(months) = 0 THEN
 		RETURN 0;
 	END IF;
 	DELETE FROM didkpi.rollup_latency l WHERE l.month = ANY (months);
-	EXECUTE didkpi.rollup_latency_sql(
-		'(SELECT 1 AS sign, x.* FROM unnest($1::date[]) m (month)
-		   JOIN didkpi.auth_events x
-		     ON x.occurred_at >= (m.month::timestamp AT TIME ZONE didkpi.rollup_zone())
-		    AND x.occurred_at < ((m.month + interval ''1 month'')
-		                         AT TIME ZONE didkpi.rollup_zone()))')
-		USING months;
+	-- one statement per month, its range given as values: a join of the
+	-- months with the events was planned as a nested loop over every
+	-- event where a load had left no statistics yet (7 s for 7 months of
+	-- a million events; 0.3 s this way)
+	FOREACH m IN ARRAY months LOOP
+		EXECUTE didkpi.rollup_latency_sql(
+			'(SELECT x.* FROM didkpi.auth_events x
+			   WHERE x.occurred_at >= $1 AND x.occurred_at < $2)')
+			USING m::timestamp AT TIME ZONE didkpi.rollup_zone(),
+			      (m + interval '1 month') AT TIME ZONE didkpi.rollup_zone();
+	END LOOP;
 	DELETE FROM didkpi.rollup_latency_pending p WHERE p.month = ANY (months);
 	RETURN cardinality(months);
 END $$;
@@ -207,7 +215,7 @@ BEGIN
 			DELETE FROM didkpi.rollup_latency l WHERE l.month >= from_month;
 			DELETE FROM didkpi.rollup_latency_pending p WHERE p.month >= from_month;
 			EXECUTE didkpi.rollup_latency_sql(format(
-				'(SELECT 1 AS sign, x.* FROM didkpi.auth_events x WHERE x.occurred_at >= '
+				'(SELECT x.* FROM didkpi.auth_events x WHERE x.occurred_at >= '
 				'(%L::date::timestamp AT TIME ZONE didkpi.rollup_zone()))', from_month));
 			PERFORM didkpi.first_identification_redo(NULL);
 		END IF;
@@ -246,7 +254,7 @@ BEGIN
 		DELETE FROM didkpi.rollup_latency;
 		DELETE FROM didkpi.rollup_latency_pending;
 		EXECUTE didkpi.rollup_latency_sql(
-			'(SELECT 1 AS sign, x.* FROM didkpi.auth_events x)');
+			'didkpi.auth_events');
 		PERFORM pg_catalog.set_config('TimeZone', zone, true);
 	END IF;
 END

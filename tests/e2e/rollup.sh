@@ -458,7 +458,19 @@ eq "the writer's value is in its month's pairs" "1" \
 	"$(q "$DBNAME" -c "SELECT n FROM didkpi.rollup_latency WHERE month = '2025-02-01' AND latency_ms = 65432")"
 exact "refresh --pending with a concurrent writer: exact"
 q "$DBNAME" -c "DELETE FROM didkpi.auth_events WHERE event_id = 'lp3'" >/dev/null
-run 0 "refresh --pending after removing it" "$BIN" -d "$DB" refresh --pending
+# two refreshes at once: one rebuilds the marked months, the other waits
+# and finds nothing left (no month rebuilt twice, no duplicate pair)
+q "$DBNAME" -c "INSERT INTO didkpi.rollup_latency_pending VALUES ('2024-11-01'), ('2025-01-01'),
+	('2025-03-01') ON CONFLICT DO NOTHING" >/dev/null
+"$BIN" -d "$DB" refresh --pending -v 2>"$W/r1" &
+r1=$!
+"$BIN" -d "$DB" refresh --pending -v 2>"$W/r2"
+r2=$?
+wait "$r1"
+eq "two concurrent refresh --pending both succeed" "0 0" "$? $r2"
+eq "one rebuilt the months, the other nothing" "0 4" \
+	"$(cat "$W/r1" "$W/r2" | sed -n 's/.*rebuilt for \([0-9]*\) month.*/\1/p' | sort -n | tr '\n' ' ' | sed 's/ $//')"
+exact "after two concurrent refreshes: exact"
 # refresh --since a day inside a month rebuilds that month's pairs whole
 # and clears its mark: a value written past the trigger on the 20th
 q "$DBNAME" -c "ALTER TABLE didkpi.auth_events DISABLE TRIGGER rollup_ins;
