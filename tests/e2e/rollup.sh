@@ -16,6 +16,9 @@ BD=service,unit,channel,method
 # every computation on two connections (lib/sibling.c), whatever its size:
 # the rollup path, --raw and every form below with the families split
 export DIDKPI_SECOND_ROWS=0
+# the months' latency pairs whatever the months' size (the default reads
+# them from 100 000 values a month; tested below)
+export DIDKPI_PAIRS=0
 
 # same WHAT ARGS...: the rollup path and --raw print the same bytes.
 same() {
@@ -426,6 +429,14 @@ same "2025-03-01..=2025-03-30: raw values" --period 2025-03-01..=2025-03-30 --kp
 same "2025-W11: raw values" --period 2025-W11 --kpi auth_latency_median_ms
 same "2025-03 by method: raw values" --period 2025-03 --by method --kpi auth_latency_median_ms
 same "--raw is never the pairs" --period 2025-03 --raw --kpi auth_latency_median_ms
+# with the default threshold, the demo's small months read their values
+DIDKPI_PAIRS='' same "default DIDKPI_PAIRS: 2025-03 from the values" --period 2025-03 \
+	--kpi auth_latency_median_ms
+DIDKPI_PAIRS='' same "default DIDKPI_PAIRS: FY2568 -i month from the values" --period FY2568 -i month \
+	--kpi auth_latency_median_ms
+run 0 "DIDKPI_PAIRS not a number: a warning" env DIDKPI_PAIRS=-3 "$BIN" -d "$DB" kpi \
+	--period 2025-03 --format csv
+has "the warning names DIDKPI_PAIRS" "DIDKPI_PAIRS='-3' is not a number" "$W/err"
 q "$DBNAME" -c "INSERT INTO didkpi.auth_events (event_id, occurred_at, user_key, step, method,
 	       outcome, channel) VALUES ('lp2', '2025-03-10 10:00+07', 'ux', 'identification', 'otp',
 	       'failure', 'web')" >/dev/null
