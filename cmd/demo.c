@@ -69,7 +69,8 @@ static const struct demo_step {
 	{ "demo.sql#restore_keys", 1, -1 },
 	{ "demo.sql#channel_costs", 0, T_COSTS },
 	{ "demo.sql#targets", 1, -1 },
-	/* every month was written: its latency pairs (schema 18) */
+	/* every month was written: its latency pairs (schema 18) and
+	 * people (schema 19) */
 	{ "rollup.sql#refresh_pending", 0, -1 },
 	{ "demo.sql#analyze", 0, -1 },
 	{ "demo.sql#cleanup", 0, -1 },

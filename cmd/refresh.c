@@ -15,14 +15,15 @@ static const char usage[] =
 	"writes that skipped the rollup triggers (session_replication_role =\n"
 	"replica, disabled triggers, pg_restore --disable-triggers): 'didkpi load'\n"
 	"and ordinary INSERT, UPDATE, DELETE and COPY keep the rollups exact.\n"
-	"With --pending, summarise again only the months whose authentication\n"
-	"latencies were written since (after each load, e.g. from cron): until\n"
-	"then their medians are read from the raw values, with the same result.\n\n"
+	"With --pending, summarise again only the months that writes marked since\n"
+	"(after each load, e.g. from cron): their authentication latencies, and\n"
+	"their people (active, enrolled, repeat and digital users). Until then\n"
+	"those months are read from the raw logs, with the same result.\n\n"
 	"Options:\n"
 	"      --since=YYYY-MM-DD  rebuild only local days (Asia/Bangkok) from this\n"
 	"                          date on (default: everything)\n"
-	"      --pending          rebuild only the months' latency summaries that\n"
-	"                          writes marked (nothing else)\n"
+	"      --pending          rebuild only the month summaries (latencies,\n"
+	"                          people) that writes marked (nothing else)\n"
 	CMD_DB_HELP
 	"  -h, --help             show this help\n";
 
@@ -74,8 +75,9 @@ int cmd_refresh(int argc, char **argv, struct cmd_ctx *ctx)
 		return st;
 	}
 	if (pending)
-		log_info("latency summaries rebuilt for %s month(s)",
-			 PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "?");
+		log_info("month summaries rebuilt: latencies of %s month(s), people of %s month(s)",
+			 PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "?",
+			 PQntuples(res) == 1 ? PQgetvalue(res, 0, 1) : "?");
 	else
 		log_info("rollups rebuilt from %s", since);
 	PQclear(res);

@@ -75,7 +75,9 @@ struct part {
 	int arr;
 	const char *all;   /* the query when only 'all' is asked for */
 	const char *months; /* arr: the same from (value, count) pairs, for
-			       atoms that are whole months (atoms_months) */
+			       atoms that are whole months (atoms_months);
+			       users: the totals of periods that are one
+			       whole month each, counted (run_users) */
 	int users;
 	int n, p50, p90;
 	double div;
@@ -116,6 +118,7 @@ static const struct {
 		  .all = "rollup.sql#requests_all",
 		  .map = { RQ_N, RQ_DIGITAL, RQ_DIGITAL_ID, RQ_SINGLE, RQ_COMPLETED } },
 		{ .key = "rollup.sql#request_users", .users = 1, .ncols = 4,
+		  .months = "rollup.sql#request_users_months",
 		  .map = { RQ_ACTIVE, RQ_ENROLLED, RQ_REPEAT, RQ_DIGITAL_USERS } } } },
 	[FAM_TIME] = { 0, {
 		{ .key = "rollup.sql#service_time", .fine = 1, .arr = 1, .ncols = 1,
@@ -886,6 +889,7 @@ struct users {
 	enum family f;
 	unsigned mask;
 	size_t run;               /* the first atom of the run being read */
+	const unsigned char *served; /* per period: counted already, or NULL */
 	size_t base[BD_COUNT + 1];
 	long long *te;            /* each period's end, epoch microseconds */
 	size_t *stamp, *touched, ntouched, seq;
@@ -1000,6 +1004,8 @@ static int users_row(const PGresult *res, int r, void *arg)
 		if ((j = users_cell(u, res, r, (enum breakdown)b)) < 0)
 			continue;
 		for (q = u->at->off[pi]; q < u->at->off[pi + 1]; q++) {
+			if (u->served && u->served[u->at->per[q]])
+				continue;
 			g = u->base[b] + u->at->per[q] * u->grids[b]->n + j;
 			if (u->stamp[g] != u->seq) {
 				u->stamp[g] = u->seq;
@@ -1012,20 +1018,61 @@ static int users_row(const PGresult *res, int r, void *arg)
 	return DK_OK;
 }
 
+/* The totals of users part pt for the periods (dates) that are one whole
+ * month each and counted in the database (pt->months, schema version 19):
+ * each such period's cell of the 'all' breakdown is filled, as
+ * users_flush() would fill it (a period with nobody keeps its NANs), and
+ * served[period] set. The months that wait for a refresh are told. */
+static int users_counted(struct db *db, const struct kpi_request *req, const char *const *dates,
+			 const struct part *pt, enum family f, struct agg *all,
+			 unsigned char *served)
+{
+	const char *params[3] = { dates[0], dates[1], req->tz };
+	int nf = families[f].nfields, st, r, c;
+	size_t waiting = 0;
+	PGresult *res;
+	long pi;
+
+	if ((st = db_query(db, pt->months, 3, params, &res)))
+		return st;
+	for (r = 0; r < PQntuples(res); r++) {
+		pi = strtol(PQgetvalue(res, r, 0), NULL, 10) - 1;
+		if (pi < 0 || (size_t)pi >= req->nperiods)
+			continue;
+		if (PQgetvalue(res, r, 5)[0] == 't')
+			waiting++;
+		if (PQgetisnull(res, r, 1))
+			continue;
+		served[pi] = 1;
+		if (!strcmp(PQgetvalue(res, r, 1), "0"))
+			continue;
+		for (c = 0; c < 4; c++)
+			all->v[(size_t)pi * nf + pt->map[c]] = strtod(PQgetvalue(res, r, 1 + c), NULL);
+	}
+	PQclear(res);
+	if (waiting)
+		log_info("the people of %zu month(s) were counted from the raw requests: "
+			 "they wait for 'didkpi refresh --pending'", waiting);
+	return DK_OK;
+}
+
 /* Runs users part pt (rollup.sql#request_users) of family f once for every
  * breakdown of mask: the requests come sorted by user, and each user is
  * counted once in every cell they touched, with what the cell's KPIs ask
- * of them. Memory is one slot per cell, whatever the number of rows. */
-static int run_users(struct db *db, const struct kpi_request *req, const struct atoms *at,
-		     const struct part *pt, enum family f, unsigned mask,
-		     const struct grid *const *grids, struct agg *aggs)
+ * of them. Memory is one slot per cell, whatever the number of rows.
+ * With only the totals asked for, the periods that are whole months come
+ * counted (users_counted), and only the atoms of the others are read. */
+static int run_users(struct db *db, const struct kpi_request *req, const char *const *dates,
+		     const struct atoms *at, const struct part *pt, enum family f,
+		     unsigned mask, const struct grid *const *grids, struct agg *aggs)
 {
 	const char *params[3] = { at->dates[0], at->dates[1], req->tz };
 	const char *sql = sqlres_get(pt->key);
 	struct users u;
 	PGresult *res = NULL;
-	size_t cells;
-	int st, b, r;
+	unsigned char *served = NULL, *need = NULL;
+	size_t cells, nneed = at->n;
+	int st = DK_OK, b, r;
 
 	memset(&u, 0, sizeof(u));
 	u.at = at;
@@ -1050,6 +1097,26 @@ static int run_users(struct db *db, const struct kpi_request *req, const struct 
 		st = DK_SOFTWARE;
 		goto out;
 	}
+	if (pt->months && mask == 1u << BD_ALL) {
+		served = calloc(req->nperiods + 1, 1);
+		need = calloc(at->n + 1, 1);
+		if (!served || !need) {
+			log_error("out of memory");
+			st = DK_SOFTWARE;
+			goto out;
+		}
+		if ((st = users_counted(db, req, dates, pt, f, &aggs[BD_ALL], served)))
+			goto out;
+		/* the atoms of the periods still to count */
+		for (size_t p = 0; p < req->nperiods; p++)
+			for (size_t a = at->first[p]; !served[p] && a < at->end[p]; a++)
+				need[a] = 1;
+		for (size_t a = nneed = 0; a < at->n; a++)
+			nneed += need[a];
+		u.served = served;
+	}
+	if (!nneed)
+		goto out;
 	/* each atom's end (after the periods' in te), then each period's:
 	 * the end of its last atom */
 	if ((st = db_query(db, "rollup.sql#period_ends", 3, params, &res)))
@@ -1068,7 +1135,13 @@ static int run_users(struct db *db, const struct kpi_request *req, const struct 
 	for (size_t k = 0, e; k < at->n; k = e) {
 		char *run[2];
 
-		for (e = k + 1; e < at->n && !date_cmp(at->span[e - 1].end, at->span[e].start); e++)
+		if (need && !need[k]) {
+			e = k + 1;
+			continue;
+		}
+		for (e = k + 1; e < at->n && (!need || need[e]) &&
+				!date_cmp(at->span[e - 1].end, at->span[e].start);
+		     e++)
 			;
 		run[0] = date_array(at->span + k, e - k, 0);
 		run[1] = date_array(at->span + k, e - k, 1);
@@ -1091,6 +1164,8 @@ out:
 	free(u.touched);
 	free(u.ndigital);
 	free(u.user);
+	free(served);
+	free(need);
 	return st;
 }
 
@@ -1202,7 +1277,7 @@ static int run_family(struct db *db, const struct kpi_request *req, const char *
 			continue;
 		}
 		if (pt->users) {
-			if ((st = run_users(db, req, at, pt, f, mask, grids, aggs)))
+			if ((st = run_users(db, req, dates, at, pt, f, mask, grids, aggs)))
 				return st;
 			continue;
 		}

@@ -56,7 +56,8 @@ BEGIN
 	            AND c.relname IN ('auth_events', 'service_requests', 'satisfaction', 'services',
 	                              'channels', 'auth_methods')
 	            AND g.tgname IN ('rollup_ins', 'rollup_del', 'rollup_upd', 'rollup_trunc',
-	                             'refuse_used_code', 'refuse_truncate_used')
+	                             'refuse_used_code', 'refuse_truncate_used', 'rollup_people_ins',
+	                             'rollup_people_upd')
 	LOOP
 		EXECUTE pg_catalog.format('DROP TRIGGER %I ON didkpi.%I', t.tgname, t.relname);
 	END LOOP;

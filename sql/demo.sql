@@ -676,7 +676,7 @@ SELECT t.kpi, pg_catalog.make_date(fy - 544, 10, 1), pg_catalog.make_date(fy - 5
 -- name: analyze
 -- Fresh statistics for the planner. Parameters: none.
 ANALYZE didkpi.services, didkpi.staff, didkpi.service_requests, didkpi.auth_events,
-	didkpi.satisfaction, didkpi.rollup_latency;
+	didkpi.satisfaction, didkpi.rollup_latency, didkpi.rollup_people;
 
 -- name: cleanup
 -- The scratch tables go at commit; the helper functions are dropped here so

@@ -5,7 +5,8 @@
 --   didkpi_load  didkpi_read, and load: INSERT into the relations, a
 --                temporary staging table (TEMPORARY on the database); the
 --                loader's lock is an advisory lock, which needs no grant;
---                and refresh --pending (rollup_latency_refresh())
+--                and refresh --pending (rollup_latency_refresh(),
+--                rollup_people_refresh())
 -- Both are NOLOGIN group roles: the site grants them to login roles of its
 -- choice, e.g.  CREATE ROLE alice LOGIN; GRANT didkpi_read TO alice;
 -- demo and init need the schema's owner. Run by a role that owns the
@@ -42,11 +43,14 @@ GRANT EXECUTE ON FUNCTION didkpi.kpi(text, text, text, text[], integer, text, te
 	didkpi.kpi_text(text, text, text, text[], integer, text, text),
 	didkpi.kpi_periods(text, text, text), didkpi.kpi_catalogue() TO didkpi_read;
 
--- `didkpi refresh --pending` (schema version 18): the loading role
--- summarises the months its loads marked; a reader may not (it locks the
--- authentication events against writers while it runs)
-REVOKE EXECUTE ON FUNCTION didkpi.rollup_latency_refresh() FROM PUBLIC, didkpi_read;
-GRANT EXECUTE ON FUNCTION didkpi.rollup_latency_refresh() TO didkpi_load;
+-- `didkpi refresh --pending` (schema versions 18 and 19): the loading
+-- role summarises the months its loads marked; a reader may not (the
+-- latencies' lock the authentication events against writers while they
+-- run; the people's, the requests and the lookups too)
+REVOKE EXECUTE ON FUNCTION didkpi.rollup_latency_refresh(), didkpi.rollup_people_refresh()
+	FROM PUBLIC, didkpi_read;
+GRANT EXECUTE ON FUNCTION didkpi.rollup_latency_refresh(), didkpi.rollup_people_refresh()
+	TO didkpi_load;
 
 -- the relations `didkpi load` accepts (SPEC section 2); not schema_version
 GRANT INSERT ON didkpi.services, didkpi.channels, didkpi.auth_methods,

@@ -91,8 +91,10 @@ for rel in services staff service_requests satisfaction auth_events; do
 done
 eq "the loader's rows are there" "18" "$(q t_roles -c 'SELECT count(*) FROM didkpi.service_requests')"
 run 0 "the loading role runs refresh --pending" "$BIN" -d "$LOADER" refresh --pending -v
-has "it rebuilt the months its loads marked" "latency summaries rebuilt for 4 month" "$W/err"
+has "it rebuilt the months its loads marked" "latencies of 4 month.s., people of 6 month" "$W/err"
 eq "nothing left pending" "0" "$(q t_roles -c 'SELECT count(*) FROM didkpi.rollup_latency_pending')"
+eq "no people left pending" "0" "$(q t_roles -c 'SELECT count(*) FROM didkpi.rollup_people_pending')"
+eq "the people's months counted" "6" "$(q t_roles -c 'SELECT count(*) FROM didkpi.rollup_people')"
 run 77 "the reading role cannot refresh --pending: exit 77" "$BIN" -d "$READER" refresh --pending
 has "permission denied for the function" "permission denied for function rollup_latency_refresh" "$W/err"
 run 77 "nor the full refresh" "$BIN" -d "$LOADER" refresh

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Day rollups (issue 9, item 2), the first identifications (schema 6) and
-# the months' latency pairs (schema 18, rebuilt by refresh --pending):
+# Day rollups (issue 9, item 2), the first identifications (schema 6),
+# the months' latency pairs (schema 18) and people (schema 19), both
+# rebuilt by refresh --pending:
 # the KPIs from the rollups (sums, percentiles from the raw values, people
 # from first_identification) are byte-identical
 # to --raw on the demo and on random data, for every period form and
@@ -75,7 +76,24 @@ exact() {
 	              channel, method FROM didkpi.auth_events
 	              WHERE step = 'identification' AND outcome = 'success' AND user_key IS NOT NULL
 	              ORDER BY user_key, occurred_at, event_id COLLATE \"C\")
-	SELECT (SELECT count(*) FROM (TABLE lh EXCEPT TABLE lh_raw) a)
+	     ,pu AS (SELECT date_trunc('month', r.submitted_at AT TIME ZONE 'Asia/Bangkok')::date AS month,
+	              r.user_key, count(*) FILTER (WHERE c.is_digital) AS nd
+	              FROM didkpi.service_requests r
+	              JOIN didkpi.services s ON s.service_code = r.service_code
+	              JOIN didkpi.channels c ON c.channel = r.channel
+	              WHERE r.user_key IS NOT NULL GROUP BY 1, 2),
+	     pe AS (SELECT month, active, enrolled, repeat, digital FROM didkpi.rollup_people
+	              WHERE active <> 0 AND month NOT IN (SELECT month FROM didkpi.rollup_people_pending)),
+	     pe_raw AS (SELECT pu.month, count(*),
+	              count(*) FILTER (WHERE f.occurred_at < (pu.month + interval '1 month')
+	                                                       AT TIME ZONE 'Asia/Bangkok'),
+	              count(*) FILTER (WHERE pu.nd >= 2), count(*) FILTER (WHERE pu.nd >= 1)
+	              FROM pu LEFT JOIN fi_raw f ON f.user_key = pu.user_key
+	              WHERE pu.month NOT IN (SELECT month FROM didkpi.rollup_people_pending)
+	              GROUP BY 1)
+	SELECT (SELECT count(*) FROM (TABLE pe EXCEPT TABLE pe_raw) a)
+	     + (SELECT count(*) FROM (TABLE pe_raw EXCEPT TABLE pe) a)
+	     + (SELECT count(*) FROM (TABLE lh EXCEPT TABLE lh_raw) a)
 	     + (SELECT count(*) FROM (TABLE lh_raw EXCEPT TABLE lh) a)
 	     + (SELECT count(*) FROM (TABLE fi EXCEPT TABLE fi_raw) a)
 	     + (SELECT count(*) FROM (TABLE fi_raw EXCEPT TABLE fi) a)
@@ -89,9 +107,22 @@ exact() {
 	     + (SELECT count(*) FROM (TABLE sa_raw EXCEPT TABLE sa) a)")
 	eq "$1" 0 "$bad"
 }
-# pending: the months whose latency pairs wait for refresh --pending.
+# await_writer: until the session named didkpi_writer sleeps in its
+# transaction (at most 5 s).
+await_writer() {
+	for _ in $(seq 50); do
+		[ "$(q "$DBNAME" -c "SELECT count(*) FROM pg_stat_activity
+		                      WHERE application_name = 'didkpi_writer'
+		                        AND query LIKE '%pg_sleep%'")" = 1 ] && return
+		sleep 0.1
+	done
+}
+# pending: the months whose latency pairs wait for refresh --pending;
+# ppending: whose people.
 pending() { q "$DBNAME" -c "SELECT coalesce(string_agg(to_char(month, 'YYYY-MM'), ' ' ORDER BY month), '')
                              FROM didkpi.rollup_latency_pending"; }
+ppending() { q "$DBNAME" -c "SELECT coalesce(string_agg(to_char(month, 'YYYY-MM'), ' ' ORDER BY month), '')
+                              FROM didkpi.rollup_people_pending"; }
 
 # ---- didkpi load: rollups in the load's transaction; duplicates once ----
 newdb t_rollup_load
@@ -102,19 +133,28 @@ exact "after didkpi load: rollups equal the raw aggregates"
 # the load marked the months it wrote; their medians come from the raw
 # values until refresh --pending summarises them
 eq "the load marked the fixture's months pending" "2025-01 2025-02 2025-03 2025-04" "$(pending)"
+eq "the requests' load marked their months' people" \
+	"$(q "$DBNAME" -c "SELECT string_agg(DISTINCT to_char(submitted_at AT TIME ZONE 'Asia/Bangkok',
+	                                                       'YYYY-MM'), ' ')
+	                     FROM didkpi.service_requests")" "$(ppending)"
 same "fixture 2025-03, months pending: the raw values" --period 2025-03 --min-cell 0
+same "fixture 2025-01..2025-05 -i month, months pending: the raw values" \
+	--period 2025-01-01..2025-05-01 -i month --min-cell 0
 run 0 "kpi -v with months pending" K -v --period 2025-01-01..2025-05-01 --min-cell 0
 has "kpi -v says which read the raw values" "latencies of 3 month.s. were read from the raw events: their summaries wait for .didkpi refresh --pending." "$W/err"
+run 0 "kpi -v -i month with months pending" K -v --period 2025-01-01..2025-05-01 -i month --min-cell 0
+has "kpi -v says which months' people were counted from the requests" "the people of 3 month.s. were counted from the raw requests: they wait for .didkpi refresh --pending." "$W/err"
 run 0 "refresh --pending" "$BIN" -d "$DB" refresh --pending -v
-has "refresh --pending says how many months" "latency summaries rebuilt for 4 month.s." "$W/err"
+has "refresh --pending says how many months" "latencies of 4 month.s., people of 6 month.s." "$W/err"
 eq "nothing pending after refresh --pending" "" "$(pending)"
 exact "refresh --pending: the pairs equal the raw values"
-run 0 "kpi -v with nothing pending" K -v --period 2025-01-01..2025-05-01 --min-cell 0
-lacks "nothing read from the raw values" "read from the raw events" "$W/err"
+run 0 "kpi -v with nothing pending" K -v --period 2025-01-01..2025-05-01 -i month --min-cell 0
+lacks "nothing read from the raw values" "read from the raw events|from the raw requests" "$W/err"
+eq "nothing pending after refresh --pending: people" "" "$(ppending)"
 same "fixture 2025-03 from the pairs" --period 2025-03 --min-cell 0
 same "fixture 2025-02..2025-05 -i month from the pairs" --period 2025-02-01..2025-05-01 -i month --min-cell 0
 run 0 "refresh --pending with nothing pending" "$BIN" -d "$DB" refresh --pending -v
-has "nothing to rebuild" "latency summaries rebuilt for 0 month.s." "$W/err"
+has "nothing to rebuild" "latencies of 0 month.s., people of 0 month.s." "$W/err"
 run 64 "refresh --pending --since: usage" "$BIN" -d "$DB" refresh --pending --since 2025-01-01
 has "--pending and --since named" "--pending and --since do not go together" "$W/err"
 for rel in service_requests auth_events satisfaction; do
@@ -127,6 +167,7 @@ same "fixture 2025-03 by $BD --min-cell 0" --period 2025-03 --by $BD --min-cell 
 newdb t_rollup
 run 0 "demo at scale 0.2" "$BIN" -d "$DB" demo --scale 0.2 --seed 3 --until 2025-09
 eq "demo: its months summarised, none pending" "" "$(pending)"
+eq "demo: its months' people counted, none pending" "" "$(ppending)"
 exact "demo: rollups equal the raw aggregates"
 for p in 2025-03 FY2568-Q2 FY2568 2024 2024-11-15..2025-02-10; do
 	same "demo $p by $BD --min-cell 0" --period "$p" --by $BD --min-cell 0
@@ -457,11 +498,7 @@ PGAPPNAME=didkpi_writer q "$DBNAME" -c "BEGIN;
 	('lp3', '2025-02-11 10:00+07', 'ux', 'authentication', 'otp', 'success', 65432, 'web');
 	SELECT pg_sleep(2); COMMIT" >/dev/null &
 writer=$!
-for _ in $(seq 50); do
-	[ "$(q "$DBNAME" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'didkpi_writer'
-	                      AND query LIKE '%pg_sleep%'")" = 1 ] && break
-	sleep 0.1
-done
+await_writer
 run 0 "refresh --pending while a writer is in flight" "$BIN" -d "$DB" refresh --pending
 wait "$writer" || not_ok "the concurrent writer committed"
 eq "nothing pending: the refresh waited for the writer" "" "$(pending)"
@@ -480,7 +517,7 @@ r2=$?
 wait "$r1"
 eq "two concurrent refresh --pending both succeed" "0 0" "$? $r2"
 eq "one rebuilt the months, the other nothing" "0 4" \
-	"$(cat "$W/r1" "$W/r2" | sed -n 's/.*rebuilt for \([0-9]*\) month.*/\1/p' | sort -n | tr '\n' ' ' | sed 's/ $//')"
+	"$(cat "$W/r1" "$W/r2" | sed -n 's/.*latencies of \([0-9]*\) month.*/\1/p' | sort -n | tr '\n' ' ' | sed 's/ $//')"
 exact "after two concurrent refreshes: exact"
 # refresh --since a day inside a month rebuilds that month's pairs whole
 # and clears its mark: a value written past the trigger on the 20th
@@ -496,6 +533,166 @@ exact "refresh --since 2025-03-15: the month's latency pairs whole again"
 run 0 "full refresh" "$BIN" -d "$DB" refresh
 eq "a full refresh clears every mark" "" "$(pending)"
 
+# ---- the months' people (schema 19): marked by what they depend on,
+# read only for periods of one whole month, totals only ----
+# months_from M: the months with people counted from month M on
+months_from() { q "$DBNAME" -c "SELECT coalesce(string_agg(to_char(month, 'YYYY-MM'), ' ' ORDER BY month), '')
+                                  FROM didkpi.rollup_people WHERE month >= '$1'"; }
+# enrolled M: the enrolled users counted for month M
+enrolled() { q "$DBNAME" -c "SELECT enrolled FROM didkpi.rollup_people WHERE month = '$1'"; }
+eq "nothing pending before the people's tests" "" "$(ppending)"
+SVC=$(q "$DBNAME" -c "SELECT min(service_code) FROM didkpi.services")
+q "$DBNAME" -c "INSERT INTO didkpi.service_requests (request_id, service_code, user_key, channel,
+	       via_single_window, auth_method, submitted_at, closed_at, status)
+	VALUES ('pp1', '$SVC', 'pp-user', 'web', false, 'otp', '2025-01-10 10:00+07', NULL, 'pending')" >/dev/null
+eq "a request marks its month's people" "2025-01" "$(ppending)"
+q "$DBNAME" -c "UPDATE didkpi.service_requests SET submitted_at = '2024-12-31 23:30+07'
+	 WHERE request_id = 'pp1'" >/dev/null
+eq "an update marks the old and the new month" "2024-12 2025-01" "$(ppending)"
+exact "people marked: the other months still exact"
+same "2024-12..2025-02 -i month, people pending" --period 2024-12-01..2025-03-01 -i month --min-cell 0
+run 0 "refresh --pending counts them" "$BIN" -d "$DB" refresh --pending -v
+has "the people of two months" "people of 2 month.s." "$W/err"
+exact "refresh --pending: people exact again"
+q "$DBNAME" -c "DELETE FROM didkpi.service_requests WHERE request_id = 'pp1'" >/dev/null
+eq "a delete marks its month" "2024-12" "$(ppending)"
+run 0 "refresh --pending after the delete" "$BIN" -d "$DB" refresh --pending
+# A first identification earlier than a person's own: every month from
+# its own is marked (the person is enrolled from then on), and counted
+# again by refresh --pending: one more enrolled user in March.
+PU=$(q "$DBNAME" -c "SELECT min(r.user_key) FROM didkpi.service_requests r
+	  JOIN didkpi.services s ON s.service_code = r.service_code
+	 WHERE r.submitted_at >= '2025-03-01 00:00+07' AND r.submitted_at < '2025-04-01 00:00+07'
+	   AND r.user_key IS NOT NULL
+	   AND NOT EXISTS (SELECT FROM didkpi.first_identification f
+	                    WHERE f.user_key = r.user_key AND f.occurred_at < '2025-04-01 00:00+07')")
+if [ -n "$PU" ]; then ok "a person active in March, not identified by its end"; else
+	not_ok "a person active in March, not identified by its end"; fi
+before=$(enrolled 2025-03-01)
+q "$DBNAME" -c "INSERT INTO didkpi.auth_events (event_id, occurred_at, user_key, step, method,
+	       outcome, channel) VALUES
+	('pp-ident', '2025-02-03 10:00+07', '$PU', 'identification', 'thaid', 'success', 'web')" >/dev/null
+eq "an earlier first identification marks every month from its own" "$(months_from 2025-02-01)" "$(ppending)"
+same "first identification earlier, months pending: FY2568 -i month" --period FY2568 -i month --min-cell 0
+same "first identification earlier, months pending: 2025-03" --period 2025-03 --min-cell 0
+run 0 "refresh --pending after the identification" "$BIN" -d "$DB" refresh --pending
+eq "March counts one more enrolled user" "$((before + 1))" "$(enrolled 2025-03-01)"
+exact "people after an earlier identification: exact"
+same "the person enrolled: FY2568 -i month" --period FY2568 -i month --min-cell 0
+q "$DBNAME" -c "UPDATE didkpi.auth_events SET occurred_at = '2025-05-03 10:00+07'
+	 WHERE event_id = 'pp-ident'" >/dev/null
+eq "an identification moved later marks from the earlier instant" "$(months_from 2025-02-01)" "$(ppending)"
+run 0 "refresh --pending after the move" "$BIN" -d "$DB" refresh --pending
+eq "March back to its enrolled users" "$before" "$(enrolled 2025-03-01)"
+q "$DBNAME" -c "DELETE FROM didkpi.auth_events WHERE event_id = 'pp-ident'" >/dev/null
+eq "a deleted identification marks from its instant" "$(months_from 2025-05-01)" "$(ppending)"
+run 0 "refresh --pending after the delete" "$BIN" -d "$DB" refresh --pending
+exact "people after a deleted identification: exact"
+# the lookups: a channel's digital flag marks every month, its label
+# nothing; a service named by requests (written while unknown) every
+# month, a service nobody uses nothing
+q "$DBNAME" -c "UPDATE didkpi.channels SET is_digital = NOT is_digital WHERE channel = 'kiosk'" >/dev/null
+eq "a channel's digital flag marks every month" "$(months_from 1900-01-01)" "$(ppending)"
+same "kiosk digital, months pending: FY2568 -i month" --period FY2568 -i month --min-cell 0
+run 0 "refresh --pending after the flag" "$BIN" -d "$DB" refresh --pending
+exact "people with kiosk digital: exact"
+same "kiosk digital, counted: FY2568 -i month" --period FY2568 -i month --min-cell 0
+q "$DBNAME" -c "UPDATE didkpi.channels SET is_digital = NOT is_digital WHERE channel = 'kiosk';
+	UPDATE didkpi.channels SET name_en = name_en || ' ' WHERE channel = 'web'" >/dev/null
+run 0 "refresh --pending after the flag back" "$BIN" -d "$DB" refresh --pending
+q "$DBNAME" -c "UPDATE didkpi.channels SET name_en = rtrim(name_en) WHERE channel = 'web'" >/dev/null
+eq "a channel's label marks nothing" "" "$(ppending)"
+q "$DBNAME" -c "UPDATE didkpi.services SET name_en = name_en || ' ', owner_unit = owner_unit
+	 WHERE service_code = '$SVC'" >/dev/null
+eq "a used service's new name marks nothing" "" "$(ppending)"
+q "$DBNAME" -c "UPDATE didkpi.services SET name_en = rtrim(name_en) WHERE service_code = '$SVC'" >/dev/null
+q "$DBNAME" -c "INSERT INTO didkpi.service_requests (request_id, service_code, user_key, channel,
+	       via_single_window, auth_method, submitted_at, closed_at, status)
+	VALUES ('pp2', 'pp-late-service', 'pp-user2', 'web', false, 'otp', '2025-03-07 10:00+07', NULL,
+	        'pending')" >/dev/null
+run 0 "refresh --pending after a request of an unknown service" "$BIN" -d "$DB" refresh --pending
+q "$DBNAME" -c "INSERT INTO didkpi.services (service_code, name_th, name_en, owner_unit, is_eservice)
+	VALUES ('pp-unused', 'x', 'x', 'x', true)" >/dev/null
+eq "a service nobody uses marks nothing" "" "$(ppending)"
+q "$DBNAME" -c "INSERT INTO didkpi.services (service_code, name_th, name_en, owner_unit, is_eservice)
+	SELECT 'pp-late-service', name_th, name_en, owner_unit, is_eservice FROM didkpi.services
+	 WHERE service_code = '$SVC'" >/dev/null
+eq "a service its requests name marks every month" "$(months_from 1900-01-01)" "$(ppending)"
+same "the service known, months pending: 2025-03" --period 2025-03 --min-cell 0
+run 0 "refresh --pending after the service" "$BIN" -d "$DB" refresh --pending
+exact "people with the late service: exact"
+same "the service known, counted: 2025-03" --period 2025-03 --min-cell 0
+q "$DBNAME" -c "DELETE FROM didkpi.service_requests WHERE request_id = 'pp2';
+	DELETE FROM didkpi.services WHERE service_code IN ('pp-late-service', 'pp-unused')" >/dev/null
+run 0 "refresh --pending after the cleanup" "$BIN" -d "$DB" refresh --pending
+# A month's counts made wrong by hand show where they are read: a month
+# and a trend by month (totals); not a quarter, a year, a week, a range
+# not of whole months, a breakdown, --raw, nor a month marked pending.
+q "$DBNAME" -c "UPDATE didkpi.rollup_people SET active = active + 1000, enrolled = enrolled + 7
+	 WHERE month = '2025-03-01'" >/dev/null
+for p in 2025-03 "FY2568 -i month" "2025-03-01..=2025-03-31"; do
+	# shellcheck disable=SC2086 # $p holds the period and its options
+	K --period $p --min-cell 0 --kpi active_users,digital_id_enrolment_rate >"$W/roll" 2>"$W/err" &&
+		# shellcheck disable=SC2086
+		K --raw --period $p --min-cell 0 --kpi active_users,digital_id_enrolment_rate >"$W/raw" 2>>"$W/err" ||
+		not_ok "$p: kpi" "$(head -c 300 "$W/err")"
+	if [ ! -s "$W/raw" ] || cmp -s "$W/roll" "$W/raw"; then
+		not_ok "$p, totals: the people counted by month"; else
+		ok "$p, totals: the people counted by month"; fi
+done
+for p in FY2568-Q2 FY2568 2025-W11 2025-03-02..2025-04-01 "FY2568 -i quarter"; do
+	# shellcheck disable=SC2086 # $p holds the period and its options
+	same "$p: people from the requests" --period $p --min-cell 0 --kpi active_users,digital_id_enrolment_rate
+done
+same "2025-03 by service: people from the requests" --period 2025-03 --by service --min-cell 0
+q "$DBNAME" -c "INSERT INTO didkpi.rollup_people_pending VALUES ('2025-03-01')" >/dev/null
+same "2025-03 pending: the wrong counts are not read" --period 2025-03 --min-cell 0
+same "FY2568 -i month, March pending: the wrong counts are not read" --period FY2568 -i month --min-cell 0
+run 0 "refresh --pending recounts the wrong month" "$BIN" -d "$DB" refresh --pending
+exact "the wrong counts recounted"
+# A request writer in flight when refresh --pending starts: the refresh
+# waits for it (the requests are locked too), so its month is counted
+# with the writer's person, never cleared without them.
+q "$DBNAME" -c "INSERT INTO didkpi.rollup_people_pending VALUES ('2025-02-01')" >/dev/null
+PGAPPNAME=didkpi_writer q "$DBNAME" -c "BEGIN;
+	INSERT INTO didkpi.service_requests (request_id, service_code, user_key, channel,
+	       via_single_window, auth_method, submitted_at, closed_at, status)
+	VALUES ('pp3', '$SVC', 'pp-writer', 'web', false, 'otp', '2025-02-11 10:00+07', NULL, 'pending');
+	SELECT pg_sleep(2); COMMIT" >/dev/null &
+writer=$!
+await_writer
+run 0 "refresh --pending while a request writer is in flight" "$BIN" -d "$DB" refresh --pending
+wait "$writer" || not_ok "the concurrent request writer committed"
+eq "nothing pending: the refresh waited for the request writer" "" "$(ppending)"
+exact "refresh --pending with a concurrent request writer: people exact"
+q "$DBNAME" -c "DELETE FROM didkpi.service_requests WHERE request_id = 'pp3'" >/dev/null
+run 0 "refresh --pending after the writer's request" "$BIN" -d "$DB" refresh --pending
+# A lookup's people trigger disabled: the requests' rollup is not used
+# (the people it keeps would miss the change), reported, until a full
+# refresh, as for the log relations' own triggers.
+q "$DBNAME" -c "ALTER TABLE didkpi.channels DISABLE TRIGGER rollup_people_upd;
+	UPDATE didkpi.channels SET is_digital = NOT is_digital WHERE channel = 'kiosk'" >/dev/null
+eq "a flag changed past the disabled trigger marks nothing" "" "$(ppending)"
+run 0 "kpi with a lookup's people trigger disabled" K -v --period 2025-03 --min-cell 0
+has "the requests' rollup is reported" "rollup of service_requests is not maintained" "$W/err"
+same "lookup trigger disabled: 2025-03 = --raw" --period 2025-03 --min-cell 0
+same "lookup trigger disabled: FY2568 -i month = --raw" --period FY2568 -i month --min-cell 0
+q "$DBNAME" -c "ALTER TABLE didkpi.channels ENABLE ALWAYS TRIGGER rollup_people_upd" >/dev/null
+run 0 "kpi after re-enabling the lookup trigger" K -v --period 2025-03 --min-cell 0
+has "still stale until refreshed" "rollup of service_requests is stale" "$W/err"
+same "re-enabled, stale: 2025-03 = --raw" --period 2025-03 --min-cell 0
+run 0 "a full refresh after the lookup trigger" "$BIN" -d "$DB" refresh
+exact "full refresh: people with kiosk's new flag exact"
+q "$DBNAME" -c "UPDATE didkpi.channels SET is_digital = NOT is_digital WHERE channel = 'kiosk'" >/dev/null
+run 0 "refresh --pending after kiosk's flag back" "$BIN" -d "$DB" refresh --pending
+exact "kiosk's flag back: people exact"
+# refresh (full or --since) counts every month again and clears the marks
+q "$DBNAME" -c "UPDATE didkpi.rollup_people SET repeat = repeat + 3 WHERE month = '2024-11-01';
+	INSERT INTO didkpi.rollup_people_pending VALUES ('2025-04-01')" >/dev/null
+run 0 "refresh --since recounts every month's people" "$BIN" -d "$DB" refresh --since 2025-03-15
+eq "refresh --since clears the people's marks" "" "$(ppending)"
+exact "refresh --since: people exact, before its day too"
+
 # ---- periods in another zone: the raw logs ----
 same "--tz UTC: same as raw" --period 2025-03 --tz UTC --by $BD --min-cell 0
 run 0 "--tz UTC -v" K -v --period 2025-03 --tz UTC
@@ -508,4 +705,10 @@ q "$DBNAME" -c "TRUNCATE didkpi.auth_events" >/dev/null
 eq "truncate empties the first identifications" 0 "$(q "$DBNAME" -c 'SELECT count(*) FROM didkpi.first_identification')"
 eq "truncate empties the latency pairs" 0 "$(q "$DBNAME" -c 'SELECT count(*) FROM didkpi.rollup_latency')"
 eq "truncate leaves nothing pending" "" "$(pending)"
+eq "truncating the events marks every month's people" "$(months_from 1900-01-01)" "$(ppending)"
+same "nobody identified any more: FY2568 -i month" --period FY2568 -i month --min-cell 0
+q "$DBNAME" -c "TRUNCATE didkpi.service_requests" >/dev/null
+eq "truncating the requests empties the people" "0 0" \
+	"$(q "$DBNAME" -c "SELECT (SELECT count(*) FROM didkpi.rollup_people) || ' ' ||
+	                          (SELECT count(*) FROM didkpi.rollup_people_pending)")"
 finish
